@@ -1,0 +1,93 @@
+"""A chat in the terminal against the same core: buttons appear as numbered choices."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from adapters.base import SendResult
+from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+
+ReadLine = Callable[[], Awaitable[str | None]]
+WriteText = Callable[[str], None]
+CONSOLE_USER = "local"
+QUIT_WORDS = {"/quit", "/exit", "exit", "quit"}
+
+
+async def read_stdin() -> str | None:
+    line = await asyncio.to_thread(sys.stdin.readline)
+    return line if line else None  # "" means end of input
+
+
+def write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+class ConsoleAdapter:
+    platform = "console"
+
+    def __init__(
+        self,
+        locale: str | None,
+        read_line: ReadLine = read_stdin,
+        write: WriteText = write_stdout,
+        prompt: str = "> ",
+    ) -> None:
+        self.user = UserRef(CONSOLE_USER, "", locale)
+        self.chat = ChatRef(CONSOLE_USER, ChatKind.PRIVATE)
+        self._read_line = read_line
+        self._write = write
+        self._prompt = prompt
+        self._choices: list[str] = []  # payloads of the last buttons shown, numbered from 1
+        self._running = False
+
+    async def start(self, core: Core) -> None:
+        """Read lines until end of input or /quit, answering each."""
+        self._running = True
+        while self._running:
+            self._write(self._prompt)
+            line = await self._read_line()
+            if line is None or line.strip().lower() in QUIT_WORDS:
+                break
+            incoming = self.to_incoming(line.strip())
+            if incoming is None:
+                continue
+            for reply in await core.handle(incoming):
+                self.show(reply)
+        self._running = False
+
+    async def stop(self) -> None:
+        self._running = False
+
+    async def send(self, target: Target, reply: Reply) -> SendResult:
+        self.show(reply)
+        return SendResult.sent()
+
+    def to_incoming(self, line: str) -> Incoming | None:
+        if not line:
+            return None
+        if line.isdigit() and 1 <= int(line) <= len(self._choices):
+            payload = self._choices[int(line) - 1]
+            return Incoming(self.platform, self.user, self.chat, pressed=payload)
+        command = parse_command(line)
+        if command is not None:
+            name, args = command
+            return Incoming(self.platform, self.user, self.chat, text=line, command=name, args=args)
+        return Incoming(self.platform, self.user, self.chat, text=line)
+
+    def show(self, reply: Reply) -> None:
+        lines = [reply.text]
+        if reply.buttons:
+            self._choices = [button.payload for button in reply.buttons]
+            lines += [f"  [{n}] {b.label}" for n, b in enumerate(reply.buttons, start=1)]
+        if reply.attachment is not None:
+            lines.append(
+                f"  (file: {reply.attachment.filename}, {len(reply.attachment.content)} B)"
+            )
+        self._write("\n".join(lines) + "\n\n")

@@ -1,0 +1,190 @@
+"""Retrieval quality and `ask` latency, over the bundled knowledge base and a synthetic one.
+
+    .venv/bin/python bench/qa.py            # or: make bench
+
+Prints recall@1/@3 of the expected section, the answer score (share of expected facts present,
+off-topic questions counted as right when declined), and latency percentiles of one answer.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.config import BUNDLED_CONTENT_DIR, load_settings
+from bot.content.loader import load_contest
+from bot.contest_text import contest_passages
+from bot.knowledge.answer import RetrievalAnswerer
+from bot.knowledge.evaluation import evaluate, load_questions, mean
+from bot.knowledge.index import KnowledgeIndex
+from bot.knowledge.passages import Passage, load_passages
+from bot.runtime import build_index
+
+EVAL_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "qa_eval.jsonl"
+NOW = datetime(2024, 5, 20, tzinfo=UTC)
+SYNTHETIC_PASSAGES = 10_000
+REPEATS = 5
+
+ENGLISH_WORDS = [
+    "video",
+    "audio",
+    "stream",
+    "codec",
+    "latency",
+    "render",
+    "frame",
+    "studio",
+    "creator",
+    "developer",
+    "cloud",
+    "cluster",
+    "node",
+    "model",
+    "dataset",
+    "camera",
+    "editing",
+    "sound",
+    "music",
+    "subtitle",
+    "broadcast",
+    "network",
+    "storage",
+    "archive",
+    "license",
+    "workshop",
+    "meetup",
+    "summit",
+    "tutorial",
+    "plugin",
+    "interface",
+    "protocol",
+    "encoder",
+    "decoder",
+    "pixel",
+    "color",
+]
+CHINESE_WORDS = [
+    "视频",
+    "音频",
+    "编码",
+    "解码",
+    "直播",
+    "剪辑",
+    "字幕",
+    "渲染",
+    "算力",
+    "存储",
+    "网络",
+    "镜头",
+    "摄像",
+    "声音",
+    "音乐",
+    "课程",
+    "工作坊",
+    "峰会",
+    "插件",
+    "接口",
+    "协议",
+    "模型",
+    "数据",
+    "素材",
+    "版权",
+    "色彩",
+    "像素",
+    "带宽",
+    "服务器",
+    "集群",
+    "终端",
+    "工具",
+    "平台",
+    "生态",
+    "园区",
+]
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def synthetic_passages(count: int, seed: int = 7) -> list[Passage]:
+    """Filler sections in both languages, so the real ones must be found among many."""
+    generator = random.Random(seed)
+    passages = []
+    for number in range(count):
+        language = "zh" if number % 2 else "en"
+        words = CHINESE_WORDS if language == "zh" else ENGLISH_WORDS
+        separator = "" if language == "zh" else " "
+        text = separator.join(generator.choices(words, k=generator.randint(30, 80)))
+        heading = separator.join(generator.choices(words, k=3))
+        passages.append(
+            Passage(
+                f"synthetic-{number // 2}",
+                language,
+                0,
+                f"synthetic-{number // 2}.{language}.md",
+                "Synthetic",
+                heading,
+                text,
+                1,
+            )
+        )
+    return passages
+
+
+def measure(label: str, answerer: RetrievalAnswerer) -> None:
+    questions = load_questions(EVAL_FILE)
+    results = evaluate(answerer, questions, "Asia/Shanghai", NOW)
+    with_section = [r for r in results if r.question.doc is not None]
+    recall_1 = mean([1.0 if r.rank == 1 else 0.0 for r in with_section])
+    recall_3 = mean([1.0 if r.rank is not None and r.rank <= 3 else 0.0 for r in with_section])
+    score = mean([r.score for r in results])
+    by_language = {
+        language: mean([r.score for r in results if r.question.language == language])
+        for language in ("zh", "en")
+    }
+    latencies = []
+    for _ in range(REPEATS):
+        for question in questions:
+            started = time.perf_counter()
+            answerer.answer(question.question, question.language, "Asia/Shanghai", NOW)
+            latencies.append((time.perf_counter() - started) * 1000)
+    print(f"\n{label}: {len(answerer.index)} passages, {len(questions)} questions")
+    print(
+        f"  recall@1 {recall_1:.2f}   recall@3 {recall_3:.2f}   "
+        f"answer score {score:.2f} (zh {by_language['zh']:.2f}, en {by_language['en']:.2f})"
+    )
+    print(
+        f"  ask latency ms: p50 {statistics.median(latencies):.2f}   "
+        f"p95 {percentile(latencies, 0.95):.2f}   p99 {percentile(latencies, 0.99):.2f}   "
+        f"max {max(latencies):.2f}"
+    )
+
+
+def main() -> None:
+    settings = load_settings(content_dir=BUNDLED_CONTENT_DIR)
+    contest = load_contest(BUNDLED_CONTENT_DIR)
+
+    started = time.perf_counter()
+    bundled = build_index(settings, contest, type("Clock", (), {"now": lambda self: NOW})())
+    print(f"index build (bundled, incl. segmenter start): {time.perf_counter() - started:.2f} s")
+    measure("bundled knowledge base", RetrievalAnswerer(bundled, contest))
+
+    passages, _ = load_passages(BUNDLED_CONTENT_DIR)
+    live = contest_passages(contest, settings.zone, settings.timezone, NOW)
+    started = time.perf_counter()
+    large = KnowledgeIndex([*passages, *live, *synthetic_passages(SYNTHETIC_PASSAGES)])
+    print(f"\nindex build ({len(large)} passages): {time.perf_counter() - started:.2f} s")
+    measure(
+        f"bundled + {SYNTHETIC_PASSAGES:,} synthetic passages", RetrievalAnswerer(large, contest)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""community-bot: the platform-neutral core of the community's chat bot."""

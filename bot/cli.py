@@ -1,0 +1,171 @@
+"""The `communitybot` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import click
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, Settings, load_settings
+from bot.content.loader import ContentError, load_contest
+from bot.features.questions import format_answer
+from bot.i18n import normalize_language
+from bot.knowledge.answer import RetrievalAnswerer
+from bot.runtime import build_index, start_core
+from bot.storage.database import Database
+
+log = logging.getLogger("communitybot")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(2) from None
+
+
+def _run(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    try:
+        asyncio.run(coroutine_factory())
+    except ContentError as error:
+        click.echo("content problems:\n" + str(error), err=True)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        pass
+
+
+def _terminal_locale() -> str | None:
+    # Read once here, at start-up, like every other setting.
+    return os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log more (to stderr).")
+def main(verbose: bool) -> None:
+    """Chat bot of the Global Audio/Video Developer and Creator Community."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@main.command()
+def run() -> None:
+    """Run every configured adapter; with no platform token, open the console chat."""
+    settings = _settings()
+    if settings.telegram_token is None and settings.discord_token is None:
+        click.echo(
+            "No BOT_TELEGRAM_TOKEN or BOT_DISCORD_TOKEN is set, so this is the console chat "
+            "(set a token to go live; see README). Type /help, or /quit to leave.\n"
+        )
+        _run(lambda: _console_chat(settings))
+        return
+    click.echo(
+        "Telegram and Discord adapters are not built yet; opening the console chat.", err=True
+    )
+    _run(lambda: _console_chat(settings))
+
+
+@main.command()
+def chat() -> None:
+    """Chat with the bot in this terminal."""
+    settings = _settings()
+    click.echo("Console chat. Type /help, or /quit to leave.\n")
+    _run(lambda: _console_chat(settings))
+
+
+async def _console_chat(settings: Settings) -> None:
+    from adapters.console import ConsoleAdapter
+
+    core = await start_core(settings)
+    try:
+        await ConsoleAdapter(_terminal_locale()).start(core)
+    finally:
+        await core.services.database.close()
+
+
+@main.command()
+@click.argument("question")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Answer in this language (default: the question's).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print {answer, sources, language} as JSON.")
+def ask(question: str, language: str | None, as_json: bool) -> None:
+    """Answer one question and print it with its sources."""
+    settings = _settings()
+    clock = SystemClock()
+    try:
+        contest = load_contest(settings.content_dir)
+        answerer = RetrievalAnswerer(build_index(settings, contest, clock), contest)
+    except ContentError as error:
+        click.echo("content problems:\n" + str(error), err=True)
+        raise SystemExit(1) from None
+    fallback = normalize_language(_terminal_locale(), settings.default_language)
+    answer = answerer.answer(question, fallback, settings.timezone, clock.now(), language)
+    if as_json:
+        payload = {
+            "answer": answer.text,
+            "sources": [{"doc": s.doc, "heading": s.heading} for s in answer.sources],
+            "language": answer.language,
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        click.echo(format_answer(answer))
+
+
+@main.group()
+def content() -> None:
+    """Work with the contest content (contest.toml and knowledge/)."""
+
+
+@content.command("check")
+def content_check() -> None:
+    """Validate contest.toml and the knowledge base; list every problem found."""
+    from bot.content.check import check_content
+
+    settings = _settings()
+    problems, summary = check_content(settings.content_dir)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {settings.content_dir}", err=True)
+        raise SystemExit(1)
+    click.echo(f"content OK: {summary}")
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (also done automatically on start)."""
+    settings = _settings()
+
+    async def upgrade() -> None:
+        database = Database(settings.database_url)
+        try:
+            await database.upgrade()
+        finally:
+            await database.close()
+
+    _run(upgrade)
+    click.echo("database is up to date")
+
+
+if __name__ == "__main__":
+    main()

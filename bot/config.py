@@ -1,0 +1,143 @@
+"""Typed settings read once from the environment (and `.env`) with pydantic-settings.
+
+Everything else receives a `Settings` object; nothing reads `os.environ` after start-up.
+A wrong value stops start-up with one line naming the variable (see `load_settings`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_CONTENT_DIR = PROJECT_ROOT / "content"
+ORGANIZER_PLATFORMS = ("telegram", "discord")
+ASYNC_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message names the variable and is safe to print."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///data/bot.db"
+    content_dir: Path = BUNDLED_CONTENT_DIR
+    telegram_token: SecretStr | None = None
+    telegram_api_base: str | None = None
+    telegram_webhook_url: str | None = None
+    discord_token: SecretStr | None = None
+    organizers: Annotated[frozenset[tuple[str, str]], NoDecode] = frozenset()
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL")
+    )
+    llm_model: str = "gpt-4o-mini"
+    timezone: str = "Asia/Shanghai"
+    default_language: Literal["zh", "en"] = "zh"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_async(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {value!r}") from None
+        if url.drivername not in ASYNC_DRIVERS:
+            allowed = " or ".join(f"{d}://…" for d in sorted(ASYNC_DRIVERS))
+            raise ValueError(f"use an async driver URL ({allowed}), got {url.drivername}://…")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA timezone {value!r} (e.g. Asia/Shanghai)") from None
+        return value
+
+    @field_validator("telegram_api_base", "telegram_webhook_url", "openai_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("content_dir")
+    @classmethod
+    def _content_dir_exists(cls, value: Path) -> Path:
+        if not (value / "contest.toml").is_file():
+            raise ValueError(f"{value} has no contest.toml")
+        return value
+
+    @field_validator("organizers", mode="before")
+    @classmethod
+    def _parse_organizers(cls, value: object) -> frozenset[tuple[str, str]]:
+        if isinstance(value, frozenset | set):
+            return frozenset(value)
+        return parse_organizers(str(value or ""))
+
+    def is_organizer(self, platform: str, user_id: str) -> bool:
+        return (platform, user_id) in self.organizers
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None
+
+
+def parse_organizers(raw: str) -> frozenset[tuple[str, str]]:
+    """Parse "telegram:123,discord:456" into {("telegram", "123"), ("discord", "456")}."""
+    result: set[tuple[str, str]] = set()
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        platform, sep, user_id = item.partition(":")
+        platform, user_id = platform.strip().lower(), user_id.strip()
+        if not sep or platform not in ORGANIZER_PLATFORMS or not user_id.isdigit():
+            raise ValueError(
+                f"expected platform:user_id items like telegram:123456 (platforms: "
+                f"{', '.join(ORGANIZER_PLATFORMS)}), got {item!r}"
+            )
+        result.add((platform, user_id))
+    return frozenset(result)
+
+
+def _variable_name(field: str) -> str:
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"BOT_{field.upper()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, or raise ConfigError with one line per wrong variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "?"
+            name = _variable_name(field) if field in Settings.model_fields else field
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"configuration error: {name}: {message}")
+        raise ConfigError("\n".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Contest content: contest.toml (contest, tracks, prizes, deadlines, resources) and its checks."""

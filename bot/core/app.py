@@ -1,0 +1,118 @@
+"""The core: one `handle` call per thing a person did, returning what to answer."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.context import Context, Services
+from bot.core.router import Replies, Router
+from bot.features import contest_info, language, questions, welcome
+from bot.i18n import Language, Translator, normalize_language
+from bot.messages import Incoming, Reply
+from bot.storage.members import MemberRepository
+from bot.storage.models import Member
+
+log = logging.getLogger(__name__)
+FEATURES = (welcome, questions, contest_info, language)
+
+
+def build_router() -> Router:
+    router = Router()
+    for feature in FEATURES:
+        router.include(feature.router)
+    return router
+
+
+class Core:
+    """Platform-neutral behaviour of the bot. Adapters call `handle` and deliver the replies."""
+
+    def __init__(self, services: Services, router: Router | None = None) -> None:
+        self.services = services
+        self.router = router or build_router()
+
+    def menu(self, organizer: bool = False) -> tuple[tuple[str, str], ...]:
+        """(command, English description) pairs to show; adapters translate for their menus."""
+        return tuple(
+            (c.name, c.description)
+            for c in self.router.commands.values()
+            if organizer or not c.organizer_only
+        )
+
+    async def handle(self, incoming: Incoming) -> Replies:
+        """Answer one thing a person did. Never raises: failures become a polite reply."""
+        if not self._concerns_bot(incoming):
+            return []
+        fallback = Translator(self._language_hint(incoming))
+        try:
+            async with self.services.database.session() as session:
+                member = await MemberRepository(session).seen(
+                    incoming.platform,
+                    incoming.user.id,
+                    incoming.user.display_name,
+                    incoming.user.locale,
+                    self.services.clock.now(),
+                )
+                t = Translator(self.member_language(member))
+                ctx = Context(incoming, member, session, t, self.services)
+                ctx.menu = self.menu(organizer=ctx.is_organizer)
+                return await self._dispatch(ctx)
+        except Exception:
+            log.exception(
+                "handler failed",
+                extra={"platform": incoming.platform, "command": incoming.command},
+            )
+            return [
+                Reply(
+                    fallback.gettext(
+                        "Sorry, something went wrong on my side. Please try again in a moment."
+                    )
+                )
+            ]
+
+    def member_language(self, member: Member) -> Language:
+        if member.language in ("zh", "en"):
+            return member.language  # type: ignore[return-value]
+        return normalize_language(member.locale_hint, self.services.settings.default_language)
+
+    async def _dispatch(self, ctx: Context) -> Replies:
+        incoming = ctx.incoming
+        if incoming.pressed is not None:
+            handler = self.router.button_handler(incoming.pressed)
+            if handler is None:
+                return [
+                    Reply(
+                        ctx.t.gettext("That button no longer works. Please send the command again.")
+                    )
+                ]
+            return await handler(ctx)
+        if incoming.command is not None:
+            command = self.router.commands.get(incoming.command)
+            if command is None:
+                return [
+                    Reply(
+                        ctx.t.gettext(
+                            "I don't know the command /{command}. Send /help for the list.",
+                            command=incoming.command,
+                        )
+                    )
+                ]
+            if command.organizer_only and not ctx.is_organizer:
+                return [
+                    Reply(
+                        ctx.t.gettext("/{command} is for organizers only.", command=command.name),
+                        private=True,
+                    )
+                ]
+            return await command.handler(ctx)
+        if self.router.text_handler is None:
+            return []
+        return await self.router.text_handler(ctx)
+
+    def _concerns_bot(self, incoming: Incoming) -> bool:
+        """In groups the bot answers commands, buttons, mentions and replies; chatter is ignored."""
+        if incoming.is_private or incoming.command or incoming.pressed is not None:
+            return True
+        return incoming.addressed_to_bot
+
+    def _language_hint(self, incoming: Incoming) -> Language:
+        return normalize_language(incoming.user.locale, self.services.settings.default_language)

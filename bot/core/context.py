@@ -1,0 +1,53 @@
+"""What a handler receives: the message, the member, a database session, texts and services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content.models import Contest
+from bot.i18n import Translator
+from bot.knowledge.answer import RetrievalAnswerer
+from bot.knowledge.index import KnowledgeIndex
+from bot.messages import Incoming
+from bot.storage.database import Database
+from bot.storage.models import Member
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Long-lived parts shared by every handler, built once at start-up."""
+
+    settings: Settings
+    contest: Contest
+    index: KnowledgeIndex
+    answerer: RetrievalAnswerer
+    database: Database
+    clock: Clock
+
+
+@dataclass(slots=True)
+class Context:
+    incoming: Incoming
+    member: Member
+    session: AsyncSession
+    t: Translator
+    services: Services
+    # (command, description message id) of every command this person may use, for /help
+    menu: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def zone_name(self) -> str:
+        return self.member.timezone or self.services.settings.timezone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.zone_name)
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.services.settings.is_organizer(self.incoming.platform, self.incoming.user.id)

@@ -1,0 +1,1 @@
+"""Feature modules: each holds one concern's handlers and a `router`."""

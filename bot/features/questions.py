@@ -1,0 +1,52 @@
+"""Questions: /ask, any text in a private chat, and mentions or replies in a group."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.router import Replies, Router
+from bot.i18n import N_, Translator
+from bot.knowledge.answer import Answer
+from bot.messages import Reply
+
+router = Router()
+MAX_QUESTION_CHARACTERS = 1000
+
+
+@router.command("ask", N_("Ask a question about the community or the contest"))
+async def ask(ctx: Context) -> Replies:
+    if not ctx.incoming.args.strip():
+        return [
+            Reply(ctx.t.gettext("Write your question after the command, e.g. /ask 有哪些赛道？"))
+        ]
+    return await _answer(ctx, ctx.incoming.args)
+
+
+@router.text
+async def question(ctx: Context) -> Replies:
+    if not ctx.incoming.text.strip():
+        return []
+    return await _answer(ctx, ctx.incoming.text)
+
+
+async def _answer(ctx: Context, text: str) -> Replies:
+    if len(text) > MAX_QUESTION_CHARACTERS:
+        message = ctx.t.gettext(
+            "That question is too long for me ({length} characters); please keep it under {limit}.",
+            length=len(text),
+            limit=MAX_QUESTION_CHARACTERS,
+        )
+        return [Reply(message)]
+    answer = ctx.services.answerer.answer(
+        text, ctx.t.language, ctx.zone_name, ctx.services.clock.now()
+    )
+    return [Reply(format_answer(answer))]
+
+
+def format_answer(answer: Answer) -> str:
+    """The answer text followed by its sources, in the answer's language."""
+    if not answer.sources:
+        return answer.text
+    t = Translator(answer.language)
+    names = t.gettext("; ").join(source.label() for source in answer.sources)
+    sources = t.gettext("Source: {sources}", sources=names)
+    return f"{answer.text}\n\n{sources}"

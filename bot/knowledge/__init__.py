@@ -1,0 +1,1 @@
+"""The knowledge base: Markdown passages, their BM25 index and retrieval answers."""

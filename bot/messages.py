@@ -1,0 +1,102 @@
+"""The neutral vocabulary spoken between adapters and the core.
+
+Adapters turn platform events into `Incoming` and deliver `Reply` objects to a `Target`.
+Nothing here knows about Telegram, Discord or the console; nothing here imports a platform library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """Who wrote: the platform's user id, a display name and the platform's language hint."""
+
+    id: str
+    display_name: str = ""
+    locale: str | None = None  # e.g. Telegram's language_code "zh-hans", Discord's "zh-CN"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    """Where a message came from and where the answer goes."""
+
+    id: str
+    kind: ChatKind = ChatKind.PRIVATE
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One thing a person did: wrote text, sent a command, or pressed a button."""
+
+    platform: str  # "telegram" | "discord" | "console"
+    user: UserRef
+    chat: ChatRef
+    text: str = ""
+    command: str | None = None  # "register" for "/register aigc-tech"
+    args: str = ""  # "aigc-tech"
+    pressed: str | None = None  # a button's payload
+    addressed_to_bot: bool = False  # a group message that @mentions or replies to the bot
+
+    @property
+    def is_private(self) -> bool:
+        return self.chat.kind is ChatKind.PRIVATE
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A choice under a reply; pressing it comes back as `Incoming.pressed == payload`."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (e.g. a CSV export)."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says. Adapters render buttons their platform's way."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    attachment: Attachment | None = None
+    private: bool = False  # concerns only the asker (Discord: ephemeral)
+    # A growing answer (LLM streaming): adapters that can edit show chunks as they come,
+    # then replace them with `text`, which is always the complete final text.
+    stream: AsyncIterator[str] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A place the bot can write to without being asked: a platform and a chat."""
+
+    platform: str
+    chat_id: str
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """Split "/Register@SomeBot  aigc-tech" into ("register", "aigc-tech"); None if no command."""
+    stripped = text.strip()
+    if not stripped.startswith("/") or len(stripped) < 2:
+        return None
+    head, _, rest = stripped[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    if not name or not all(ch.isalnum() or ch == "_" for ch in name):
+        return None
+    return name, rest.strip()

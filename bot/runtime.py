@@ -1,0 +1,51 @@
+"""Build the bot's long-lived parts from settings: content, knowledge index, database, core."""
+
+from __future__ import annotations
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content.loader import ContentError, load_contest
+from bot.content.models import Contest
+from bot.contest_text import contest_passages
+from bot.core.app import Core
+from bot.core.context import Services
+from bot.knowledge.answer import RetrievalAnswerer
+from bot.knowledge.index import KnowledgeIndex
+from bot.knowledge.passages import load_passages
+from bot.knowledge.tokenize import teach_words
+from bot.storage.database import Database
+
+
+def build_index(settings: Settings, contest: Contest, clock: Clock) -> KnowledgeIndex:
+    """Index the Markdown knowledge base and the contest facts; raise ContentError on problems."""
+    teach_words(
+        name
+        for item in (*contest.tracks, *contest.resources)
+        for name in (item.name.zh, *getattr(item, "aliases", []))
+    )
+    passages, problems = load_passages(settings.content_dir)
+    if problems:
+        raise ContentError(problems)
+    live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
+    return KnowledgeIndex([*passages, *live])
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or SystemClock()
+    contest = load_contest(settings.content_dir)
+    index = build_index(settings, contest, clock)
+    return Services(
+        settings=settings,
+        contest=contest,
+        index=index,
+        answerer=RetrievalAnswerer(index, contest),
+        database=Database(settings.database_url),
+        clock=clock,
+    )
+
+
+async def start_core(settings: Settings, clock: Clock | None = None) -> Core:
+    """Everything a running bot needs, with the database migrated to the latest schema."""
+    services = build_services(settings, clock)
+    await services.database.upgrade()
+    return Core(services)

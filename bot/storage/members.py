@@ -1,0 +1,57 @@
+"""Members: who has talked to the bot, their language and timezone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Member
+
+
+class MemberRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def seen(
+        self, platform: str, user_id: str, display_name: str, locale_hint: str | None, now: datetime
+    ) -> Member:
+        """Record that a member wrote now, creating them on first contact; returns the row.
+
+        One atomic upsert, so two messages from a new member arriving at once create one row.
+        """
+        insert = (
+            postgresql_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        )
+        values = {
+            "platform": platform,
+            "platform_user_id": user_id,
+            "display_name": display_name[:200],
+            "locale_hint": (locale_hint or None) and locale_hint[:16],
+            "first_seen": now,
+            "last_seen": now,
+        }
+        statement = (
+            insert(Member)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["platform", "platform_user_id"],
+                set_={
+                    "display_name": values["display_name"],
+                    "locale_hint": values["locale_hint"],
+                    "last_seen": now,
+                },
+            )
+            .returning(Member)
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).one()
+
+    async def get(self, platform: str, user_id: str) -> Member | None:
+        statement = select(Member).where(
+            Member.platform == platform, Member.platform_user_id == user_id
+        )
+        return await self.session.scalar(statement)

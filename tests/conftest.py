@@ -1,0 +1,180 @@
+"""Shared fixtures: settings on a fresh database (SQLite, and PostgreSQL when configured),
+a clock the test controls, and a running core."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
+from bot.core.app import Core
+from bot.messages import ChatKind, ChatRef, Incoming, Reply, UserRef, parse_command
+from bot.runtime import start_core
+
+POSTGRES_URL = os.environ.get("BOT_TEST_DATABASE_URL")
+
+
+@dataclass
+class ManualClock:
+    """A clock that stands still until the test moves it."""
+
+    current: datetime = field(default_factory=lambda: datetime(2024, 5, 20, 4, 0, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
+    """Tests never read the developer's .env or BOT_* variables by accident."""
+    for name in list(os.environ):
+        if (name.startswith("BOT_") and name != "BOT_TEST_DATABASE_URL") or name.startswith(
+            "OPENAI_"
+        ):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def _database_params() -> list[object]:
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    params.append(
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=pytest.mark.skipif(not POSTGRES_URL, reason="BOT_TEST_DATABASE_URL not set"),
+        )
+    )
+    return params
+
+
+async def _create_postgres_database() -> tuple[str, str]:
+    """A new, empty database on the test server; returns (its async URL, its name)."""
+    assert POSTGRES_URL
+    url = make_url(POSTGRES_URL)
+    name = f"cb_test_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+async def _drop_postgres_database(name: str) -> None:
+    assert POSTGRES_URL
+    url = make_url(POSTGRES_URL)
+    connection = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=_database_params())
+async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
+    """A fresh database per test: SQLite, and PostgreSQL when BOT_TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        return
+    url, name = await _create_postgres_database()
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def settings(sqlite_url: str) -> Settings:
+    return load_settings(
+        database_url=sqlite_url, content_dir=BUNDLED_CONTENT_DIR, organizers="telegram:42"
+    )
+
+
+@pytest.fixture
+async def core(settings: Settings, clock: ManualClock) -> AsyncIterator[Core]:
+    bot_core = await start_core(settings, clock)
+    yield bot_core
+    await bot_core.services.database.close()
+
+
+@dataclass
+class Member:
+    """A person talking to the core the way an adapter would pass their messages on."""
+
+    core: Core
+    user_id: str = "1001"
+    locale: str | None = "en"
+    platform: str = "telegram"
+    chat: ChatRef = field(default_factory=lambda: ChatRef("1001", ChatKind.PRIVATE))
+    name: str = "Ada"
+
+    def incoming(self, text: str = "", pressed: str | None = None, **extra: object) -> Incoming:
+        command = parse_command(text) if pressed is None else None
+        return Incoming(
+            platform=self.platform,
+            user=UserRef(self.user_id, self.name, self.locale),
+            chat=self.chat,
+            text=text,
+            command=command[0] if command else None,
+            args=command[1] if command else "",
+            pressed=pressed,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    async def says(self, text: str, **extra: object) -> list[Reply]:
+        return await self.core.handle(self.incoming(text, **extra))
+
+    async def presses(self, payload: str) -> list[Reply]:
+        return await self.core.handle(self.incoming(pressed=payload))
+
+
+@pytest.fixture
+def member(core: Core) -> Member:
+    return Member(core)
+
+
+def only_text(replies: list[Reply]) -> str:
+    assert len(replies) == 1, replies
+    return replies[0].text
+
+
+@pytest.fixture
+def settings_factory(sqlite_url: str) -> Iterator[object]:
+    def make(**overrides: object) -> Settings:
+        values: dict[str, object] = {"database_url": sqlite_url, "content_dir": BUNDLED_CONTENT_DIR}
+        values.update(overrides)
+        return load_settings(**values)
+
+    yield make

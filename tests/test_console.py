@@ -1,0 +1,60 @@
+"""The console chat and `communitybot ask`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from tests.test_config import run_cli
+
+
+def test_run_without_tokens_opens_the_console_chat_with_a_note(tmp_path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    result = run_cli(
+        "run",
+        env={"BOT_DATABASE_URL": database, "LANG": "en_US.UTF-8"},
+        stdin="有哪些赛道？\nHow many prizes does each track have?\n/quit\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "BOT_TELEGRAM_TOKEN" in out and "BOT_DISCORD_TOKEN" in out
+    assert "AIGC技术创新" in out and "AIGC应用创新" in out and "AIGC创意作品" in out
+    assert "one first prize" in out or "1 × First prize" in out
+    assert out.count("来源：") == 1 and out.count("Source:") == 1
+
+
+def test_console_buttons_are_numbered_choices(tmp_path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    result = run_cli(
+        "chat", env={"BOT_DATABASE_URL": database, "LANG": "en_US.UTF-8"}, stdin="/lang\n1\n/help\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[1] 中文" in result.stdout and "[2] English" in result.stdout
+    assert "好的，我会用中文回答" in result.stdout and "命令：" in result.stdout
+
+
+def test_console_follows_the_terminal_language(tmp_path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    result = run_cli(
+        "chat", env={"BOT_DATABASE_URL": database, "LANG": "zh_CN.UTF-8"}, stdin="/help\n"
+    )
+    assert "命令：" in result.stdout
+
+
+def test_ask_prints_json_with_sources() -> None:
+    result = run_cli("ask", "How many prizes does each track have?", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["language"] == "en"
+    assert "first prize" in payload["answer"].lower()
+    assert payload["sources"] and set(payload["sources"][0]) == {"doc", "heading"}
+
+
+def test_ask_can_force_the_answer_language() -> None:
+    payload = json.loads(run_cli("ask", "Which tracks are there?", "--lang", "zh", "--json").stdout)
+    assert payload["language"] == "zh" and "AIGC技术创新" in payload["answer"]
+
+
+def test_ask_declines_off_topic_questions_without_sources() -> None:
+    payload = json.loads(run_cli("ask", "What's the weather in Paris?", "--json").stdout)
+    assert payload["sources"] == []
+    assert "organizers" in payload["answer"]

@@ -1,0 +1,99 @@
+"""`communitybot content check` names the file, the line or field, and the problem."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUNDLED_CONTENT_DIR
+from bot.content.check import check_content
+from tests.test_config import run_cli
+
+BROKEN_DEADLINE = """
+
+[[deadlines]]
+key = "submission"
+title = { zh = "作品提交截止", en = "Submission deadline" }
+at = "2024-09-30T23:59:00"
+remind_before = ["7d", "1 day"]
+tracks = ["aigc-tech", "aigc-music"]
+"""
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    copy = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT_DIR, copy)
+    return copy
+
+
+def test_bundled_content_is_valid() -> None:
+    result = run_cli("content", "check")
+    assert result.returncode == 0, result.stderr
+    assert "content OK" in result.stdout and "3 tracks" in result.stdout
+
+
+def test_broken_deadline_is_reported_with_file_line_and_field(content: Path) -> None:
+    contest_file = content / "contest.toml"
+    original_lines = contest_file.read_text(encoding="utf-8").count("\n")
+    contest_file.write_text(contest_file.read_text(encoding="utf-8") + BROKEN_DEADLINE, "utf-8")
+    at_line = original_lines + BROKEN_DEADLINE.splitlines().index('at = "2024-09-30T23:59:00"') + 1
+    remind_line = at_line + 1
+
+    result = run_cli("content", "check", env={"BOT_CONTENT_DIR": str(content)})
+
+    assert result.returncode == 1
+    report = result.stderr
+    assert f"{contest_file}:{at_line}: deadlines[" in report and "needs a UTC offset" in report
+    assert f"{contest_file}:{remind_line}:" in report and "'1 day' is not an offset" in report
+    assert "Traceback" not in report
+
+
+def test_unknown_track_in_a_deadline_is_named(content: Path) -> None:
+    contest_file = content / "contest.toml"
+    fixed = BROKEN_DEADLINE.replace("T23:59:00", "T23:59:00+08:00").replace('"1 day"', '"1d"')
+    contest_file.write_text(contest_file.read_text(encoding="utf-8") + fixed, "utf-8")
+
+    problems, _ = check_content(content)
+
+    assert len(problems) == 1
+    assert problems[0].field.endswith("].tracks") and "aigc-music" in problems[0].reason
+    assert problems[0].line is not None
+
+
+def test_toml_syntax_error_gives_the_line(content: Path) -> None:
+    contest_file = content / "contest.toml"
+    contest_file.write_text('[contest]\nkey = "x"\nname = { zh = "未闭合"\n', "utf-8")
+    problems, _ = check_content(content)
+    assert problems[0].file == contest_file and problems[0].line == 3
+    assert "not valid TOML" in problems[0].reason
+
+
+def test_missing_translation_and_uneven_sections_are_reported(content: Path) -> None:
+    knowledge = content / "knowledge"
+    english = sorted(knowledge.glob("*.en.md"))[0]
+    chinese = english.with_name(english.name.replace(".en.md", ".zh.md"))
+    english.write_text(
+        english.read_text(encoding="utf-8") + "\n## Extra\n\nOnly in English.\n", "utf-8"
+    )
+    (knowledge / "faq.en.md").write_text("# FAQ\n\n## Anything\n\nSome text.\n", "utf-8")
+    (knowledge / "notes.md").write_text("# Notes\n", "utf-8")
+
+    problems, _ = check_content(content)
+    reports = [str(p) for p in problems]
+
+    assert any("faq.zh.md" in r and "missing translation" in r for r in reports)
+    assert any(
+        chinese.name.split(".")[0] in r and "different numbers of sections" in r for r in reports
+    )
+    assert any("notes.md" in r and "<topic>.zh.md" in r for r in reports)
+
+
+def test_empty_section_is_reported_with_its_line(content: Path) -> None:
+    page = content / "knowledge" / "faq.en.md"
+    page.write_text("# FAQ\n\n## Empty one\n\n## Full one\n\nText.\n", "utf-8")
+    (content / "knowledge" / "faq.zh.md").write_text("# 常见问题\n\n## 有内容\n\n内容。\n", "utf-8")
+    problems, _ = check_content(content)
+    assert any(p.file == page and p.line == 3 and "no text" in p.reason for p in problems)

@@ -1,0 +1,51 @@
+"""The answers over the evaluation set stay above a floor, in Chinese and in English alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge.evaluation import evaluate, load_questions, mean
+from tests.test_knowledge import make_answerer
+
+EVAL_FILE = Path(__file__).parent / "data" / "qa_eval.jsonl"
+ANSWER_SCORE_FLOOR = 0.85
+OFF_TOPIC_FLOOR = 1.0
+
+
+@pytest.fixture(scope="module")
+def results():
+    return evaluate(
+        make_answerer(),
+        load_questions(EVAL_FILE),
+        "Asia/Shanghai",
+        datetime(2024, 5, 20, tzinfo=UTC),
+    )
+
+
+def test_eval_set_is_balanced() -> None:
+    questions = load_questions(EVAL_FILE)
+    assert len(questions) >= 40
+    languages = [q.language for q in questions]
+    assert languages.count("zh") >= 20 and languages.count("en") >= 20
+    assert sum(q.off_topic for q in questions if q.language == "zh") >= 3
+    assert sum(q.off_topic for q in questions if q.language == "en") >= 3
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_answers_contain_the_expected_facts(results, language: str) -> None:
+    on_topic = [r for r in results if not r.question.off_topic and r.question.language == language]
+    score = mean([r.score for r in on_topic])
+    failures = [
+        (r.question.id, r.question.question, r.answer.text[:80]) for r in on_topic if r.score < 1
+    ]
+    assert score >= ANSWER_SCORE_FLOOR, failures
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_off_topic_questions_are_declined(results, language: str) -> None:
+    off_topic = [r for r in results if r.question.off_topic and r.question.language == language]
+    wrongly_answered = [r.question.question for r in off_topic if r.score < 1]
+    assert mean([r.score for r in off_topic]) >= OFF_TOPIC_FLOOR, wrongly_answered
