@@ -31,81 +31,15 @@ NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
 REPEATS = 5
 
-ENGLISH_WORDS = [
-    "video",
-    "audio",
-    "stream",
-    "codec",
-    "latency",
-    "render",
-    "frame",
-    "studio",
-    "creator",
-    "developer",
-    "cloud",
-    "cluster",
-    "node",
-    "model",
-    "dataset",
-    "camera",
-    "editing",
-    "sound",
-    "music",
-    "subtitle",
-    "broadcast",
-    "network",
-    "storage",
-    "archive",
-    "license",
-    "workshop",
-    "meetup",
-    "summit",
-    "tutorial",
-    "plugin",
-    "interface",
-    "protocol",
-    "encoder",
-    "decoder",
-    "pixel",
-    "color",
-]
-CHINESE_WORDS = [
-    "视频",
-    "音频",
-    "编码",
-    "解码",
-    "直播",
-    "剪辑",
-    "字幕",
-    "渲染",
-    "算力",
-    "存储",
-    "网络",
-    "镜头",
-    "摄像",
-    "声音",
-    "音乐",
-    "课程",
-    "工作坊",
-    "峰会",
-    "插件",
-    "接口",
-    "协议",
-    "模型",
-    "数据",
-    "素材",
-    "版权",
-    "色彩",
-    "像素",
-    "带宽",
-    "服务器",
-    "集群",
-    "终端",
-    "工具",
-    "平台",
-    "生态",
-    "园区",
-]
+ENGLISH_WORDS = """
+    video audio stream codec latency render frame studio creator developer cloud cluster node
+    model dataset camera editing sound music subtitle broadcast network storage archive license
+    workshop meetup summit tutorial plugin interface protocol encoder decoder pixel color
+""".split()
+CHINESE_WORDS = """
+    视频 音频 编码 解码 直播 剪辑 字幕 渲染 算力 存储 网络 镜头 摄像 声音 音乐 课程 工作坊 峰会
+    插件 接口 协议 模型 数据 素材 版权 色彩 像素 带宽 服务器 集群 终端 工具 平台 生态 园区
+""".split()
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -149,6 +83,8 @@ def measure(label: str, answerer: RetrievalAnswerer) -> None:
         language: mean([r.score for r in results if r.question.language == language])
         for language in ("zh", "en")
     }
+    held_out = mean([r.score for r in results if r.question.held_out])
+    held_out_count = sum(r.question.held_out for r in results)
     latencies = []
     for _ in range(REPEATS):
         for question in questions:
@@ -158,7 +94,8 @@ def measure(label: str, answerer: RetrievalAnswerer) -> None:
     print(f"\n{label}: {len(answerer.index)} passages, {len(questions)} questions")
     print(
         f"  recall@1 {recall_1:.2f}   recall@3 {recall_3:.2f}   "
-        f"answer score {score:.2f} (zh {by_language['zh']:.2f}, en {by_language['en']:.2f})"
+        f"answer score {score:.2f} (zh {by_language['zh']:.2f}, en {by_language['en']:.2f}; "
+        f"{held_out_count} held-out questions {held_out:.2f})"
     )
     print(
         f"  ask latency ms: p50 {statistics.median(latencies):.2f}   "

@@ -12,22 +12,27 @@ from bot.core.context import Services
 from bot.knowledge.answer import RetrievalAnswerer
 from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.passages import load_passages
+from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
 from bot.storage.database import Database
 
 
 def build_index(settings: Settings, contest: Contest, clock: Clock) -> KnowledgeIndex:
     """Index the Markdown knowledge base and the contest facts; raise ContentError on problems."""
+    synonyms, synonym_problems = load_synonyms(settings.content_dir)
     teach_words(
-        name
-        for item in (*contest.tracks, *contest.resources)
-        for name in (item.name.zh, *getattr(item, "aliases", []))
+        [
+            *(track.name.zh for track in contest.tracks),
+            *(alias for track in contest.tracks for alias in track.aliases),
+            *(resource.name.zh for resource in contest.resources),
+            *synonyms.chinese,
+        ]
     )
     passages, problems = load_passages(settings.content_dir)
-    if problems:
-        raise ContentError(problems)
+    if problems or synonym_problems:
+        raise ContentError([*problems, *synonym_problems])
     live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
-    return KnowledgeIndex([*passages, *live])
+    return KnowledgeIndex([*passages, *live], synonyms)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

@@ -97,3 +97,9 @@ def test_empty_section_is_reported_with_its_line(content: Path) -> None:
     (content / "knowledge" / "faq.zh.md").write_text("# 常见问题\n\n## 有内容\n\n内容。\n", "utf-8")
     problems, _ = check_content(content)
     assert any(p.file == page and p.line == 3 and "no text" in p.reason for p in problems)
+
+
+def test_one_character_chinese_synonym_is_refused(content: Path) -> None:
+    (content / "synonyms.toml").write_text('groups = [["奖项", "奖"]]\n', "utf-8")
+    problems, _ = check_content(content)
+    assert any(p.file.name == "synonyms.toml" and "two characters" in p.reason for p in problems)

@@ -115,3 +115,10 @@ def test_long_passages_are_trimmed_at_a_sentence_end() -> None:
     text = "第一句话很长。" * 200
     trimmed = trim(text, limit=100)
     assert len(trimmed) <= 102 and trimmed.endswith("。 …")
+
+
+def test_synonyms_let_members_use_their_own_words(answerer) -> None:
+    chinese = answerer.answer("大赛设了哪些组别？", "zh", "Asia/Shanghai", NOW)
+    english = answerer.answer("Which categories are there?", "en", "Asia/Shanghai", NOW)
+    assert chinese.known and "AIGC创意作品" in chinese.text
+    assert english.known and "AIGC Creative Works" in english.text

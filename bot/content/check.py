@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.content.loader import ContentError, Problem, load_contest
 from bot.knowledge.passages import load_passages
+from bot.knowledge.synonyms import load_synonyms
 
 
 def check_content(content_dir: Path) -> tuple[list[Problem], str]:
@@ -22,6 +23,7 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
         problems.extend(error.problems)
     passages, knowledge_problems = load_passages(content_dir)
     problems.extend(knowledge_problems)
+    problems.extend(load_synonyms(content_dir)[1])
     documents = {p.doc for p in passages}
     summary_parts.append(f"{len(passages)} passages in {len(documents)} documents")
     return problems, "; ".join(summary_parts)

@@ -12,6 +12,7 @@ import bm25s
 import numpy as np
 
 from bot.knowledge.passages import Passage
+from bot.knowledge.synonyms import Synonyms
 from bot.knowledge.tokenize import tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -35,8 +36,9 @@ class KnowledgeIndex:
     the answerer refuses to answer below a floor.
     """
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
+    def __init__(self, passages: Sequence[Passage], synonyms: Synonyms | None = None) -> None:
         self.passages = list(passages)
+        self.synonyms = synonyms or Synonyms()
         self._terms = [set(terms) for terms in map(_passage_terms, self.passages)]
         self._retriever = bm25s.BM25()
         corpus = [_passage_terms(p) or ["\u2205"] for p in self.passages]
@@ -53,7 +55,7 @@ class KnowledgeIndex:
 
     def search(self, question: str, limit: int = 3) -> list[Hit]:
         """The best sections for a question, one hit per section, best first."""
-        terms = tokenize(question)
+        terms = tokenize(self.synonyms.rewrite(question))
         known = [t for t in terms if t in self._vocabulary]
         if not known or not self.passages:
             return []

@@ -17,70 +17,14 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_CHINESE, STOPWORDS_EN_PLUS
 
 # Question words and fillers that carry no topic, beyond the libraries' lists.
-_EXTRA_STOPWORDS = {
-    "many",
-    "much",
-    "tell",
-    "please",
-    "know",
-    "get",
-    "can",
-    "could",
-    "would",
-    "may",
-    "might",
-    "there",
-    "any",
-    "also",
-    "like",
-    "want",
-    "need",
-    "one's",
-    "let",
-    "us",
-    "info",
-    "information",
-    "有",
-    "哪些",
-    "哪个",
-    "什么",
-    "吗",
-    "呢",
-    "吧",
-    "怎么",
-    "怎样",
-    "如何",
-    "多少",
-    "几个",
-    "几",
-    "请问",
-    "请",
-    "是",
-    "的",
-    "了",
-    "我",
-    "我们",
-    "你",
-    "你们",
-    "可以",
-    "能",
-    "能否",
-    "啊",
-    "想",
-    "知道",
-    "一下",
-    "告诉",
-    "关于",
-    "在",
-    "和",
-    "与",
-    "及",
-    "都",
-    "会",
-    "要",
-    "哪",
-    "谁",
-}
+_EXTRA_STOPWORDS = set(
+    """
+    many much tell please know get can could would may might there any also like want need
+    one's let us info information
+    有 哪些 哪个 什么 吗 呢 吧 怎么 怎样 如何 多少 几个 几 请问 请 是 的 了 我 我们 你 你们 可以
+    能 能否 啊 想 知道 一下 告诉 关于 在 和 与 及 都 会 要 哪 谁 一共 总共 分 得 得了 有没有 是不是
+    """.split()
+)
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_CHINESE) | _EXTRA_STOPWORDS
 _WORD = re.compile(r"\w", re.UNICODE)
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9'._-]*$")
