@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -69,10 +70,32 @@ def run() -> None:
         )
         _run(lambda: _console_chat(settings))
         return
-    click.echo(
-        "Telegram and Discord adapters are not built yet; opening the console chat.", err=True
-    )
-    _run(lambda: _console_chat(settings))
+    if settings.telegram_token is None:
+        click.echo("The Discord adapter is not built yet; set BOT_TELEGRAM_TOKEN.", err=True)
+        raise SystemExit(2)
+    _run(lambda: _serve_platforms(settings))
+
+
+async def _serve_platforms(settings: Settings) -> None:
+    """Run the platform adapters until SIGINT/SIGTERM, then stop them cleanly."""
+    from adapters.telegram import TelegramAdapter
+
+    core = await start_core(settings)
+    adapters = [TelegramAdapter(settings)]
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stopping.set)
+    try:
+        async with asyncio.TaskGroup() as group:
+            for adapter in adapters:
+                group.create_task(adapter.start(core))
+            await stopping.wait()
+            log.info("stopping")
+            for adapter in adapters:
+                await adapter.stop()
+    finally:
+        await core.services.database.close()
 
 
 @main.command()

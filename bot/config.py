@@ -6,6 +6,8 @@ A wrong value stops start-up with one line naming the variable (see `load_settin
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -36,6 +38,11 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_base: str | None = None
     telegram_webhook_url: str | None = None
+    telegram_webhook_host: str = "0.0.0.0"  # where the webhook server listens
+    telegram_webhook_port: int = Field(default=8081, ge=1, le=65535)
+    # Telegram sends it back on every webhook request; derived from the token when unset, so
+    # every process behind a load balancer agrees on it.
+    telegram_webhook_secret: SecretStr | None = None
     discord_token: SecretStr | None = None
     organizers: Annotated[frozenset[tuple[str, str]], NoDecode] = frozenset()
     openai_api_key: SecretStr | None = Field(
@@ -47,6 +54,14 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh", "en"] = "zh"
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_characters(cls, value: SecretStr | None) -> SecretStr | None:
+        allowed = re.compile(r"[A-Za-z0-9_-]{1,256}")
+        if value is not None and not allowed.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -99,6 +114,12 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def webhook_secret(self) -> str:
+        if self.telegram_webhook_secret is not None:
+            return self.telegram_webhook_secret.get_secret_value()
+        token = self.telegram_token.get_secret_value() if self.telegram_token else ""
+        return hashlib.sha256(f"webhook:{token}".encode()).hexdigest()
 
     @property
     def llm_enabled(self) -> bool:

@@ -51,6 +51,13 @@ class Incoming:
     def is_private(self) -> bool:
         return self.chat.kind is ChatKind.PRIVATE
 
+    @property
+    def concerns_bot(self) -> bool:
+        """In groups the bot answers commands, buttons, mentions and replies, not chatter."""
+        if self.is_private or self.command or self.pressed is not None:
+            return True
+        return self.addressed_to_bot
+
 
 @dataclass(frozen=True, slots=True)
 class Button:

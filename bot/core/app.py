@@ -40,7 +40,7 @@ class Core:
 
     async def handle(self, incoming: Incoming) -> Replies:
         """Answer one thing a person did. Never raises: failures become a polite reply."""
-        if not self._concerns_bot(incoming):
+        if not incoming.concerns_bot:
             return []
         fallback = Translator(self._language_hint(incoming))
         try:
@@ -107,12 +107,6 @@ class Core:
         if self.router.text_handler is None:
             return []
         return await self.router.text_handler(ctx)
-
-    def _concerns_bot(self, incoming: Incoming) -> bool:
-        """In groups the bot answers commands, buttons, mentions and replies; chatter is ignored."""
-        if incoming.is_private or incoming.command or incoming.pressed is not None:
-            return True
-        return incoming.addressed_to_bot
 
     def _language_hint(self, incoming: Incoming) -> Language:
         return normalize_language(incoming.user.locale, self.services.settings.default_language)

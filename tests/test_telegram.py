@@ -1,0 +1,241 @@
+"""The Telegram adapter end to end: the real aiogram client, polling a local Bot API stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from adapters.base import SendStatus
+from adapters.telegram import TelegramAdapter
+from bot.config import Settings
+from bot.core.app import Core, build_router
+from bot.core.router import Router
+from bot.messages import Button, Reply, Target
+from bot.runtime import start_core
+from tests.conftest import ManualClock
+from tests.fakes.telegram_api import FakeTelegramServer
+
+GROUP = -100200300
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegramServer]:
+    server = FakeTelegramServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def telegram_settings(settings: Settings, server: FakeTelegramServer, **extra: object) -> Settings:
+    return settings.model_copy(
+        update={
+            "telegram_token": SecretStr(server.token),
+            "telegram_api_base": server.base_url,
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+async def live(
+    telegram: FakeTelegramServer, settings: Settings, clock: ManualClock
+) -> AsyncIterator[FakeTelegramServer]:
+    """The adapter polling the stand-in, with a core whose router also has a broken command."""
+    config = telegram_settings(settings, telegram)
+    core = await start_core(config, clock)
+    router = build_router()
+    broken = Router()
+
+    @broken.command("explode", "Fails on purpose")
+    async def explode(ctx: object) -> list[Reply]:
+        raise RuntimeError("boom")
+
+    router.include(broken)
+    core = Core(core.services, router)
+    adapter = TelegramAdapter(config, polling_timeout=1)
+    task = asyncio.create_task(adapter.start(core))
+    await telegram.wait_for("getUpdates")
+    yield telegram
+    await adapter.stop()
+    await asyncio.wait_for(task, timeout=10)
+    await core.services.database.close()
+
+
+async def test_start_in_chinese_and_english(live: FakeTelegramServer) -> None:
+    (live.message_update("/start", user_id=1, language_code="zh-hans"))
+    (live.message_update("/start", user_id=2, language_code="en"))
+    sent = await live.wait_for("sendMessage", count=2)
+    by_chat = {str(call["chat_id"]): call["text"] for call in sent}
+    assert "你好" in by_chat["1"] and "Hello Ada" in by_chat["2"]
+
+
+async def test_command_menu_is_set_in_both_languages(live: FakeTelegramServer) -> None:
+    menus = {call.get("language_code"): call["commands"] for call in live.calls_of("setMyCommands")}
+    assert {"zh", "en"} <= set(menus)
+    zh_commands = {c["command"]: c["description"] for c in menus["zh"]}
+    assert "ask" in zh_commands and "提问" in zh_commands["ask"]
+
+
+async def test_private_question_is_answered_with_typing_shown(live: FakeTelegramServer) -> None:
+    (live.message_update("有哪些赛道？", user_id=5))
+    [answer] = await live.wait_for("sendMessage")
+    assert "AIGC创意作品" in answer["text"] and "来源" in answer["text"]
+    actions = live.calls_of("sendChatAction")
+    assert actions and actions[0]["action"] == "typing"
+
+
+async def test_group_ignores_chatter_but_answers_a_mention(live: FakeTelegramServer) -> None:
+    (live.message_update("lunch anyone?", chat_id=GROUP, chat_type="supergroup"))
+    mention = f"@{live.bot_username} which tracks are there?"
+    (live.message_update(mention, chat_id=GROUP, chat_type="supergroup"))
+    live.message_update("and the prizes?", chat_id=GROUP, chat_type="supergroup", reply_to_bot=True)
+    sent = await live.wait_for("sendMessage", count=2)
+    await asyncio.sleep(0.3)  # let a wrong third answer (to the chatter) show up if it would
+    sent = live.calls_of("sendMessage")
+    assert len(sent) == 2, [c["text"][:60] for c in sent]
+    assert "AIGC Technical Innovation" in sent[0]["text"]
+    assert "prize" in sent[1]["text"].lower()
+
+
+async def test_button_press_round_trip(live: FakeTelegramServer) -> None:
+    (live.message_update("/lang", user_id=7))
+    [menu] = await live.wait_for("sendMessage")
+    keyboard = menu["reply_markup"]["inline_keyboard"]
+    payloads = [button["callback_data"] for row in keyboard for button in row]
+    assert payloads == ["lang:zh", "lang:en", "lang:auto"]
+
+    (live.callback_update("lang:zh", user_id=7))
+    await live.wait_for("answerCallbackQuery")
+    sent = await live.wait_for("sendMessage", count=2)
+    assert "中文" in sent[1]["text"]
+
+
+async def test_long_answer_is_split_and_user_text_is_escaped(
+    telegram: FakeTelegramServer, settings: Settings, clock: ManualClock
+) -> None:
+    config = telegram_settings(settings, telegram)
+    core = await start_core(config, clock)
+    router = build_router()
+    echo = Router()
+    long_text = "\n\n".join(f"<b>{n}</b> & *x* _y_ " + "字" * 480 for n in range(10))
+
+    @echo.command("long", "A long reply")
+    async def long(ctx: object) -> list[Reply]:
+        return [Reply(long_text, buttons=(Button("OK", "ok"),))]
+
+    router.include(echo)
+    adapter = TelegramAdapter(config, polling_timeout=1)
+    task = asyncio.create_task(adapter.start(Core(core.services, router)))
+    try:
+        (telegram.message_update("/long"))
+        sent = await telegram.wait_for("sendMessage", count=2)
+        assert len(sent) == 2 and all(len(call["text"]) <= 4096 for call in sent)
+        assert sent[0]["text"].startswith("&lt;b&gt;0&lt;/b&gt; &amp; *x* _y_")
+        assert "reply_markup" not in sent[0] and sent[1]["reply_markup"]
+        assert sent[0]["parse_mode"] == "HTML"
+    finally:
+        await adapter.stop()
+        await asyncio.wait_for(task, timeout=10)
+        await core.services.database.close()
+
+
+async def test_handler_error_is_answered_politely_and_polling_goes_on(
+    live: FakeTelegramServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    (live.message_update("/explode", user_id=9, language_code="en"))
+    [apology] = await live.wait_for("sendMessage")
+    assert "something went wrong" in apology["text"]
+    (live.message_update("/tracks", user_id=9))
+    sent = await live.wait_for("sendMessage", count=2)
+    assert "AIGC" in sent[1]["text"]
+    assert live.token not in caplog.text
+
+
+async def test_adapter_level_failure_is_logged_with_update_id_and_answered(
+    live: FakeTelegramServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    live.fail_next("sendMessage", error_code=400, description="Bad Request: can't parse entities")
+    update = live.message_update("/help", user_id=11, language_code="zh")
+    sent = await live.wait_for("sendMessage", count=2)
+    assert "出了点问题" in sent[-1]["text"]
+    assert f"update {update['update_id']} failed" in caplog.text
+    assert live.token not in caplog.text
+
+
+async def test_send_reports_the_four_outcomes(
+    telegram: FakeTelegramServer, settings: Settings
+) -> None:
+    adapter = TelegramAdapter(telegram_settings(settings, telegram))
+    try:
+        sent = await adapter.send(Target("telegram", "501"), Reply("hello"))
+        assert sent.status is SendStatus.SENT and sent.message_id
+
+        telegram.fail_next(
+            "sendMessage",
+            error_code=429,
+            description="Too Many Requests: retry after 7",
+            retry_after=7,
+        )
+        wait = await adapter.send(Target("telegram", "501"), Reply("hello"))
+        assert wait.status is SendStatus.RETRY_AFTER and wait.retry_after == 7
+
+        telegram.fail_next(
+            "sendMessage", error_code=403, description="Forbidden: bot was blocked by the user"
+        )
+        blocked = await adapter.send(Target("telegram", "502"), Reply("hello"))
+        assert blocked.status is SendStatus.UNREACHABLE
+
+        telegram.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found")
+        gone = await adapter.send(Target("telegram", "503"), Reply("hello"))
+        assert gone.status is SendStatus.UNREACHABLE
+
+        telegram.fail_next("sendMessage", error_code=500, description="Internal Server Error")
+        broken = await adapter.send(Target("telegram", "504"), Reply("hello"))
+        assert broken.status is SendStatus.FAILED and broken.retryable
+        assert telegram.token not in broken.error
+    finally:
+        await adapter.bot.session.close()
+
+
+async def test_webhook_mode_accepts_updates_with_the_secret_only(
+    telegram: FakeTelegramServer, settings: Settings, clock: ManualClock
+) -> None:
+    config = telegram_settings(
+        settings,
+        telegram,
+        telegram_webhook_url="https://bot.example.org/telegram/hook",
+        telegram_webhook_host="127.0.0.1",
+        telegram_webhook_port=0,
+    )
+    core = await start_core(config, clock)
+    adapter = TelegramAdapter(config)
+    task = asyncio.create_task(adapter.start(core))
+    try:
+        [registration] = await telegram.wait_for("setWebhook")
+        assert registration["url"] == "https://bot.example.org/telegram/hook"
+        secret = registration["secret_token"]
+        url = f"http://127.0.0.1:{adapter.webhook_port}/telegram/hook"
+        update = telegram.message_update("/tracks", user_id=21)
+        update["update_id"] = 1
+        async with aiohttp.ClientSession() as http:
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            ) as bad:
+                assert bad.status == 401
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+            ) as good:
+                assert good.status == 200
+        [answer] = await telegram.wait_for("sendMessage")
+        assert "AIGC" in answer["text"] and answer["chat_id"] in (21, "21")
+        assert telegram.calls_of("getUpdates") == []
+    finally:
+        await adapter.stop()
+        await asyncio.wait_for(task, timeout=10)
+        await core.services.database.close()
