@@ -32,6 +32,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    Update,
 )
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.text_decorations import html_decoration
@@ -162,12 +163,13 @@ class TelegramAdapter:
 
     # --- receiving -------------------------------------------------------------------------
 
-    def to_incoming(self, message: Message) -> Incoming | None:
+    def to_incoming(self, message: Message, update_id: int | None = None) -> Incoming | None:
         """The core's view of a text message; None for a command meant for another bot."""
         user = message.from_user
         if user is None or message.text is None:
             return None
         text = message.text
+        key = None if update_id is None else str(update_id)
         chat = ChatRef(str(message.chat.id), _CHAT_KINDS.get(message.chat.type, ChatKind.GROUP))
         sender = UserRef(str(user.id), user.full_name, user.language_code)
         command = parse_command(text)
@@ -175,7 +177,9 @@ class TelegramAdapter:
             addressee = text.split(maxsplit=1)[0].partition("@")[2].lower()
             if addressee and addressee != self.username:
                 return None
-            return Incoming(self.platform, sender, chat, text, command[0], command[1])
+            return Incoming(
+                self.platform, sender, chat, text, command[0], command[1], update_id=key
+            )
         mention = f"@{self.username}"
         mentioned = bool(self.username) and mention in text.lower()
         replied = (
@@ -186,10 +190,12 @@ class TelegramAdapter:
         if mentioned:
             start = text.lower().index(mention)
             text = (text[:start] + text[start + len(mention) :]).strip()
-        return Incoming(self.platform, sender, chat, text, addressed_to_bot=mentioned or replied)
+        return Incoming(
+            self.platform, sender, chat, text, addressed_to_bot=mentioned or replied, update_id=key
+        )
 
-    async def _on_message(self, message: Message) -> None:
-        incoming = self.to_incoming(message)
+    async def _on_message(self, message: Message, event_update: Update) -> None:
+        incoming = self.to_incoming(message, event_update.update_id)
         if incoming is None or not incoming.concerns_bot or self._core is None:
             return
         if incoming.command is None:  # a question: show "typing…" while it is answered
@@ -200,7 +206,7 @@ class TelegramAdapter:
         for reply in replies:
             await self._send_reply(message.chat.id, reply)
 
-    async def _on_button(self, callback: CallbackQuery) -> None:
+    async def _on_button(self, callback: CallbackQuery, event_update: Update) -> None:
         await callback.answer()  # at once, so the button stops spinning
         message = callback.message
         if message is None or self._core is None or callback.data is None:
@@ -212,6 +218,7 @@ class TelegramAdapter:
             UserRef(str(user.id), user.full_name, user.language_code),
             chat,
             pressed=callback.data,
+            update_id=str(event_update.update_id),
         )
         for reply in await self._core.handle(incoming):
             await self._send_reply(message.chat.id, reply)

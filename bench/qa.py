@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import BUNDLED_CONTENT_DIR, load_settings
 from bot.content.loader import load_contest

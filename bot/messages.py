@@ -46,6 +46,8 @@ class Incoming:
     args: str = ""  # "aigc-tech"
     pressed: str | None = None  # a button's payload
     addressed_to_bot: bool = False  # a group message that @mentions or replies to the bot
+    # The platform's id of this event: a replayed event (restart, webhook retry) is answered once.
+    update_id: str | None = None
 
     @property
     def is_private(self) -> bool:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context, Services
 from bot.core.router import Replies, Router
@@ -11,9 +14,11 @@ from bot.i18n import Language, Translator, normalize_language
 from bot.messages import Incoming, Reply
 from bot.storage.members import MemberRepository
 from bot.storage.models import Member
+from bot.storage.updates import HandledUpdateRepository
 
 log = logging.getLogger(__name__)
 FEATURES = (welcome, questions, contest_info, language)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 def build_router() -> Router:
@@ -29,6 +34,7 @@ class Core:
     def __init__(self, services: Services, router: Router | None = None) -> None:
         self.services = services
         self.router = router or build_router()
+        self._next_prune: datetime | None = None
 
     def menu(self, organizer: bool = False) -> tuple[tuple[str, str], ...]:
         """(command, English description) pairs to show; adapters translate for their menus."""
@@ -45,6 +51,11 @@ class Core:
         fallback = Translator(self._language_hint(incoming))
         try:
             async with self.services.database.session() as session:
+                if await self._is_replay(incoming, session):
+                    log.info(
+                        "%s update %s was already handled", incoming.platform, incoming.update_id
+                    )
+                    return []
                 member = await MemberRepository(session).seen(
                     incoming.platform,
                     incoming.user.id,
@@ -68,6 +79,18 @@ class Core:
                     )
                 )
             ]
+
+    async def _is_replay(self, incoming: Incoming, session: AsyncSession) -> bool:
+        """A platform event seen before (after a restart, a webhook retry, or by a second process)
+        must not be answered again."""
+        if incoming.update_id is None:
+            return False
+        now = self.services.clock.now()
+        updates = HandledUpdateRepository(session)
+        if self._next_prune is None or now >= self._next_prune:
+            await updates.forget_old(now)
+            self._next_prune = now + PRUNE_EVERY
+        return not await updates.claim(incoming.platform, incoming.update_id, now)
 
     def member_language(self, member: Member) -> Language:
         if member.language in ("zh", "en"):

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,3 +67,14 @@ class Member(Base):
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HandledUpdate(Base):
+    """A platform update already taken by some process, so a replayed one is not answered twice."""
+
+    __tablename__ = "handled_updates"
+    __table_args__ = (PrimaryKeyConstraint("platform", "update_id"),)
+
+    platform: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(64))
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime())

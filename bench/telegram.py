@@ -1,0 +1,120 @@
+"""Updates per second through the real aiogram dispatcher, with and without our adapter + core.
+
+    .venv/bin/python bench/telegram.py
+
+Updates are fed with `Dispatcher.feed_update` and the bot's session answers every Bot API call
+in memory, so no network is involved: the figures are aiogram's floor (a bare handler that does
+nothing) and our cost on top (adapter translation, replay check and member upsert in SQLite,
+the core's routing and answering, reply splitting and escaping).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.types import Chat, Message, Update, User
+from pydantic import SecretStr
+
+from adapters.telegram import TelegramAdapter
+from bot.config import BUNDLED_CONTENT_DIR, load_settings
+from bot.runtime import start_core
+
+UPDATES = 2000
+TOKEN = "123456:BENCH"
+BOT_USER = User(id=123456, is_bot=True, first_name="Bench", username="bench_bot")
+
+
+class InMemorySession(BaseSession):
+    """Answers every Bot API call at once, as Telegram would, without a network."""
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
+    ) -> Any:
+        if isinstance(method, SendMessage):
+            chat = Chat(id=int(method.chat_id), type="private")
+            return Message(
+                message_id=1,
+                date=datetime.now(UTC),
+                chat=chat,
+                from_user=BOT_USER,
+                text=method.text,
+            )
+        return True
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def close(self) -> None:
+        return None
+
+
+def make_update(number: int, text: str) -> Update:
+    user = User(id=10_000 + number % 500, is_bot=False, first_name="Member", language_code="zh")
+    chat = Chat(id=user.id, type="private")
+    message = Message(
+        message_id=number, date=datetime.now(UTC), chat=chat, from_user=user, text=text
+    )
+    return Update(update_id=number, message=message)
+
+
+async def feed(dispatcher: Dispatcher, bot: Bot, texts: list[str], first_id: int) -> float:
+    """Updates per second, fed one after another (each fully handled before the next)."""
+    started = time.perf_counter()
+    for offset in range(UPDATES):
+        update = make_update(first_id + offset, texts[offset % len(texts)])
+        await dispatcher.feed_update(bot, update)
+    return UPDATES / (time.perf_counter() - started)
+
+
+async def main() -> None:
+    bare = Dispatcher()
+    router = Router()
+
+    @router.message(F.text)
+    async def do_nothing(message: Message) -> None:
+        return None
+
+    bare.include_router(router)
+    bare_bot = Bot(TOKEN, session=InMemorySession())
+    floor = await feed(bare, bare_bot, ["hello"], 1)
+    print(f"aiogram floor (bare handler): {floor:,.0f} updates/s")
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = load_settings(
+            database_url=f"sqlite+aiosqlite:///{folder}/bench.db",
+            content_dir=BUNDLED_CONTENT_DIR,
+            telegram_token=SecretStr(TOKEN),
+        )
+        core = await start_core(settings)
+        adapter = TelegramAdapter(settings)
+        await adapter.bot.session.close()
+        adapter.bot.session = InMemorySession()
+        adapter._core, adapter.username, adapter.bot_id = core, "bench_bot", BOT_USER.id
+        first_id = 1
+        for label, texts in (
+            ("/tracks command", ["/tracks"]),
+            ("questions (BM25 answer)", ["有哪些赛道？", "How many prizes does each track have?"]),
+        ):
+            rate = await feed(adapter.dispatcher, adapter.bot, texts, first_id)
+            first_id += UPDATES
+            cost_ms = (1 / rate - 1 / floor) * 1000
+            print(
+                f"adapter + core, {label}: {rate:,.0f} updates/s "
+                f"({cost_ms:.2f} ms per update over aiogram's floor)"
+            )
+        await core.services.database.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
