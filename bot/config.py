@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     # every process behind a load balancer agrees on it.
     telegram_webhook_secret: SecretStr | None = None
     discord_token: SecretStr | None = None
+    # Guilds to sync slash commands to (instant); empty: sync globally (may take up to an hour).
+    discord_guild_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    # Members with this Discord role (id or name) are organizers too.
+    discord_organizer_role: str | None = None
+    # Shard count for AutoShardedClient; 0 = a single plain connection.
+    discord_shards: int = Field(default=0, ge=0)
     organizers: Annotated[frozenset[tuple[str, str]], NoDecode] = frozenset()
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY")
@@ -108,8 +114,24 @@ class Settings(BaseSettings):
             return frozenset(value)
         return parse_organizers(str(value or ""))
 
-    def is_organizer(self, platform: str, user_id: str) -> bool:
-        return (platform, user_id) in self.organizers
+    @field_validator("discord_guild_ids", mode="before")
+    @classmethod
+    def _parse_guild_ids(cls, value: object) -> tuple[int, ...]:
+        if isinstance(value, tuple | list):
+            return tuple(int(v) for v in value)
+        items = [item.strip() for item in str(value or "").split(",") if item.strip()]
+        if not all(item.isdigit() for item in items):
+            raise ValueError(f"expected comma-separated guild ids like 123,456, got {value!r}")
+        return tuple(int(item) for item in items)
+
+    def is_organizer(
+        self, platform: str, user_id: str, roles: frozenset[str] = frozenset()
+    ) -> bool:
+        """Organizer rights come from configuration only: the list, or the Discord role."""
+        if (platform, user_id) in self.organizers:
+            return True
+        role = self.discord_organizer_role
+        return platform == "discord" and role is not None and role in roles
 
     @property
     def zone(self) -> ZoneInfo:

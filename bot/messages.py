@@ -24,6 +24,7 @@ class UserRef:
     id: str
     display_name: str = ""
     locale: str | None = None  # e.g. Telegram's language_code "zh-hans", Discord's "zh-CN"
+    roles: frozenset[str] = frozenset()  # platform roles (Discord role ids and names)
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,3 +116,23 @@ async def test_a_failing_handler_gets_a_polite_reply_and_the_bot_keeps_going(cor
     member = Member(faulty, locale="zh")
     assert "出了点问题" in only_text(await member.says("/explode"))
     assert "AIGC" in only_text(await member.says("/tracks"))
+
+
+async def test_organizer_marks_a_group_for_announcements(core: Core) -> None:
+    group = ChatRef("-500", ChatKind.GROUP)
+    organizer = Member(core, user_id="42", chat=group)  # telegram:42 is an organizer in settings
+    assert "will receive announcements" in only_text(await organizer.says("/announcehere"))
+    assert "no longer" in only_text(await organizer.says("/announcehere off"))
+    assert "was not marked" in only_text(await organizer.says("/announcehere off"))
+    assert "/announcehere on" in only_text(await organizer.says("/announcehere maybe"))
+    in_private = Member(core, user_id="42")
+    assert "group or channel" in only_text(await in_private.says("/announcehere"))
+
+
+async def test_member_is_refused_organizer_commands_and_does_not_see_them(core: Core) -> None:
+    member = Member(core, user_id="7", chat=ChatRef("-500", ChatKind.GROUP))
+    refusal = (await member.says("/announcehere"))[0]
+    assert "organizers only" in refusal.text and refusal.private
+    assert "/announcehere" not in only_text(await member.says("/help"))
+    organizer = Member(core, user_id="42")
+    assert "/announcehere" in only_text(await organizer.says("/help"))

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context, Services
-from bot.core.router import Replies, Router
-from bot.features import contest_info, language, questions, welcome
+from bot.core.router import Command, Replies, Router
+from bot.features import channels, contest_info, language, questions, welcome
 from bot.i18n import Language, Translator, normalize_language
 from bot.messages import Incoming, Reply
 from bot.storage.members import MemberRepository
@@ -17,7 +17,7 @@ from bot.storage.models import Member
 from bot.storage.updates import HandledUpdateRepository
 
 log = logging.getLogger(__name__)
-FEATURES = (welcome, questions, contest_info, language)
+FEATURES = (welcome, questions, contest_info, language, channels)
 PRUNE_EVERY = timedelta(hours=1)
 
 
@@ -36,12 +36,14 @@ class Core:
         self.router = router or build_router()
         self._next_prune: datetime | None = None
 
+    def commands(self) -> tuple[Command, ...]:
+        """Every command, for platforms that register them with typed options (Discord)."""
+        return tuple(self.router.commands.values())
+
     def menu(self, organizer: bool = False) -> tuple[tuple[str, str], ...]:
         """(command, English description) pairs to show; adapters translate for their menus."""
         return tuple(
-            (c.name, c.description)
-            for c in self.router.commands.values()
-            if organizer or not c.organizer_only
+            (c.name, c.description) for c in self.commands() if organizer or not c.organizer_only
         )
 
     async def handle(self, incoming: Incoming) -> Replies:

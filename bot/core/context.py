@@ -50,4 +50,5 @@ class Context:
 
     @property
     def is_organizer(self) -> bool:
-        return self.services.settings.is_organizer(self.incoming.platform, self.incoming.user.id)
+        user = self.incoming.user
+        return self.services.settings.is_organizer(self.incoming.platform, user.id, user.roles)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.core.context import Context
 from bot.messages import Reply
@@ -12,12 +13,31 @@ Replies = list[Reply]
 Handler = Callable[[Context], Awaitable[Replies]]
 
 
+class ArgumentKind(StrEnum):
+    TEXT = "text"  # free text, e.g. a question
+    CHOICE = "choice"  # one of `choices`
+    TRACK = "track"  # a contest track key (platforms may offer the tracks as choices)
+    TIMEZONE = "timezone"  # an IANA zone name (platforms may autocomplete it)
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """What a command takes after its name, described so platforms can offer typed options."""
+
+    name: str  # "question"
+    description: str  # an English message id
+    kind: ArgumentKind = ArgumentKind.TEXT
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label message id) for CHOICE
+    required: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str
     description: str  # an English message id, translated when shown
     handler: Handler
     organizer_only: bool = False
+    argument: Argument | None = None
 
 
 @dataclass(slots=True)
@@ -29,12 +49,17 @@ class Router:
     text_handler: Handler | None = None
 
     def command(
-        self, name: str, description: str, *, organizer_only: bool = False
+        self,
+        name: str,
+        description: str,
+        *,
+        organizer_only: bool = False,
+        argument: Argument | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             if name in self.commands:
                 raise ValueError(f"command /{name} registered twice")
-            self.commands[name] = Command(name, description, handler, organizer_only)
+            self.commands[name] = Command(name, description, handler, organizer_only, argument)
             return handler
 
         return register

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.router import Replies, Router
+from bot.core.router import Argument, ArgumentKind, Replies, Router
 from bot.i18n import N_, Translator, parse_language
 from bot.messages import Button, Reply
 
@@ -11,14 +11,21 @@ router = Router()
 _AUTOMATIC = ("auto", "自动")
 
 
-@router.command("lang", N_("Choose 中文 or English"))
+LANGUAGE_CHOICES = (("zh", N_("中文")), ("en", N_("English")), ("auto", N_("Automatic")))
+
+
+@router.command(
+    "lang",
+    N_("Choose 中文 or English"),
+    argument=Argument(
+        "language", N_("The language to answer in"), ArgumentKind.CHOICE, LANGUAGE_CHOICES
+    ),
+)
 async def choose_language(ctx: Context) -> Replies:
     wanted = ctx.incoming.args.strip()
     if not wanted:
-        buttons = (
-            Button("中文", "lang:zh"),
-            Button("English", "lang:en"),
-            Button(ctx.t.gettext("Automatic"), "lang:auto"),
+        buttons = tuple(
+            Button(ctx.t.gettext(label), f"lang:{value}") for value, label in LANGUAGE_CHOICES
         )
         return [Reply(ctx.t.gettext("Which language should I use?"), buttons=buttons)]
     return await _set(ctx, wanted)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.router import Replies, Router
+from bot.core.router import Argument, Replies, Router
 from bot.i18n import N_, Translator
 from bot.knowledge.answer import Answer
 from bot.messages import Reply
@@ -12,7 +12,11 @@ router = Router()
 MAX_QUESTION_CHARACTERS = 1000
 
 
-@router.command("ask", N_("Ask a question about the community or the contest"))
+@router.command(
+    "ask",
+    N_("Ask a question about the community or the contest"),
+    argument=Argument("question", N_("Your question"), required=True),
+)
 async def ask(ctx: Context) -> Replies:
     if not ctx.incoming.args.strip():
         return [

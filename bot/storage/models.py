@@ -78,3 +78,16 @@ class HandledUpdate(Base):
     platform: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[str] = mapped_column(String(64))
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnnouncementChannel(Base):
+    """A group or channel an organizer marked to receive announcements."""
+
+    __tablename__ = "announcement_channels"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    marked_by: Mapped[str] = mapped_column(String(64))  # the organizer's platform user id
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
