@@ -2,10 +2,11 @@
 
 An adapter:
 
-- `start(core)` begins receiving: every platform event becomes a `bot.messages.Incoming`, is
-  passed to `core.handle`, and the returned replies are delivered to the same chat. It holds no
-  business rule: what to answer is the core's decision.
-- `stop()` stops receiving and releases connections; it is safe to call twice.
+- `start(core)` receives until `stop()` is called (the console: until its input ends): every
+  platform event becomes a `bot.messages.Incoming`, is passed to `core.handle`, and the returned
+  replies are delivered to the same chat. It holds no business rule: what to answer is the
+  core's decision.
+- `stop()` stops receiving and releases connections.
 - `send(target, reply)` delivers one reply to a chat without being asked (broadcasts, reminders)
   and reports what happened as a `SendResult` instead of raising, so the delivery worker can
   decide to record, wait, retry or give up.

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from adapters.base import Adapter
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_contest
@@ -70,18 +71,26 @@ def run() -> None:
         )
         _run(lambda: _console_chat(settings))
         return
-    if settings.telegram_token is None:
-        click.echo("The Discord adapter is not built yet; set BOT_TELEGRAM_TOKEN.", err=True)
-        raise SystemExit(2)
     _run(lambda: _serve_platforms(settings))
 
 
-async def _serve_platforms(settings: Settings) -> None:
-    """Run the platform adapters until SIGINT/SIGTERM, then stop them cleanly."""
-    from adapters.telegram import TelegramAdapter
+def _platform_adapters(settings: Settings) -> list[Adapter]:
+    adapters: list[Adapter] = []
+    if settings.telegram_token is not None:
+        from adapters.telegram import TelegramAdapter
 
+        adapters.append(TelegramAdapter(settings))
+    if settings.discord_token is not None:
+        from adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(settings))
+    return adapters
+
+
+async def _serve_platforms(settings: Settings) -> None:
+    """Run every configured platform adapter on one core until SIGINT/SIGTERM."""
     core = await start_core(settings)
-    adapters = [TelegramAdapter(settings)]
+    adapters = _platform_adapters(settings)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -94,6 +103,11 @@ async def _serve_platforms(settings: Settings) -> None:
             log.info("stopping")
             for adapter in adapters:
                 await adapter.stop()
+    except* Exception as failures:
+        for failure in failures.exceptions:
+            # One line each: e.g. a wrong token. Adapters' errors carry no secrets.
+            click.echo(f"platform adapter stopped: {type(failure).__name__}: {failure}", err=True)
+        raise SystemExit(1) from None
     finally:
         await core.services.database.close()
 

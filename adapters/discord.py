@@ -1,0 +1,361 @@
+"""Discord on discord.py 2: slash commands, buttons, DMs and @mentions become `Incoming`.
+
+Translation only: the commands and their options are built from the core's command list, their
+texts localised through the core's catalogs; what to answer is the core's decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import available_timezones
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str
+
+from adapters.base import SendResult
+from bot.config import Settings
+from bot.core.router import Argument, ArgumentKind, Command
+from bot.i18n import Translator
+from bot.message_split import split_message
+from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+
+if TYPE_CHECKING:
+    from bot.content.models import Contest
+    from bot.core.app import Core
+
+log = logging.getLogger(__name__)
+MESSAGE_LIMIT = 2000
+# Discord wants an answer to an interaction within 3 s; past this we say "thinking…" first.
+ANSWER_BEFORE_DEFERRING = 2.0
+NO_MENTIONS = discord.AllowedMentions.none()
+CHINESE_LOCALES = {discord.Locale.chinese, discord.Locale.taiwan_chinese}
+# Errors that mean a chat can't be written to any more: DMs closed, unknown channel, no access.
+UNREACHABLE_CODES = {50007, 10003, 10013, 50001, 50013}
+USER_TARGET = "user:"  # Target.chat_id "user:<id>" means "this member's DMs"
+_MENTION = re.compile(r"<@!?(\d+)>")
+
+
+def _user_ref(user: discord.User | discord.Member, locale: str | None) -> UserRef:
+    roles = frozenset(
+        name for role in getattr(user, "roles", ()) for name in (str(role.id), role.name)
+    )
+    return UserRef(str(user.id), user.display_name, locale, roles)
+
+
+def _chat_ref(channel: Any, guild: discord.Guild | None) -> ChatRef:
+    kind = ChatKind.PRIVATE if guild is None else ChatKind.GROUP
+    return ChatRef(str(getattr(channel, "id", "")), kind)
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Command and option descriptions in Chinese from the core's catalog; names stay English."""
+
+    async def translate(
+        self, string: locale_str, locale: discord.Locale, context: app_commands.TranslationContext
+    ) -> str | None:
+        if locale not in CHINESE_LOCALES:
+            return None
+        names = {
+            app_commands.TranslationContextLocation.command_name,
+            app_commands.TranslationContextLocation.parameter_name,
+        }
+        if context.location in names:
+            return None
+        return string.extras.get("zh") or Translator("zh").gettext(string.message)
+
+
+class PayloadButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cb:(?P<payload>.+)"):
+    """A button whose press reaches the core even after a restart: its custom_id is the payload."""
+
+    def __init__(self, payload: str, label: str = "…") -> None:
+        super().__init__(discord.ui.Button(label=label[:80], custom_id=f"cb:{payload}"[:100]))
+        self.payload = payload
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PayloadButton:
+        return cls(match["payload"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        adapter: DiscordAdapter = interaction.client.community_adapter  # type: ignore[attr-defined]
+        await adapter.on_press(interaction, self.payload)
+
+
+def _view(reply: Reply) -> discord.ui.View | None:
+    if not reply.buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in reply.buttons[:25]:
+        view.add_item(PayloadButton(button.payload, button.label))
+    return view
+
+
+class DiscordAdapter:
+    platform = "discord"
+
+    def __init__(self, settings: Settings, guild_ready_timeout: float = 2.0) -> None:
+        if settings.discord_token is None:
+            raise ValueError("BOT_DISCORD_TOKEN is not set")
+        self.settings = settings
+        intents = discord.Intents.default()  # DMs and @mentions need no privileged intent
+        options: dict[str, Any] = {"intents": intents, "guild_ready_timeout": guild_ready_timeout}
+        if settings.discord_shards:
+            self.client: discord.Client = discord.AutoShardedClient(
+                shard_count=settings.discord_shards, **options
+            )
+        else:
+            self.client = discord.Client(**options)
+        self.client.community_adapter = self  # type: ignore[attr-defined]
+        self.tree = app_commands.CommandTree(self.client)
+        self.client.setup_hook = self._setup_hook  # type: ignore[method-assign]
+        self.client.event(self.on_message)
+        self._core: Core | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start(self, core: Core) -> None:
+        """Connect and receive until `stop()`."""
+        self._core = core
+        assert self.settings.discord_token is not None
+        await self.client.start(self.settings.discord_token.get_secret_value())
+
+    async def stop(self) -> None:
+        await self.client.close()
+
+    async def _setup_hook(self) -> None:
+        """After login, before the gateway: register commands and persistent buttons, then sync."""
+        assert self._core is not None
+        self.client.add_dynamic_items(PayloadButton)
+        await self.tree.set_translator(CatalogTranslator())
+        for command in self._core.commands():
+            self.tree.add_command(self._slash_command(command, self._core.services.contest))
+        if self.settings.discord_guild_ids:
+            for guild_id in self.settings.discord_guild_ids:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    def _slash_command(
+        self, command: Command, contest: Contest
+    ) -> app_commands.Command[Any, ..., Any]:
+        callback = self._callback(command)
+        argument = command.argument
+        if argument is not None:
+            callback = _typed_option(callback, argument, contest)
+        if command.organizer_only:
+            # Hidden from members by default; the core still checks the organizer list every time.
+            callback = app_commands.default_permissions(manage_guild=True)(callback)
+        return app_commands.Command(
+            name=command.name, description=locale_str(command.description), callback=callback
+        )
+
+    def _callback(self, command: Command) -> Callable[..., Awaitable[None]]:
+        name = command.name
+        if command.argument is not None and command.argument.required:
+
+            async def with_required(interaction: discord.Interaction, value: str) -> None:
+                await self.on_command(interaction, name, value)
+
+            return with_required
+
+        async def with_optional(interaction: discord.Interaction, value: str | None = None) -> None:
+            await self.on_command(interaction, name, value or "")
+
+        return with_optional
+
+    # --- receiving -------------------------------------------------------------------------
+
+    async def on_command(self, interaction: discord.Interaction, name: str, value: str) -> None:
+        incoming = Incoming(
+            self.platform,
+            _user_ref(interaction.user, str(interaction.locale)),
+            _chat_ref(interaction.channel, interaction.guild),
+            text=f"/{name} {value}".strip(),
+            command=name,
+            args=value,
+            update_id=str(interaction.id),
+        )
+        await self._answer_interaction(interaction, incoming)
+
+    async def on_press(self, interaction: discord.Interaction, payload: str) -> None:
+        incoming = Incoming(
+            self.platform,
+            _user_ref(interaction.user, str(interaction.locale)),
+            _chat_ref(interaction.channel, interaction.guild),
+            pressed=payload,
+            update_id=str(interaction.id),
+        )
+        await self._answer_interaction(interaction, incoming)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self._core is None or self.client.user is None:
+            return
+        incoming = self.to_incoming(message)
+        if not incoming.concerns_bot:
+            return
+        async with message.channel.typing():
+            replies = await self._core.handle(incoming)
+        for reply in replies:
+            await self._send_reply(message.channel, reply)
+
+    def to_incoming(self, message: discord.Message) -> Incoming:
+        """The core's view of a message: a DM, or a guild message that may address the bot."""
+        me = self.client.user
+        text = message.content
+        locale = None  # messages carry no locale; the member's stored language applies
+        user = _user_ref(message.author, locale)
+        chat = _chat_ref(message.channel, message.guild)
+        mentioned = me is not None and any(user.id == me.id for user in message.mentions)
+        reference = message.reference.resolved if message.reference else None
+        replied = (
+            isinstance(reference, discord.Message)
+            and me is not None
+            and (reference.author.id == me.id)
+        )
+        if mentioned and me is not None:
+            text = _MENTION.sub(lambda m: "" if int(m[1]) == me.id else m[0], text).strip()
+        command = parse_command(text)
+        if command is not None:
+            return Incoming(
+                self.platform, user, chat, text, command[0], command[1], update_id=str(message.id)
+            )
+        return Incoming(
+            self.platform,
+            user,
+            chat,
+            text,
+            addressed_to_bot=mentioned or replied,
+            update_id=str(message.id),
+        )
+
+    async def _answer_interaction(
+        self, interaction: discord.Interaction, incoming: Incoming
+    ) -> None:
+        assert self._core is not None
+        handling = asyncio.ensure_future(self._core.handle(incoming))
+        done, _ = await asyncio.wait({handling}, timeout=ANSWER_BEFORE_DEFERRING)
+        if not done:
+            await interaction.response.defer(thinking=True)
+        replies = await handling
+        if not replies:
+            if not interaction.response.is_done():
+                await interaction.response.defer()
+            return
+        for reply in replies:
+            for piece, view, last in _pieces(reply):
+                options: dict[str, Any] = {
+                    "ephemeral": reply.private,
+                    "allowed_mentions": NO_MENTIONS,
+                }
+                if view is not None:
+                    options["view"] = view
+                if last and reply.attachment is not None:
+                    options["file"] = _file(reply)
+                if not interaction.response.is_done():
+                    await interaction.response.send_message(piece, **options)
+                else:
+                    await interaction.followup.send(piece, **options)
+
+    # --- sending ---------------------------------------------------------------------------
+
+    async def _send_reply(self, channel: discord.abc.Messageable, reply: Reply) -> str | None:
+        message_id: str | None = None
+        for piece, view, last in _pieces(reply):
+            options: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+            if view is not None:
+                options["view"] = view
+            if last and reply.attachment is not None:
+                options["file"] = _file(reply)
+            sent = await channel.send(piece, **options)
+            message_id = str(sent.id)
+        return message_id
+
+    async def _channel(self, chat_id: str) -> discord.abc.Messageable:
+        if chat_id.startswith(USER_TARGET):
+            user = await self.client.fetch_user(int(chat_id.removeprefix(USER_TARGET)))
+            return await user.create_dm()
+        return self.client.get_partial_messageable(int(chat_id))
+
+    async def send(self, target: Target, reply: Reply) -> SendResult:
+        """Deliver a reply unasked (announcement, reminder) and say how it went; never raises."""
+        try:
+            return SendResult.sent(
+                await self._send_reply(await self._channel(target.chat_id), reply)
+            )
+        except (discord.Forbidden, discord.NotFound) as error:
+            if error.code in UNREACHABLE_CODES or isinstance(error, discord.NotFound):
+                return SendResult.unreachable(f"{error.status} {error.code}: {error.text}")
+            return SendResult.failed(f"{error.status} {error.code}: {error.text}", retryable=False)
+        except discord.HTTPException as error:
+            if error.status == 429:
+                return SendResult.wait(_retry_after(error))
+            retryable = error.status >= 500
+            return SendResult.failed(f"{error.status} {error.code}: {error.text}", retryable)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            return SendResult.failed(f"network: {type(error).__name__}", retryable=True)
+
+
+def _pieces(reply: Reply) -> list[tuple[str, discord.ui.View | None, bool]]:
+    """The reply's text in messages under the limit; buttons and file go with the last one."""
+    pieces = split_message(reply.text, MESSAGE_LIMIT) or ["…"]
+    return [
+        (piece, _view(reply) if n == len(pieces) else None, n == len(pieces))
+        for n, piece in enumerate(pieces, start=1)
+    ]
+
+
+def _file(reply: Reply) -> discord.File:
+    assert reply.attachment is not None
+    return discord.File(io.BytesIO(reply.attachment.content), reply.attachment.filename)
+
+
+def _retry_after(error: discord.HTTPException) -> float:
+    header = error.response.headers.get("Retry-After") if error.response is not None else None
+    try:
+        return float(header) if header else 5.0
+    except ValueError:
+        return 5.0
+
+
+def _typed_option(
+    callback: Callable[..., Awaitable[None]], argument: Argument, contest: Contest
+) -> Callable[..., Awaitable[None]]:
+    """Name, describe and type the command's one option the way Discord shows options."""
+    callback = app_commands.rename(value=argument.name)(callback)
+    callback = app_commands.describe(value=locale_str(argument.description))(callback)
+    if argument.kind is ArgumentKind.CHOICE:
+        choices = [
+            app_commands.Choice(name=locale_str(label), value=value)
+            for value, label in argument.choices
+        ]
+        return app_commands.choices(value=choices)(callback)
+    if argument.kind is ArgumentKind.TRACK:
+        tracks = [
+            app_commands.Choice(name=locale_str(t.name.en, zh=t.name.zh), value=t.key)
+            for t in contest.tracks[:25]
+        ]
+        return app_commands.choices(value=tracks)(callback)
+    if argument.kind is ArgumentKind.TIMEZONE:
+        return app_commands.autocomplete(value=_timezone_choices)(callback)
+    return callback
+
+
+_ZONES = sorted(available_timezones())
+
+
+async def _timezone_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    wanted = current.strip().lower().replace(" ", "_")
+    matches = [zone for zone in _ZONES if wanted in zone.lower()] if wanted else _ZONES
+    return [app_commands.Choice(name=zone, value=zone) for zone in matches[:25]]
