@@ -14,46 +14,14 @@ An adapter:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from bot.messages import Reply, Target
+from bot.messages import Reply, SendResult, SendStatus, Target
 
 if TYPE_CHECKING:
     from bot.core.app import Core
 
-
-class SendStatus(StrEnum):
-    SENT = "sent"
-    RETRY_AFTER = "retry_after"  # the platform asked us to wait `retry_after` seconds
-    UNREACHABLE = "unreachable"  # blocked the bot, left, chat gone: do not try again
-    FAILED = "failed"  # anything else; `retryable` says whether trying later may help
-
-
-@dataclass(frozen=True, slots=True)
-class SendResult:
-    status: SendStatus
-    message_id: str | None = None
-    retry_after: float | None = None
-    retryable: bool = False
-    error: str = ""  # a short description for the organizers, never containing secrets
-
-    @classmethod
-    def sent(cls, message_id: str | None = None) -> SendResult:
-        return cls(SendStatus.SENT, message_id=message_id)
-
-    @classmethod
-    def wait(cls, seconds: float) -> SendResult:
-        return cls(SendStatus.RETRY_AFTER, retry_after=seconds, retryable=True)
-
-    @classmethod
-    def unreachable(cls, error: str) -> SendResult:
-        return cls(SendStatus.UNREACHABLE, error=error)
-
-    @classmethod
-    def failed(cls, error: str, retryable: bool) -> SendResult:
-        return cls(SendStatus.FAILED, retryable=retryable, error=error)
+__all__ = ["Adapter", "SendResult", "SendStatus"]
 
 
 class Adapter(Protocol):

@@ -20,7 +20,7 @@ from bot.content.loader import ContentError, load_contest
 from bot.features.questions import format_answer
 from bot.i18n import normalize_language
 from bot.knowledge.answer import RetrievalAnswerer
-from bot.runtime import build_index, start_core
+from bot.runtime import build_index, delivery_workers, start_core
 from bot.storage.database import Database
 
 log = logging.getLogger("communitybot")
@@ -96,11 +96,15 @@ async def _serve_platforms(settings: Settings) -> None:
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stopping.set)
     try:
+        senders = {adapter.platform: adapter.send for adapter in adapters}
+        workers = delivery_workers(core, senders)
         async with asyncio.TaskGroup() as group:
             for adapter in adapters:
                 group.create_task(adapter.start(core))
+            sending = [group.create_task(worker.run(stopping)) for worker in workers]
             await stopping.wait()
             log.info("stopping")
+            await asyncio.gather(*sending)  # each worker finishes the message in hand
             for adapter in adapters:
                 await adapter.stop()
     except* Exception as failures:

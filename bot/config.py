@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL")
     )
+    # Outbox delivery: concurrent senders per process, and the platforms' limits (messages).
+    delivery_workers: int = Field(default=2, ge=0, le=64)
+    telegram_messages_per_second: float = Field(default=25, gt=0)
+    telegram_chat_messages_per_second: float = Field(default=1, gt=0)
+    telegram_group_messages_per_minute: float = Field(default=20, gt=0)
+    discord_messages_per_second: float = Field(default=40, gt=0)
     llm_model: str = "gpt-4o-mini"
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh", "en"] = "zh"

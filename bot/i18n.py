@@ -95,6 +95,10 @@ class Translator:
         day = format_skeleton("yMMMEd", moment, tzinfo=zone, locale=self.locale)
         return f"{day} {format_skeleton('Hm', moment, tzinfo=zone, locale=self.locale)}"
 
+    def elapsed(self, delta: timedelta) -> str:
+        """ "3 minutes" / "3分钟"."""
+        return format_timedelta(delta, granularity="second", threshold=1.1, locale=self.locale)
+
     def time_left(self, delta: timedelta) -> str:
         """ "in 3 days" / "3天后"."""
         return format_timedelta(

@@ -100,6 +100,38 @@ class Target:
     chat_id: str
 
 
+class SendStatus(StrEnum):
+    SENT = "sent"
+    RETRY_AFTER = "retry_after"  # the platform asked us to wait `retry_after` seconds
+    UNREACHABLE = "unreachable"  # blocked the bot, left, chat gone: do not try again
+    FAILED = "failed"  # anything else; `retryable` says whether trying later may help
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    status: SendStatus
+    message_id: str | None = None
+    retry_after: float | None = None
+    retryable: bool = False
+    error: str = ""  # a short description for the organizers, never containing secrets
+
+    @classmethod
+    def sent(cls, message_id: str | None = None) -> SendResult:
+        return cls(SendStatus.SENT, message_id=message_id)
+
+    @classmethod
+    def wait(cls, seconds: float) -> SendResult:
+        return cls(SendStatus.RETRY_AFTER, retry_after=seconds, retryable=True)
+
+    @classmethod
+    def unreachable(cls, error: str) -> SendResult:
+        return cls(SendStatus.UNREACHABLE, error=error)
+
+    @classmethod
+    def failed(cls, error: str, retryable: bool) -> SendResult:
+        return cls(SendStatus.FAILED, retryable=retryable, error=error)
+
+
 def parse_command(text: str) -> tuple[str, str] | None:
     """Split "/Register@SomeBot  aigc-tech" into ("register", "aigc-tech"); None if no command."""
     stripped = text.strip()

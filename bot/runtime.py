@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import ContentError, load_contest
@@ -14,6 +16,8 @@ from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.passages import load_passages
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
+from bot.outbox.limits import PlatformLimiter, RateLimits
+from bot.outbox.worker import DeliveryWorker, SendFunction
 from bot.storage.database import Database
 
 
@@ -54,3 +58,26 @@ async def start_core(settings: Settings, clock: Clock | None = None) -> Core:
     services = build_services(settings, clock)
     await services.database.upgrade()
     return Core(services)
+
+
+def rate_limiters(settings: Settings) -> dict[str, PlatformLimiter]:
+    """One limiter per platform, shared by every delivery worker of this process."""
+    return {
+        "telegram": PlatformLimiter(
+            RateLimits(
+                settings.telegram_messages_per_second,
+                per_chat_per_second=settings.telegram_chat_messages_per_second,
+                per_group_per_minute=settings.telegram_group_messages_per_minute,
+            )
+        ),
+        "discord": PlatformLimiter(RateLimits(settings.discord_messages_per_second)),
+    }
+
+
+def delivery_workers(core: Core, senders: Mapping[str, SendFunction]) -> list[DeliveryWorker]:
+    services = core.services
+    limiters = rate_limiters(services.settings)
+    return [
+        DeliveryWorker(services.database, senders, limiters, services.clock)
+        for _ in range(services.settings.delivery_workers)
+    ]

@@ -19,6 +19,7 @@ from bot.messages import ChatKind, ChatRef, Incoming, Reply, UserRef, parse_comm
 from bot.runtime import start_core
 
 POSTGRES_URL = os.environ.get("BOT_TEST_DATABASE_URL")
+ORGANIZER_ID = "900042"  # telegram:900042 is an organizer in the test settings
 
 
 @dataclass
@@ -118,7 +119,9 @@ def clock() -> ManualClock:
 @pytest.fixture
 def settings(sqlite_url: str) -> Settings:
     return load_settings(
-        database_url=sqlite_url, content_dir=BUNDLED_CONTENT_DIR, organizers="telegram:42"
+        database_url=sqlite_url,
+        content_dir=BUNDLED_CONTENT_DIR,
+        organizers=f"telegram:{ORGANIZER_ID}",
     )
 
 
@@ -137,15 +140,19 @@ class Member:
     user_id: str = "1001"
     locale: str | None = "en"
     platform: str = "telegram"
-    chat: ChatRef = field(default_factory=lambda: ChatRef("1001", ChatKind.PRIVATE))
+    chat: ChatRef | None = None  # default: the member's own private chat
     name: str = "Ada"
+
+    def __post_init__(self) -> None:
+        if self.chat is None:
+            self.chat = ChatRef(self.user_id, ChatKind.PRIVATE)
 
     def incoming(self, text: str = "", pressed: str | None = None, **extra: object) -> Incoming:
         command = parse_command(text) if pressed is None else None
         return Incoming(
             platform=self.platform,
             user=UserRef(self.user_id, self.name, self.locale),
-            chat=self.chat,
+            chat=self.chat or ChatRef(self.user_id, ChatKind.PRIVATE),
             text=text,
             command=command[0] if command else None,
             args=command[1] if command else "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.app import Core, build_router
 from bot.core.router import Router
 from bot.messages import ChatKind, ChatRef
-from tests.conftest import Member, only_text
+from tests.conftest import ORGANIZER_ID, Member, only_text
 
 
 async def test_start_greets_in_the_platform_language_and_lists_commands(core: Core) -> None:
@@ -120,12 +120,12 @@ async def test_a_failing_handler_gets_a_polite_reply_and_the_bot_keeps_going(cor
 
 async def test_organizer_marks_a_group_for_announcements(core: Core) -> None:
     group = ChatRef("-500", ChatKind.GROUP)
-    organizer = Member(core, user_id="42", chat=group)  # telegram:42 is an organizer in settings
+    organizer = Member(core, user_id=ORGANIZER_ID, chat=group)
     assert "will receive announcements" in only_text(await organizer.says("/announcehere"))
     assert "no longer" in only_text(await organizer.says("/announcehere off"))
     assert "was not marked" in only_text(await organizer.says("/announcehere off"))
     assert "/announcehere on" in only_text(await organizer.says("/announcehere maybe"))
-    in_private = Member(core, user_id="42")
+    in_private = Member(core, user_id=ORGANIZER_ID)
     assert "group or channel" in only_text(await in_private.says("/announcehere"))
 
 
@@ -134,5 +134,5 @@ async def test_member_is_refused_organizer_commands_and_does_not_see_them(core: 
     refusal = (await member.says("/announcehere"))[0]
     assert "organizers only" in refusal.text and refusal.private
     assert "/announcehere" not in only_text(await member.says("/help"))
-    organizer = Member(core, user_id="42")
+    organizer = Member(core, user_id=ORGANIZER_ID)
     assert "/announcehere" in only_text(await organizer.says("/help"))

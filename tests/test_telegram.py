@@ -19,8 +19,8 @@ from bot.config import Settings
 from bot.core.app import Core, build_router
 from bot.core.router import Router
 from bot.messages import Button, Reply, Target
-from bot.runtime import start_core
-from tests.conftest import ManualClock
+from bot.runtime import delivery_workers, start_core
+from tests.conftest import ORGANIZER_ID, ManualClock
 from tests.fakes.telegram_api import FakeTelegramServer
 
 GROUP = -100200300
@@ -284,3 +284,58 @@ async def test_communitybot_run_serves_telegram_and_stops_on_sigterm(
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0, stderr.decode()
     assert telegram.token not in stderr.decode()
+
+
+async def test_announcement_end_to_end_through_telegram(
+    telegram: FakeTelegramServer, settings: Settings, clock: ManualClock
+) -> None:
+    config = telegram_settings(settings, telegram)
+    core = await start_core(config, clock)
+    adapter = TelegramAdapter(config, polling_timeout=1)
+    stopping = asyncio.Event()
+    receiving = asyncio.create_task(adapter.start(core))
+    [worker] = delivery_workers(core, {"telegram": adapter.send})[:1]
+    sending = asyncio.create_task(worker.run(stopping))
+    try:
+        await telegram.wait_for("getUpdates")
+        for member in (301, 302, 303):
+            telegram.message_update("/start", user_id=member)
+        await telegram.wait_for("sendMessage", count=3)
+        telegram.fail_chat(
+            303, error_code=403, description="Forbidden: bot was blocked by the user"
+        )
+
+        organizer = int(ORGANIZER_ID)
+        telegram.message_update("/announce Final on <Oct 24> & more", user_id=organizer)
+        [preview] = await telegram.wait_for(
+            "sendMessage", predicate=lambda call: "Preview" in call["text"]
+        )
+        buttons = [b for row in preview["reply_markup"]["inline_keyboard"] for b in row]
+        confirm = next(
+            b["callback_data"] for b in buttons if b["callback_data"].endswith("confirm")
+        )
+        telegram.callback_update(confirm, user_id=organizer)
+
+        def announcement(call: dict) -> bool:
+            return call["text"] == "Final on &lt;Oct 24&gt; &amp; more"
+
+        summary = await telegram.wait_for(
+            "sendMessage", predicate=lambda call: "finished" in call["text"]
+        )
+        ok = [
+            call.params
+            for call in telegram.calls
+            if call.method == "sendMessage"
+            and call.error_code is None
+            and announcement(call.params)
+        ]
+        assert sorted(str(c["chat_id"]) for c in ok) == sorted(["301", "302", str(organizer)])
+        assert "3 sent, 1 unreachable" in summary[0]["text"]
+        stop_button = ok[0]["reply_markup"]["inline_keyboard"][0][0]
+        assert stop_button["callback_data"] == "announcements:off"
+    finally:
+        stopping.set()
+        await sending
+        await adapter.stop()
+        await asyncio.wait_for(receiving, timeout=10)
+        await core.services.database.close()

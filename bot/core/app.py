@@ -9,7 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context, Services
 from bot.core.router import Command, Replies, Router
-from bot.features import channels, contest_info, language, questions, welcome
+from bot.features import (
+    broadcasts,
+    channels,
+    contest_info,
+    language,
+    questions,
+    subscriptions,
+    welcome,
+)
 from bot.i18n import Language, Translator, normalize_language
 from bot.messages import Incoming, Reply
 from bot.storage.members import MemberRepository
@@ -17,7 +25,7 @@ from bot.storage.models import Member
 from bot.storage.updates import HandledUpdateRepository
 
 log = logging.getLogger(__name__)
-FEATURES = (welcome, questions, contest_info, language, channels)
+FEATURES = (welcome, questions, contest_info, language, subscriptions, channels, broadcasts)
 PRUNE_EVERY = timedelta(hours=1)
 
 
@@ -65,6 +73,9 @@ class Core:
                     incoming.user.locale,
                     self.services.clock.now(),
                 )
+                if incoming.is_private:
+                    # A private chat is where the bot may write to this member unasked.
+                    member.private_chat_id, member.reachable = incoming.chat.id, True
                 t = Translator(self.member_language(member))
                 ctx = Context(incoming, member, session, t, self.services)
                 ctx.menu = self.menu(organizer=ctx.is_organizer)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -67,6 +71,12 @@ class Member(Base):
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where the bot may write to this member unasked: set when they open a private chat (Telegram
+    # lets a bot write only to users who started it), cleared when a send finds them gone.
+    private_chat_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    reachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None: the platform's default (Telegram: yes; Discord: no, to avoid mass DMs); else chosen.
+    wants_announcements: Mapped[bool | None] = mapped_column(Boolean, default=None)
 
 
 class HandledUpdate(Base):
@@ -91,3 +101,53 @@ class AnnouncementChannel(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     marked_by: Mapped[str] = mapped_column(String(64))  # the organizer's platform user id
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Broadcast(Base):
+    """One message to many: an organizer's announcement (or, later, a reminder)."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="announcement")
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(64), default="everyone")
+    # draft → (scheduled →) queued → done; or cancelled
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    author_platform: Mapped[str] = mapped_column(String(16))
+    author_user_id: Mapped[str] = mapped_column(String(64))
+    author_chat_id: Mapped[str] = mapped_column(String(64))  # where the summary goes
+    author_language: Mapped[str] = mapped_column(String(8), default="en")
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Delivery(Base):
+    """One message to one chat: the outbox row the delivery worker claims, sends and records."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "platform", "chat_id"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_broadcast", "broadcast_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), default=None
+    )
+    # queued → sending → sent | unreachable | failed; queued → cancelled
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    message_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    error: Mapped[str | None] = mapped_column(String(500), default=None)

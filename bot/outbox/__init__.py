@@ -1,0 +1,1 @@
+"""The outbox: every bulk message is first written as delivery rows, then sent by the worker."""
