@@ -33,8 +33,7 @@ class PlatformLimiter:
     _paused_until: datetime | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        # A bucket of one second's allowance: short bursts up to the limit, never above it.
-        self._overall = AsyncLimiter(self.limits.overall_per_second, 1)
+        self._overall = _evenly(self.limits.overall_per_second, 1.0)
 
     async def acquire(self, chat_id: str, is_group: bool) -> None:
         chat = self._chat_limiter(chat_id, is_group)
@@ -62,9 +61,15 @@ class PlatformLimiter:
             return None
         limiter = self._chats.get(chat_id)
         if limiter is None:
-            limiter = self._chats[chat_id] = AsyncLimiter(rate, period)
+            limiter = self._chats[chat_id] = _evenly(rate, period)
             if len(self._chats) > _CHAT_LIMITERS_KEPT:
                 self._chats.popitem(last=False)
         else:
             self._chats.move_to_end(chat_id)
         return limiter
+
+
+def _evenly(rate: float, period: float) -> AsyncLimiter:
+    """`rate` messages per `period`, spaced evenly: a bucket of one, so no burst at start-up
+    (platforms count bursts, not averages)."""
+    return AsyncLimiter(1, period / rate)

@@ -16,10 +16,11 @@ import logging
 import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator, normalize_language
@@ -55,6 +56,22 @@ class _Claimed:
     chat_id: str
     member_id: int | None
     attempts: int
+    language: str = "en"  # the member's, for the opt-out button
+
+
+_RECORD_OUTCOME = (
+    update(Delivery)
+    .where(Delivery.id == bindparam("row_id"), Delivery.claimed_by == bindparam("worker"))
+    .values(
+        status=bindparam("new_status"),
+        attempts=bindparam("new_attempts"),
+        next_attempt_at=bindparam("due", type_=Delivery.next_attempt_at.type),
+        sent_at=bindparam("when_sent", type_=Delivery.sent_at.type),
+        message_id=bindparam("platform_message_id"),
+        error=bindparam("last_error"),
+        claimed_by=None,
+    )
+)
 
 
 class DeliveryWorker:
@@ -99,6 +116,8 @@ class DeliveryWorker:
         claimed = await self._claim()
         for row in claimed:
             await self._deliver(row)
+        for broadcast_id in sorted({row.broadcast_id for row in claimed}):
+            await self._finish_if_complete(broadcast_id)
         return len(claimed)
 
     async def start_due_broadcasts(self) -> None:
@@ -147,14 +166,29 @@ class DeliveryWorker:
                 .execution_options(synchronize_session=False)
             )
             rows = [_Claimed(*row) for row in result.all()]
-        return sorted(rows, key=lambda row: row.id)
+            languages = await self._languages(session, [r.member_id for r in rows if r.member_id])
+        return sorted(
+            (replace(row, language=languages.get(row.member_id or 0, "en")) for row in rows),
+            key=lambda row: row.id,
+        )
+
+    async def _languages(self, session: AsyncSession, member_ids: list[int]) -> dict[int, str]:
+        if not member_ids:
+            return {}
+        found = await session.execute(
+            select(Member.id, Member.language, Member.locale_hint).where(Member.id.in_(member_ids))
+        )
+        return {
+            member_id: language or normalize_language(hint, "en")
+            for member_id, language, hint in found
+        }
 
     async def _deliver(self, row: _Claimed) -> None:
         limiter = self.limiters.get(row.platform)
         if limiter is not None:
             pause = limiter.paused_for(self.clock.now())
             if pause > 0:  # the platform asked us to wait: put the row back
-                await self._requeue(row, pause, count_attempt=False)
+                await self._requeue(row, pause)
                 return
             await limiter.acquire(row.chat_id, is_group=row.member_id is None)
         reply = await self._reply_for(row)
@@ -174,62 +208,71 @@ class DeliveryWorker:
         kind, text = self._texts[row.broadcast_id]
         if kind != "announcement" or row.member_id is None:
             return Reply(text)
-        async with self.database.session() as session:
-            member = await session.get(Member, row.member_id)
-        language = "en"
-        if member is not None:
-            language = member.language or normalize_language(member.locale_hint, "en")
-        label = Translator(language).gettext("Stop announcements")  # type: ignore[arg-type]
+        label = Translator(row.language).gettext("Stop announcements")  # type: ignore[arg-type]
         return Reply(text, buttons=(Button(label, OPT_OUT_PAYLOAD),))
 
     async def _record(self, row: _Claimed, result: SendResult) -> None:
         now = self.clock.now()
+        attempts, status, retry_at = row.attempts, "failed", now
         if result.status is SendStatus.RETRY_AFTER:
             seconds = result.retry_after or 1.0
             if (limiter := self.limiters.get(row.platform)) is not None:
                 limiter.pause(now + timedelta(seconds=seconds))
-            await self._requeue(row, seconds, count_attempt=False)
+            await self._requeue(row, seconds)
             return
-        values: dict[str, object] = {"claimed_by": None, "error": result.error[:500] or None}
         if result.status is SendStatus.SENT:
-            values |= {"status": "sent", "sent_at": now, "message_id": result.message_id}
+            status = "sent"
         elif result.status is SendStatus.UNREACHABLE:
-            values |= {"status": "unreachable"}
-        elif result.retryable and row.attempts + 1 < self.retry.max_attempts:
-            delay = self.retry.delay(row.attempts + 1)
-            values |= {
-                "status": "queued",
-                "attempts": row.attempts + 1,
-                "next_attempt_at": now + delay,
-            }
+            status = "unreachable"
         else:
-            values |= {"status": "failed", "attempts": row.attempts + 1}
-        async with self.database.session() as session:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == row.id, Delivery.claimed_by == self.name)
-                .values(**values)
+            attempts += 1
+            if result.retryable and attempts < self.retry.max_attempts:
+                status, retry_at = "queued", now + self.retry.delay(attempts)
+        await self._write_outcome(
+            row,
+            status,
+            attempts,
+            retry_at,
+            result.error,
+            sent_at=now if status == "sent" else None,
+            message_id=result.message_id,
+        )
+
+    async def _requeue(self, row: _Claimed, seconds: float) -> None:
+        """Put a claimed row back, due in `seconds` (a platform pause is not an attempt)."""
+        retry_at = self.clock.now() + timedelta(seconds=seconds)
+        await self._write_outcome(row, "queued", row.attempts, retry_at, "")
+
+    async def _write_outcome(
+        self,
+        row: _Claimed,
+        status: str,
+        attempts: int,
+        next_attempt_at: datetime,
+        error: str,
+        sent_at: datetime | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        # One short transaction per row, committed before the next send: this is what bounds
+        # the duplicate window to the one row in flight. The statement is built once (cached).
+        async with self.database.engine.begin() as connection:
+            await connection.execute(
+                _RECORD_OUTCOME,
+                {
+                    "row_id": row.id,
+                    "worker": self.name,
+                    "new_status": status,
+                    "new_attempts": attempts,
+                    "due": next_attempt_at,
+                    "when_sent": sent_at,
+                    "platform_message_id": message_id,
+                    "last_error": error[:500] or None,
+                },
             )
-            if result.status is SendStatus.UNREACHABLE and row.member_id is not None:
-                await session.execute(
+            if status == "unreachable" and row.member_id is not None:
+                await connection.execute(
                     update(Member).where(Member.id == row.member_id).values(reachable=False)
                 )
-        if values["status"] != "queued":
-            await self._finish_if_complete(row.broadcast_id)
-
-    async def _requeue(self, row: _Claimed, seconds: float, count_attempt: bool) -> None:
-        now = self.clock.now()
-        async with self.database.session() as session:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == row.id, Delivery.claimed_by == self.name)
-                .values(
-                    status="queued",
-                    claimed_by=None,
-                    attempts=row.attempts + int(count_attempt),
-                    next_attempt_at=now + timedelta(seconds=seconds),
-                )
-            )
 
     async def _finish_if_complete(self, broadcast_id: int) -> None:
         """Mark a broadcast done when no row is left open, and tell its author (once)."""
