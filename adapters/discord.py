@@ -16,13 +16,14 @@ from zoneinfo import available_timezones
 
 import aiohttp
 import discord
+import yarl
 from discord import app_commands
 from discord.app_commands import locale_str
 
 from adapters.base import SendResult
 from bot.config import Settings
 from bot.core.router import Argument, ArgumentKind, Command
-from bot.i18n import Translator
+from bot.i18n import Translator, normalize_language
 from bot.message_split import split_message
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
 
@@ -40,6 +41,7 @@ CHINESE_LOCALES = {discord.Locale.chinese, discord.Locale.taiwan_chinese}
 UNREACHABLE_CODES = {50007, 10003, 10013, 50001, 50013}
 USER_TARGET = "user:"  # Target.chat_id "user:<id>" means "this member's DMs"
 _MENTION = re.compile(r"<@!?(\d+)>")
+_MASS_MENTION = re.compile(r"@(everyone|here)\b")
 
 
 def _user_ref(user: discord.User | discord.Member, locale: str | None) -> UserRef:
@@ -89,6 +91,21 @@ class PayloadButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"c
         await adapter.on_press(interaction, self.payload)
 
 
+class LongTextModal(discord.ui.Modal):
+    """A text box for a command's long argument (an announcement), submitted as the command."""
+
+    def __init__(self, adapter: DiscordAdapter, command: str, title: str, label: str) -> None:
+        super().__init__(title=title[:45], custom_id=f"text:{command}", timeout=1800)
+        self.adapter, self.command = adapter, command
+        self.text: discord.ui.TextInput[LongTextModal] = discord.ui.TextInput(
+            label=label[:45], style=discord.TextStyle.paragraph, max_length=4000, custom_id="text"
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.adapter.on_command(interaction, self.command, self.text.value)
+
+
 def _view(reply: Reply) -> discord.ui.View | None:
     if not reply.buttons:
         return None
@@ -105,6 +122,13 @@ class DiscordAdapter:
         if settings.discord_token is None:
             raise ValueError("BOT_DISCORD_TOKEN is not set")
         self.settings = settings
+        # discord.py reads these module-wide; one Discord client runs per process.
+        if settings.discord_api_base:
+            discord.http.Route.BASE = settings.discord_api_base
+        if settings.discord_gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(
+                settings.discord_gateway_url
+            )
         intents = discord.Intents.default()  # DMs and @mentions need no privileged intent
         options: dict[str, Any] = {"intents": intents, "guild_ready_timeout": guild_ready_timeout}
         if settings.discord_shards:
@@ -161,7 +185,21 @@ class DiscordAdapter:
 
     def _callback(self, command: Command) -> Callable[..., Awaitable[None]]:
         name = command.name
-        if command.argument is not None and command.argument.required:
+        argument = command.argument
+        if argument is not None and argument.long_text:
+            # Optional here: without it, a text box opens, which holds paragraphs comfortably.
+            async def with_text_box(
+                interaction: discord.Interaction, value: str | None = None
+            ) -> None:
+                if value:
+                    await self.on_command(interaction, name, value)
+                    return
+                t = Translator(normalize_language(str(interaction.locale), "en"))
+                modal = LongTextModal(self, name, f"/{name}", t.gettext(argument.description))
+                await interaction.response.send_modal(modal)
+
+            return with_text_box
+        if argument is not None and argument.required:
 
             async def with_required(interaction: discord.Interaction, value: str) -> None:
                 await self.on_command(interaction, name, value)
@@ -223,7 +261,8 @@ class DiscordAdapter:
             and (reference.author.id == me.id)
         )
         if mentioned and me is not None:
-            text = _MENTION.sub(lambda m: "" if int(m[1]) == me.id else m[0], text).strip()
+            text = _MENTION.sub(lambda m: "" if int(m[1]) == me.id else m[0], text)
+        text = _MASS_MENTION.sub("", text).strip()  # Discord syntax, not part of the question
         command = parse_command(text)
         if command is not None:
             return Incoming(

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     discord_guild_ids: Annotated[tuple[int, ...], NoDecode] = ()
     # Members with this Discord role (id or name) are organizers too.
     discord_organizer_role: str | None = None
+    # Another Discord REST base / gateway (a proxy, or the test stand-in); unset: Discord's own.
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
     # Shard count for AutoShardedClient; 0 = a single plain connection.
     discord_shards: int = Field(default=0, ge=0)
     organizers: Annotated[frozenset[tuple[str, str]], NoDecode] = frozenset()
@@ -96,7 +99,16 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA timezone {value!r} (e.g. Asia/Shanghai)") from None
         return value
 
-    @field_validator("telegram_api_base", "telegram_webhook_url", "openai_base_url")
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _websocket_url(cls, value: str | None) -> str | None:
+        if value and urlsplit(value).scheme not in ("ws", "wss"):
+            raise ValueError(f"must be a ws(s) URL, got {value!r}")
+        return value or None
+
+    @field_validator(
+        "telegram_api_base", "telegram_webhook_url", "openai_base_url", "discord_api_base"
+    )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None or value == "":

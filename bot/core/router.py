@@ -29,6 +29,8 @@ class Argument:
     kind: ArgumentKind = ArgumentKind.TEXT
     choices: tuple[tuple[str, str], ...] = ()  # (value, label message id) for CHOICE
     required: bool = False
+    # May be long, written in several paragraphs: platforms that can may offer a text box.
+    long_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ _MANAGE = re.compile(r"^(cancel|edit)\s+#?(\d+)\s*(.*)$", re.S | re.I)
         "text",
         N_("The announcement; start with --at YYYY-MM-DD HH:MM to schedule it"),
         required=True,
+        long_text=True,
     ),
 )
 async def announce(ctx: Context) -> Replies:

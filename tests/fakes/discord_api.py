@@ -608,6 +608,26 @@ class FakeDiscordServer:
         where = _Where(user_id, guild_id, channel_id, locale, roles or [], "0")
         return await self._interaction(3, data, where, message)
 
+    async def submit_modal(
+        self,
+        custom_id: str,
+        values: dict[str, str],
+        *,
+        user_id: int = 5001,
+        guild_id: int | None = 1,
+        channel_id: int | None = None,
+        locale: str = "en-US",
+        roles: list[int] | None = None,
+    ) -> JSON:
+        """Dispatch a MODAL_SUBMIT for a modal the bot opened: one text input per value."""
+        rows = [
+            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+            for key, value in values.items()
+        ]
+        data: JSON = {"custom_id": custom_id, "components": rows}
+        where = _Where(user_id, guild_id, channel_id, locale, roles or [], "0")
+        return await self._interaction(5, data, where)
+
     async def _interaction(
         self, itype: int, data: JSON, where: _Where, message: JSON | None = None
     ) -> JSON:
