@@ -244,7 +244,18 @@ class DiscordAdapter:
         async with message.channel.typing():
             replies = await self._core.handle(incoming)
         for reply in replies:
-            await self._send_reply(message.channel, reply)
+            if not reply.private or message.guild is None:
+                await self._send_reply(message.channel, reply)
+                continue
+            try:  # only the asker should see it: a DM instead of the channel
+                await self._send_reply(message.author, reply)
+            except discord.Forbidden:
+                # Messages carry no locale; the bot's default language it is.
+                note = Translator(self.settings.default_language).gettext(
+                    "I can only answer this privately, but your DMs are closed to me. "
+                    "Use the slash command instead: only you will see the answer."
+                )
+                await self._send_reply(message.channel, Reply(note))
 
     def to_incoming(self, message: discord.Message) -> Incoming:
         """The core's view of a message: a DM, or a guild message that may address the bot."""
@@ -378,12 +389,16 @@ def _typed_option(
             for value, label in argument.choices
         ]
         return app_commands.choices(value=choices)(callback)
-    if argument.kind is ArgumentKind.TRACK:
+    if argument.kind is ArgumentKind.TRACK:  # the tracks, after any fixed choices
+        fixed = [
+            app_commands.Choice(name=locale_str(label), value=value)
+            for value, label in argument.choices
+        ]
         tracks = [
             app_commands.Choice(name=locale_str(t.name.en, zh=t.name.zh), value=t.key)
-            for t in contest.tracks[:25]
+            for t in contest.tracks
         ]
-        return app_commands.choices(value=tracks)(callback)
+        return app_commands.choices(value=[*fixed, *tracks][:25])(callback)
     if argument.kind is ArgumentKind.TIMEZONE:
         return app_commands.autocomplete(value=_timezone_choices)(callback)
     return callback

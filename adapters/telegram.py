@@ -203,8 +203,7 @@ class TelegramAdapter:
                 replies = await self._core.handle(incoming)
         else:
             replies = await self._core.handle(incoming)
-        for reply in replies:
-            await self._send_reply(message.chat.id, reply)
+        await self._answer(incoming, replies)
 
     async def _on_button(self, callback: CallbackQuery, event_update: Update) -> None:
         await callback.answer()  # at once, so the button stops spinning
@@ -220,8 +219,25 @@ class TelegramAdapter:
             pressed=callback.data,
             update_id=str(event_update.update_id),
         )
-        for reply in await self._core.handle(incoming):
-            await self._send_reply(message.chat.id, reply)
+        await self._answer(incoming, await self._core.handle(incoming))
+
+    async def _answer(self, incoming: Incoming, replies: list[Reply]) -> None:
+        """Replies go to the chat, except private ones asked for in a group: those go to the
+        asker's private chat (on Telegram its id is the user's id)."""
+        for reply in replies:
+            if not reply.private or incoming.is_private:
+                await self._send_reply(incoming.chat.id, reply)
+                continue
+            try:
+                await self._send_reply(incoming.user.id, reply)
+            except (TelegramForbiddenError, TelegramBadRequest):
+                language = normalize_language(incoming.user.locale, self.settings.default_language)
+                note = Translator(language).gettext(
+                    "I can only answer this privately. Open a private chat with me (@{bot}), "
+                    "send /start, then ask again.",
+                    bot=self.username,
+                )
+                await self._send_reply(incoming.chat.id, Reply(note))
 
     async def _on_error(self, event: ErrorEvent) -> bool:
         """Log a failed update with its id and tell the person, politely, in their language."""

@@ -17,10 +17,11 @@ from adapters.base import Adapter
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_contest
+from bot.export import registrations_csv
 from bot.features.questions import format_answer
 from bot.i18n import normalize_language
 from bot.knowledge.answer import RetrievalAnswerer
-from bot.runtime import build_index, delivery_workers, start_core
+from bot.runtime import build_index, delivery_workers, start_core, start_reminders
 from bot.storage.database import Database
 
 log = logging.getLogger("communitybot")
@@ -91,6 +92,7 @@ async def _serve_platforms(settings: Settings) -> None:
     """Run every configured platform adapter on one core until SIGINT/SIGTERM."""
     core = await start_core(settings)
     adapters = _platform_adapters(settings)
+    reminders = await start_reminders(core)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -113,6 +115,7 @@ async def _serve_platforms(settings: Settings) -> None:
             click.echo(f"platform adapter stopped: {type(failure).__name__}: {failure}", err=True)
         raise SystemExit(1) from None
     finally:
+        reminders.shutdown()
         await core.services.database.close()
 
 
@@ -128,9 +131,18 @@ async def _console_chat(settings: Settings) -> None:
     from adapters.console import ConsoleAdapter
 
     core = await start_core(settings)
+    console = ConsoleAdapter(_terminal_locale())
+    reminders = await start_reminders(core)
+    stopping = asyncio.Event()
+    # Reminders for the console member, and organizers' summaries, appear in the chat.
+    workers = delivery_workers(core, {"console": console.send})
+    sending = [asyncio.create_task(worker.run(stopping)) for worker in workers]
     try:
-        await ConsoleAdapter(_terminal_locale()).start(core)
+        await console.start(core)
     finally:
+        stopping.set()
+        await asyncio.gather(*sending)
+        reminders.shutdown()
         await core.services.database.close()
 
 
@@ -185,6 +197,44 @@ def content_check() -> None:
         click.echo(f"{len(problems)} problem(s) in {settings.content_dir}", err=True)
         raise SystemExit(1)
     click.echo(f"content OK: {summary}")
+
+
+@main.group()
+def export() -> None:
+    """Export data for organizers."""
+
+
+@export.command("registrations")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
+def export_registrations(output: str | None) -> None:
+    """Registrations as CSV (UTF-8 with BOM, so Excel shows Chinese correctly)."""
+    settings = _settings()
+    result: list[bytes] = []
+
+    async def collect() -> None:
+        database = Database(settings.database_url)
+        try:
+            await database.upgrade()
+            async with database.session() as session:
+                content, count = await registrations_csv(session)
+            result.append(content)
+            click.echo(f"{count} registrations", err=True)
+        finally:
+            await database.close()
+
+    _run(collect)
+    if output is None:
+        sys.stdout.buffer.write(result[0])
+        sys.stdout.flush()
+    else:
+        with open(output, "wb") as handle:
+            handle.write(result[0])
 
 
 @main.group()

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     telegram_chat_messages_per_second: float = Field(default=1, gt=0)
     telegram_group_messages_per_minute: float = Field(default=20, gt=0)
     discord_messages_per_second: float = Field(default=40, gt=0)
+    # A reminder due while the bot was down is still sent this long after its time.
+    reminder_grace_minutes: float = Field(default=60, ge=0)
     llm_model: str = "gpt-4o-mini"
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh", "en"] = "zh"

@@ -84,14 +84,23 @@ def live_heading(topic: str, t: Translator) -> str:
 
 
 def render_live(
-    topic: str, contest: Contest, t: Translator, zone: tzinfo, zone_name: str, now: datetime
+    topic: str,
+    contest: Contest,
+    t: Translator,
+    zone: tzinfo,
+    zone_name: str,
+    now: datetime,
+    deadlines: list[Deadline] | None = None,
 ) -> str:
+    """A live topic's text; `deadlines` are the ones in force (organizers' changes included)."""
     if topic == "tracks":
         return tracks_text(contest, t)
     if topic == "prizes":
         return prizes_text(contest, t)
     if topic == "deadlines":
-        return deadlines_text(contest.deadlines, t, zone, zone_name, now)
+        return deadlines_text(
+            contest.deadlines if deadlines is None else deadlines, t, zone, zone_name, now
+        )
     return resources_text(contest, t)
 
 

@@ -18,6 +18,7 @@ from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
 from bot.outbox.limits import PlatformLimiter, RateLimits
 from bot.outbox.worker import DeliveryWorker, SendFunction
+from bot.reminders.scheduler import ReminderScheduler
 from bot.storage.database import Database
 
 
@@ -81,3 +82,11 @@ def delivery_workers(core: Core, senders: Mapping[str, SendFunction]) -> list[De
         DeliveryWorker(services.database, senders, limiters, services.clock)
         for _ in range(services.settings.delivery_workers)
     ]
+
+
+async def start_reminders(core: Core) -> ReminderScheduler:
+    """Run the reminder scheduler in this process and let handlers reschedule through it."""
+    scheduler = ReminderScheduler(core.services)
+    await scheduler.start()
+    core.services.reminders = scheduler
+    return scheduler

@@ -339,3 +339,53 @@ async def test_announcement_end_to_end_through_telegram(
         await adapter.stop()
         await asyncio.wait_for(receiving, timeout=10)
         await core.services.database.close()
+
+
+async def test_register_with_a_button_subscribe_and_receive_a_reminder(
+    telegram: FakeTelegramServer, settings: Settings, tmp_path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.clock import SystemClock
+    from bot.runtime import start_reminders
+    from tests.test_reminders import content_with, deadline_toml
+
+    at = datetime.now(UTC) + timedelta(minutes=1, seconds=3)  # its "1m" reminder: 3 s away
+    content = content_with(tmp_path, deadline_toml("submission", at, '"1m"', '["aigc-tech"]'))
+    config = telegram_settings(settings, telegram, content_dir=content)
+    core = await start_core(config, SystemClock())
+    adapter = TelegramAdapter(config, polling_timeout=1)
+    receiving = asyncio.create_task(adapter.start(core))
+    stopping = asyncio.Event()
+    [worker, *_] = delivery_workers(core, {"telegram": adapter.send})
+    sending = asyncio.create_task(worker.run(stopping))
+    reminders = await start_reminders(core)
+    try:
+        await telegram.wait_for("getUpdates")
+        telegram.message_update("/register", user_id=55)
+        [menu] = await telegram.wait_for("sendMessage")
+        buttons = [b for row in menu["reply_markup"]["inline_keyboard"] for b in row]
+        tech = next(b for b in buttons if b["callback_data"] == "register:aigc-tech")
+        telegram.callback_update(tech["callback_data"], user_id=55)
+        await telegram.wait_for("sendMessage", predicate=lambda c: "team" in c["text"])
+        telegram.callback_update("registration:skip", user_id=55)
+        await telegram.wait_for("sendMessage", predicate=lambda c: "idea" in c["text"])
+        telegram.callback_update("registration:skip", user_id=55)
+        offer = await telegram.wait_for("sendMessage", predicate=lambda c: "remind" in c["text"])
+        offered = [
+            b["callback_data"] for row in offer[0]["reply_markup"]["inline_keyboard"] for b in row
+        ]
+        assert offered == ["subscribe:aigc-tech", "subscribe:none"]
+        telegram.callback_update("subscribe:aigc-tech", user_id=55)
+
+        [reminder] = await telegram.wait_for(
+            "sendMessage", predicate=lambda c: c["text"].startswith("Reminder"), timeout=20
+        )
+        assert reminder["chat_id"] == 55 and "Submission" in reminder["text"]
+    finally:
+        stopping.set()
+        await sending
+        reminders.shutdown()
+        await adapter.stop()
+        await asyncio.wait_for(receiving, timeout=10)
+        await core.services.database.close()

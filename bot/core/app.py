@@ -13,19 +13,34 @@ from bot.features import (
     broadcasts,
     channels,
     contest_info,
+    deadline_admin,
     language,
+    organizer,
     questions,
+    registration,
     subscriptions,
     welcome,
 )
 from bot.i18n import Language, Translator, normalize_language
 from bot.messages import Incoming, Reply
+from bot.storage.conversations import ConversationRepository
 from bot.storage.members import MemberRepository
 from bot.storage.models import Member
 from bot.storage.updates import HandledUpdateRepository
 
 log = logging.getLogger(__name__)
-FEATURES = (welcome, questions, contest_info, language, subscriptions, channels, broadcasts)
+FEATURES = (
+    welcome,
+    questions,
+    contest_info,
+    registration,
+    subscriptions,
+    language,
+    channels,
+    broadcasts,
+    organizer,
+    deadline_admin,
+)
 PRUNE_EVERY = timedelta(hours=1)
 
 
@@ -79,7 +94,10 @@ class Core:
                 t = Translator(self.member_language(member))
                 ctx = Context(incoming, member, session, t, self.services)
                 ctx.menu = self.menu(organizer=ctx.is_organizer)
-                return await self._dispatch(ctx)
+                replies = await self._dispatch(ctx)
+            for task in ctx.after_commit:
+                await task()
+            return replies
         except Exception:
             log.exception(
                 "handler failed",
@@ -139,7 +157,13 @@ class Core:
                         private=True,
                     )
                 ]
+            # A command leaves any half-finished exchange: the member moved on.
+            await ConversationRepository(ctx.session).end(ctx.member.id)
             return await command.handler(ctx)
+        if incoming.is_private:
+            conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
+            if conversation is not None and conversation.kind in self.router.conversations:
+                return await self.router.conversations[conversation.kind](ctx)
         if self.router.text_handler is None:
             return []
         return await self.router.text_handler(ctx)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +19,11 @@ from bot.messages import Incoming
 from bot.storage.database import Database
 from bot.storage.models import Member
 
+if TYPE_CHECKING:
+    from bot.reminders.scheduler import ReminderScheduler
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Services:
     """Long-lived parts shared by every handler, built once at start-up."""
 
@@ -28,6 +33,8 @@ class Services:
     answerer: RetrievalAnswerer
     database: Database
     clock: Clock
+    # The reminder scheduler, in the process that runs it (None elsewhere: it reconciles itself).
+    reminders: ReminderScheduler | None = None
 
 
 @dataclass(slots=True)
@@ -39,6 +46,9 @@ class Context:
     services: Services
     # (command, description message id) of every command this person may use, for /help
     menu: tuple[tuple[str, str], ...] = ()
+    # Work to do once the handler's changes are committed (e.g. rescheduling reminders, which
+    # reads them through other connections).
+    after_commit: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     @property
     def zone_name(self) -> str:

@@ -48,6 +48,7 @@ class Router:
 
     commands: dict[str, Command] = field(default_factory=dict)
     buttons: dict[str, Handler] = field(default_factory=dict)  # payload prefix → handler
+    conversations: dict[str, Handler] = field(default_factory=dict)  # kind → answer handler
     text_handler: Handler | None = None
 
     def command(
@@ -75,6 +76,15 @@ class Router:
 
         return register
 
+    def conversation(self, kind: str) -> Callable[[Handler], Handler]:
+        """Handle a member's text while a conversation of this kind waits for their answer."""
+
+        def register(handler: Handler) -> Handler:
+            self.conversations[kind] = handler
+            return handler
+
+        return register
+
     def text(self, handler: Handler) -> Handler:
         self.text_handler = handler
         return handler
@@ -85,6 +95,7 @@ class Router:
                 raise ValueError(f"command /{name} registered twice")
             self.commands[name] = command
         self.buttons.update(other.buttons)
+        self.conversations.update(other.conversations)
         if other.text_handler is not None:
             self.text_handler = other.text_handler
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.content.models import Contest
 from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
 from bot.i18n import N_, Translator
@@ -16,6 +17,7 @@ from bot.messages import Button, Reply
 from bot.outbox.audience import CHANNELS, EVERYONE, PLATFORMS, audience_size, is_valid
 from bot.outbox.broadcasts import BroadcastRepository
 from bot.storage.models import Broadcast
+from bot.timeparse import parse_local_time
 
 router = Router()
 MAX_ANNOUNCEMENT_CHARACTERS = 4000
@@ -40,11 +42,9 @@ async def announce(ctx: Context) -> Replies:
         return await _manage(ctx, manage[1].lower(), int(manage[2]), manage[3].strip())
     at: datetime | None = None
     if (timed := _AT.match(args)) is not None:
-        try:
-            local = datetime.fromisoformat(f"{timed[1]} {timed[2]}")
-        except ValueError:
+        at = parse_local_time(f"{timed[1]} {timed[2]}", ctx.zone)
+        if at is None:
             return [_usage(ctx)]
-        at = local.replace(tzinfo=ctx.zone)
         if at <= ctx.services.clock.now():
             return [Reply(ctx.t.gettext("That time has already passed."), private=True)]
         args = timed[3].strip()
@@ -103,7 +103,7 @@ async def broadcast_button(ctx: Context) -> Replies:
         return [Reply(ctx.t.gettext("Cancelled; nothing was sent."), private=True)]
     if action.startswith("audience="):
         audience = action.removeprefix("audience=")
-        if is_valid(audience):
+        if is_valid(audience, (track.key for track in ctx.services.contest.tracks)):
             broadcast.audience = audience
         return [await _preview(ctx, broadcast)]
     if action == "confirm":
@@ -220,7 +220,7 @@ async def _preview(ctx: Context, broadcast: Broadcast) -> Reply:
         "When: {when}\nNothing is sent until you confirm.",
         number=broadcast.id,
         text=broadcast.text,
-        audience=_audience_label(t, broadcast.audience),
+        audience=_audience_label(t, broadcast.audience, ctx.services.contest),
         reach=reach,
         when=when,
     )
@@ -229,20 +229,30 @@ async def _preview(ctx: Context, broadcast: Broadcast) -> Reply:
         Button(t.gettext("Confirm"), prefix + "confirm"),
         Button(t.gettext("Cancel"), prefix + "cancel"),
         *(
-            Button(_audience_label(t, audience), prefix + f"audience={audience}")
-            for audience in (EVERYONE, *(f"platform:{p}" for p in PLATFORMS), CHANNELS)
+            Button(
+                _audience_label(t, audience, ctx.services.contest), prefix + f"audience={audience}"
+            )
+            for audience in (
+                EVERYONE,
+                *(f"platform:{p}" for p in PLATFORMS),
+                CHANNELS,
+                *(f"track:{track.key}" for track in ctx.services.contest.tracks),
+            )
             if audience != broadcast.audience
         ),
     )
     return Reply(text, buttons=buttons, private=True)
 
 
-def _audience_label(t: Translator, audience: str) -> str:
+def _audience_label(t: Translator, audience: str, contest: Contest) -> str:
     if audience == EVERYONE:
         return t.gettext("everyone")
     if audience == CHANNELS:
         return t.gettext("announcement channels only")
-    return t.gettext("{platform} only", platform=audience.partition(":")[2].capitalize())
+    kind, _, value = audience.partition(":")
+    if kind == "track" and (track := contest.track(value)) is not None:
+        return t.gettext("registrants of {track}", track=t.pick(track.name.as_dict()))
+    return t.gettext("{platform} only", platform=value.capitalize())
 
 
 def _status_label(t: Translator, status: str) -> str:

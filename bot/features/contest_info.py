@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.contest_text import deadlines_text, resources_text, tracks_text
 from bot.core.context import Context
 from bot.core.router import Replies, Router
+from bot.deadlines import current_deadlines
 from bot.i18n import N_
 from bot.messages import Reply
 
@@ -18,9 +19,8 @@ async def tracks(ctx: Context) -> Replies:
 
 @router.command("deadlines", N_("Contest dates and deadlines in your timezone"))
 async def deadlines(ctx: Context) -> Replies:
-    text = deadlines_text(
-        ctx.services.contest.deadlines, ctx.t, ctx.zone, ctx.zone_name, ctx.services.clock.now()
-    )
+    deadlines = await current_deadlines(ctx.session, ctx.services.contest)
+    text = deadlines_text(deadlines, ctx.t, ctx.zone, ctx.zone_name, ctx.services.clock.now())
     return [Reply(text)]
 
 

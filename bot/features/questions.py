@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
+from bot.deadlines import current_deadlines
 from bot.i18n import N_, Translator
 from bot.knowledge.answer import Answer
 from bot.messages import Reply
@@ -40,8 +41,9 @@ async def _answer(ctx: Context, text: str) -> Replies:
             limit=MAX_QUESTION_CHARACTERS,
         )
         return [Reply(message)]
+    deadlines = await current_deadlines(ctx.session, ctx.services.contest)
     answer = ctx.services.answerer.answer(
-        text, ctx.t.language, ctx.zone_name, ctx.services.clock.now()
+        text, ctx.t.language, ctx.zone_name, ctx.services.clock.now(), deadlines=deadlines
     )
     return [Reply(format_answer(answer))]
 

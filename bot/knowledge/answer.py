@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.content.models import Contest
+from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
 from bot.knowledge.index import Hit, KnowledgeIndex
@@ -52,6 +52,7 @@ class RetrievalAnswerer:
         zone_name: str,
         now: datetime,
         language: Language | None = None,
+        deadlines: list[Deadline] | None = None,
     ) -> Answer:
         """Answer in `language` if given, else the question's own language, else the fallback."""
         language = language or detect_language(question) or fallback_language
@@ -61,7 +62,9 @@ class RetrievalAnswerer:
             return Answer(dont_know_text(t), language, known=False, hits=hits)
         passage = self.index.variant(hits[0].passage, language)
         if passage.live:
-            text = render_live(passage.live, self.contest, t, ZoneInfo(zone_name), zone_name, now)
+            text = render_live(
+                passage.live, self.contest, t, ZoneInfo(zone_name), zone_name, now, deadlines
+            )
         else:
             text = trim(passage.text)
         source = Source(passage.doc, passage.title, passage.heading)

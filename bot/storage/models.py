@@ -123,6 +123,8 @@ class Broadcast(Base):
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     total: Mapped[int] = mapped_column(Integer, default=0)
+    # Set for reminders: a job that fires twice finds its broadcast and enqueues nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
 
 
 class Delivery(Base):
@@ -151,3 +153,56 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     error: Mapped[str | None] = mapped_column(String(500), default=None)
+
+
+class Registration(Base):
+    """A member's interest in one contest track."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("member_id", "track"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    track: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(100), default=None)
+    idea: Mapped[str | None] = mapped_column(String(300), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Subscription(Base):
+    """Deadline reminders a member asked for: "all", or one track's key."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("member_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Conversation(Base):
+    """A half-finished exchange (a registration's follow-up questions), kept across restarts."""
+
+    __tablename__ = "conversations"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))  # e.g. the registration's track
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeadlineOverride(Base):
+    """An organizer's run-time change to a deadline: added, moved or removed over contest.toml."""
+
+    __tablename__ = "deadline_overrides"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    title: Mapped[str | None] = mapped_column(String(200), default=None)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,59 @@
+"""/export and /stats: what organizers see of registrations and subscriptions (privately)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.core.context import Context
+from bot.core.router import Replies, Router
+from bot.export import registrations_csv
+from bot.i18n import N_
+from bot.messages import Attachment, Reply
+from bot.storage.models import Member
+from bot.storage.registrations import RegistrationRepository, SubscriptionRepository
+
+router = Router()
+
+
+@router.command(
+    "export", N_("Registrations as a CSV file, sent privately (organizers)"), organizer_only=True
+)
+async def export(ctx: Context) -> Replies:
+    content, count = await registrations_csv(ctx.session)
+    stamp = ctx.services.clock.now().strftime("%Y%m%d-%H%M")
+    attachment = Attachment(f"registrations-{stamp}.csv", content, "text/csv")
+    text = ctx.t.gettext("{count} registrations.", count=count)
+    return [Reply(text, attachment=attachment, private=True)]
+
+
+@router.command(
+    "stats", N_("Registrations and subscribers in numbers (organizers)"), organizer_only=True
+)
+async def stats(ctx: Context) -> Replies:
+    session, t = ctx.session, ctx.t
+    members = dict(
+        (platform, count)
+        for platform, count in await session.execute(
+            select(Member.platform, func.count()).group_by(Member.platform)
+        )
+    )
+    lines = [t.gettext("Members: {counts}", counts=_joined(t, members) or "0")]
+    lines.append(t.gettext("Registrations per track:"))
+    per_track: dict[str, dict[str, int]] = {}
+    for track, platform, count in await RegistrationRepository(session).counts():
+        per_track.setdefault(track, {})[platform] = count
+    for track in ctx.services.contest.tracks:
+        counts = per_track.get(track.key, {})
+        lines.append(
+            f"• {t.pick(track.name.as_dict())}: {sum(counts.values())}"
+            + (f" ({_joined(t, counts)})" if counts else "")
+        )
+    subscribers = await SubscriptionRepository(session).counts()
+    lines.append(
+        t.gettext("Reminder subscribers: {counts}", counts=_joined(t, dict(subscribers)) or "0")
+    )
+    return [Reply("\n".join(lines), private=True)]
+
+
+def _joined(t: object, counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))

@@ -1,0 +1,1 @@
+"""Deadline reminders: one scheduler job per deadline and offset, fanned out through the outbox."""
