@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.models import Deadline, parse_offset
 from bot.i18n import Language, Translator, normalize_language
@@ -29,6 +30,16 @@ def dedupe_prefix(deadline: Deadline, offset: str) -> str:
 def subscriber_topics(deadline: Deadline) -> list[str] | None:
     """Subscription topics that want this deadline; None means every subscriber."""
     return [ALL_TOPICS, *deadline.tracks] if deadline.tracks else None
+
+
+async def fired_prefixes(session: AsyncSession) -> set[str]:
+    """The firings already enqueued (their dedupe prefixes), read in one query."""
+    keys = await session.scalars(
+        select(Broadcast.dedupe_key).where(
+            Broadcast.kind == "reminder", Broadcast.dedupe_key.is_not(None)
+        )
+    )
+    return {key.rsplit(":", 2)[0] for key in keys if key}
 
 
 async def already_fired(database: Database, deadline: Deadline, offset: str) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from bot.content.models import parse_offset
 from bot.deadlines import current_deadlines
 from bot.reminders import jobs
-from bot.reminders.fanout import already_fired
+from bot.reminders.fanout import dedupe_prefix, fired_prefixes
 
 if TYPE_CHECKING:
     from bot.core.context import Services
@@ -84,25 +84,27 @@ class ReminderScheduler:
         grace = timedelta(minutes=services.settings.reminder_grace_minutes)
         async with services.database.session() as session:
             deadlines = await current_deadlines(session, services.contest)
+            fired = await fired_prefixes(session)
         wanted: dict[str, tuple[object, list[str]]] = {}
         for deadline in deadlines:
             if deadline.at is None:
                 continue
             for offset in deadline.remind_before:
                 run_at = deadline.at - parse_offset(offset)
-                if run_at < now - grace or await already_fired(services.database, deadline, offset):
+                if run_at < now - grace or dedupe_prefix(deadline, offset) in fired:
                     continue
                 wanted[f"{JOB_PREFIX}{deadline.key}:{offset}"] = (
                     run_at,
                     [deadline.key, offset, deadline.at.isoformat()],
                 )
         actions: dict[str, str] = {}
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+        stored = {job.id: job for job in self.scheduler.get_jobs()}
+        for job_id, job in stored.items():
+            if job_id.startswith(JOB_PREFIX) and job_id not in wanted:
                 job.remove()
-                actions[job.id] = "removed"
+                actions[job_id] = "removed"
         for job_id, (run_at, args) in wanted.items():
-            existing = self.scheduler.get_job(job_id)
+            existing = stored.get(job_id)
             if existing is not None and list(existing.args) == args:
                 continue
             self.scheduler.add_job(
