@@ -59,7 +59,10 @@ class ConsoleAdapter:
             if incoming is None:
                 continue
             for reply in await core.handle(incoming):
-                self.show(reply)
+                if reply.stream is not None:
+                    await self.show_stream(reply)
+                else:
+                    self.show(reply)
         self._running = False
 
     async def stop(self) -> None:
@@ -80,6 +83,21 @@ class ConsoleAdapter:
             name, args = command
             return Incoming(self.platform, self.user, self.chat, text=line, command=name, args=args)
         return Incoming(self.platform, self.user, self.chat, text=line)
+
+    async def show_stream(self, reply: Reply) -> None:
+        """Print the answer as it is written, then whatever the final reply adds or changes."""
+        assert reply.stream is not None
+        written = ""
+        async for chunk in reply.stream:
+            self._write(chunk)
+            written += chunk
+        final = reply.stream.final
+        if written and final.text.startswith(written.strip()):
+            self._write(final.text[len(written.strip()) :] + "\n\n")
+        else:
+            if written:
+                self._write("\n")
+            self.show(final)
 
     def show(self, reply: Reply) -> None:
         lines = [reply.text]

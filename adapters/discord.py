@@ -11,6 +11,7 @@ import io
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import available_timezones
 
@@ -26,6 +27,7 @@ from bot.core.router import Argument, ArgumentKind, Command
 from bot.i18n import Translator, normalize_language
 from bot.message_split import split_message
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.streaming import ThrottledEditor
 
 if TYPE_CHECKING:
     from bot.content.models import Contest
@@ -244,6 +246,9 @@ class DiscordAdapter:
         async with message.channel.typing():
             replies = await self._core.handle(incoming)
         for reply in replies:
+            if reply.stream is not None:
+                await self._stream_to_channel(message.channel, reply)
+                continue
             if not reply.private or message.guild is None:
                 await self._send_reply(message.channel, reply)
                 continue
@@ -302,6 +307,10 @@ class DiscordAdapter:
                 await interaction.response.defer()
             return
         for reply in replies:
+            if reply.stream is not None:
+                reply = await self._stream_to_interaction(interaction, reply)
+                if not reply.text:
+                    continue
             for piece, view, last in _pieces(reply):
                 options: dict[str, Any] = {
                     "ephemeral": reply.private,
@@ -315,6 +324,49 @@ class DiscordAdapter:
                     await interaction.response.send_message(piece, **options)
                 else:
                     await interaction.followup.send(piece, **options)
+
+    async def _stream_to_interaction(self, interaction: discord.Interaction, reply: Reply) -> Reply:
+        """Show a growing answer in the interaction's response; returns what is left to send."""
+        assert reply.stream is not None
+
+        async def send(text: str) -> bool:
+            if interaction.response.is_done():  # deferred: replace the "thinking…" message
+                await interaction.edit_original_response(content=text)
+            else:
+                await interaction.response.send_message(text, allowed_mentions=NO_MENTIONS)
+            return True
+
+        async def edit(_: bool, text: str) -> None:
+            await interaction.edit_original_response(content=text)
+
+        editor: ThrottledEditor[bool] = ThrottledEditor(send, edit, limit=MESSAGE_LIMIT - 10)
+        final = await editor.show(reply.stream)
+        if editor.handle is None:
+            return final
+        (first, view, _), *rest = _pieces(final)
+        await interaction.edit_original_response(content=first, view=view if not rest else None)
+        return replace(final, text="\n\n".join(piece for piece, _, _ in rest) or "")
+
+    async def _stream_to_channel(self, channel: discord.abc.Messageable, reply: Reply) -> None:
+        assert reply.stream is not None
+
+        async def send(text: str) -> discord.Message:
+            return await channel.send(text, allowed_mentions=NO_MENTIONS)
+
+        async def edit(message: discord.Message, text: str) -> None:
+            await message.edit(content=text)
+
+        editor: ThrottledEditor[discord.Message] = ThrottledEditor(
+            send, edit, limit=MESSAGE_LIMIT - 10
+        )
+        final = await editor.show(reply.stream)
+        if editor.handle is None:
+            await self._send_reply(channel, final)
+            return
+        (first, view, _), *rest = _pieces(final)
+        await editor.handle.edit(content=first, view=view if not rest else None)
+        if rest:
+            await self._send_reply(channel, replace(final, text="\n\n".join(p for p, _, _ in rest)))
 
     # --- sending ---------------------------------------------------------------------------
 

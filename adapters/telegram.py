@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -44,6 +45,7 @@ from bot.config import Settings
 from bot.i18n import LANGUAGES, Language, Translator, normalize_language
 from bot.message_split import split_message
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.streaming import ThrottledEditor
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -200,10 +202,9 @@ class TelegramAdapter:
             return
         if incoming.command is None:  # a question: show "typing…" while it is answered
             async with ChatActionSender.typing(bot=self.bot, chat_id=message.chat.id):
-                replies = await self._core.handle(incoming)
+                await self._answer(incoming, await self._core.handle(incoming))
         else:
-            replies = await self._core.handle(incoming)
-        await self._answer(incoming, replies)
+            await self._answer(incoming, await self._core.handle(incoming))
 
     async def _on_button(self, callback: CallbackQuery, event_update: Update) -> None:
         await callback.answer()  # at once, so the button stops spinning
@@ -225,6 +226,9 @@ class TelegramAdapter:
         """Replies go to the chat, except private ones asked for in a group: those go to the
         asker's private chat (on Telegram its id is the user's id)."""
         for reply in replies:
+            if reply.stream is not None:
+                await self._stream_reply(incoming.chat.id, reply)
+                continue
             if not reply.private or incoming.is_private:
                 await self._send_reply(incoming.chat.id, reply)
                 continue
@@ -285,6 +289,36 @@ class TelegramAdapter:
             sent = await self.bot.send_document(chat_id, document)
             message_id = str(sent.message_id)
         return message_id
+
+    async def _stream_reply(self, chat_id: int | str, reply: Reply) -> None:
+        """A growing answer: one message edited about once a second, then the final text."""
+        assert reply.stream is not None
+
+        async def send(text: str) -> Message:
+            return await self.bot.send_message(chat_id, html_decoration.quote(text))
+
+        async def edit(message: Message, text: str) -> None:
+            try:
+                await self.bot.edit_message_text(
+                    html_decoration.quote(text), chat_id=chat_id, message_id=message.message_id
+                )
+            except TelegramBadRequest as error:  # "message is not modified" and the like
+                log.debug("edit skipped: %s", error.message)
+
+        editor: ThrottledEditor[Message] = ThrottledEditor(send, edit, limit=MESSAGE_LIMIT - 10)
+        final = await editor.show(reply.stream)
+        if editor.handle is None:
+            await self._send_reply(chat_id, final)
+            return
+        first, *rest = split_message(final.text, MESSAGE_LIMIT, measure=_escaped_length)
+        await self.bot.edit_message_text(
+            html_decoration.quote(first),
+            chat_id=chat_id,
+            message_id=editor.handle.message_id,
+            reply_markup=_keyboard(final) if not rest else None,
+        )
+        if rest:
+            await self._send_reply(chat_id, replace(final, text="\n\n".join(rest)))
 
     async def send(self, target: Target, reply: Reply) -> SendResult:
         """Deliver a reply unasked (broadcast, reminder) and say how it went; never raises."""

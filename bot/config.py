@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     # A reminder due while the bot was down is still sent this long after its time.
     reminder_grace_minutes: float = Field(default=60, ge=0)
     llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: float = Field(default=20, gt=0)
+    llm_max_retries: int = Field(default=1, ge=0, le=5)
+    llm_questions_per_hour: int = Field(default=30, ge=1)  # per member
+    llm_cache_minutes: float = Field(default=10, ge=0)
+    llm_prompt_token_budget: int = Field(default=3000, ge=500)
+    llm_max_answer_tokens: int = Field(default=600, ge=50)
+    llm_memory_turns: int = Field(default=6, ge=0, le=40)
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh", "en"] = "zh"
 

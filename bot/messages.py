@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class ChatKind(StrEnum):
@@ -87,9 +88,18 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     attachment: Attachment | None = None
     private: bool = False  # concerns only the asker (Discord: ephemeral)
-    # A growing answer (LLM streaming): adapters that can edit show chunks as they come,
-    # then replace them with `text`, which is always the complete final text.
-    stream: AsyncIterator[str] | None = field(default=None, compare=False)
+    # A growing answer (LLM streaming): adapters show the text as it grows (editing their
+    # message), then replace it with `stream.final`, the complete reply. `text` is unused then.
+    stream: ReplyStream | None = field(default=None, compare=False)
+
+
+class ReplyStream(Protocol):
+    """Chunks of an answer as they are written; `final` is the whole reply once they end."""
+
+    def __aiter__(self) -> AsyncIterator[str]: ...
+
+    @property
+    def final(self) -> Reply: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,14 +44,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     contest = load_contest(settings.content_dir)
     index = build_index(settings, contest, clock)
-    return Services(
-        settings=settings,
-        contest=contest,
-        index=index,
-        answerer=RetrievalAnswerer(index, contest),
-        database=Database(settings.database_url),
-        clock=clock,
-    )
+    retrieval = RetrievalAnswerer(index, contest)
+    database = Database(settings.database_url)
+    llm = None
+    if settings.llm_enabled:
+        from bot.llm.answerer import LlmAnswerer  # the openai SDK loads only when it is used
+
+        llm = LlmAnswerer(settings, index, contest, retrieval, database, clock)
+    return Services(settings, contest, index, retrieval, database, clock, llm=llm)
 
 
 async def start_core(settings: Settings, clock: Clock | None = None) -> Core:

@@ -20,6 +20,7 @@ from bot.storage.database import Database
 from bot.storage.models import Member
 
 if TYPE_CHECKING:
+    from bot.llm.answerer import LlmAnswerer
     from bot.reminders.scheduler import ReminderScheduler
 
 
@@ -33,6 +34,8 @@ class Services:
     answerer: RetrievalAnswerer
     database: Database
     clock: Clock
+    # The chat model's answerer, when an OpenAI-compatible provider is configured.
+    llm: LlmAnswerer | None = None
     # The reminder scheduler, in the process that runs it (None elsewhere: it reconciles itself).
     reminders: ReminderScheduler | None = None
 

@@ -9,6 +9,7 @@ from bot.core.router import Replies, Router
 from bot.export import registrations_csv
 from bot.i18n import N_
 from bot.messages import Attachment, Reply
+from bot.storage.answers import AnswerRepository
 from bot.storage.models import Member
 from bot.storage.registrations import RegistrationRepository, SubscriptionRepository
 
@@ -37,7 +38,7 @@ async def stats(ctx: Context) -> Replies:
             select(Member.platform, func.count()).group_by(Member.platform)
         )
     )
-    lines = [t.gettext("Members: {counts}", counts=_joined(t, members) or "0")]
+    lines = [t.gettext("Members: {counts}", counts=_joined(members) or "0")]
     lines.append(t.gettext("Registrations per track:"))
     per_track: dict[str, dict[str, int]] = {}
     for track, platform, count in await RegistrationRepository(session).counts():
@@ -46,14 +47,44 @@ async def stats(ctx: Context) -> Replies:
         counts = per_track.get(track.key, {})
         lines.append(
             f"• {t.pick(track.name.as_dict())}: {sum(counts.values())}"
-            + (f" ({_joined(t, counts)})" if counts else "")
+            + (f" ({_joined(counts)})" if counts else "")
         )
     subscribers = await SubscriptionRepository(session).counts()
     lines.append(
-        t.gettext("Reminder subscribers: {counts}", counts=_joined(t, dict(subscribers)) or "0")
+        t.gettext("Reminder subscribers: {counts}", counts=_joined(dict(subscribers)) or "0")
+    )
+    totals = await AnswerRepository(session).totals()
+    if totals:
+        paths = _joined({path: count for path, count, _, _ in totals})
+        prompt = sum(p for _, _, p, _ in totals)
+        completion = sum(c for _, _, _, c in totals)
+        lines.append(
+            t.gettext(
+                "Answers by path: {paths}; LLM tokens: {prompt} prompt, {completion} completion",
+                paths=paths,
+                prompt=prompt,
+                completion=completion,
+            )
+        )
+    return [Reply("\n".join(lines), private=True)]
+
+
+@router.command(
+    "unanswered",
+    N_("The questions I could not answer, most frequent first (organizers)"),
+    organizer_only=True,
+)
+async def unanswered(ctx: Context) -> Replies:
+    questions = await AnswerRepository(ctx.session).most_unanswered()
+    if not questions:
+        return [Reply(ctx.t.gettext("No unanswered questions so far."), private=True)]
+    lines = [ctx.t.gettext("Unanswered questions (times asked):")]
+    lines += [f"{count}× {question}" for question, count in questions]
+    lines.append(
+        ctx.t.gettext("Add what they ask to content/knowledge/ and run communitybot content check.")
     )
     return [Reply("\n".join(lines), private=True)]
 
 
-def _joined(t: object, counts: dict[str, int]) -> str:
+def _joined(counts: dict[str, int]) -> str:
     return ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))

@@ -8,6 +8,7 @@ from bot.deadlines import current_deadlines
 from bot.i18n import N_, Translator
 from bot.knowledge.answer import Answer
 from bot.messages import Reply
+from bot.storage.answers import AnswerRepository
 
 router = Router()
 MAX_QUESTION_CHARACTERS = 1000
@@ -42,9 +43,25 @@ async def _answer(ctx: Context, text: str) -> Replies:
         )
         return [Reply(message)]
     deadlines = await current_deadlines(ctx.session, ctx.services.contest)
+    answers = AnswerRepository(ctx.session)
+    now = ctx.services.clock.now()
+    if ctx.services.llm is not None:
+        reply = await ctx.services.llm.reply(
+            answers,
+            ctx.member.id,
+            text,
+            ctx.t.language,
+            ctx.zone_name,
+            deadlines,
+            private=ctx.incoming.is_private,
+        )
+        return [reply]
     answer = ctx.services.answerer.answer(
-        text, ctx.t.language, ctx.zone_name, ctx.services.clock.now(), deadlines=deadlines
+        text, ctx.t.language, ctx.zone_name, now, deadlines=deadlines
     )
+    await answers.record(ctx.member.id, "retrieval" if answer.known else "unknown", now)
+    if not answer.known:
+        await answers.unanswered(text, answer.language, "retrieval", now)
     return [Reply(format_answer(answer))]
 
 

@@ -14,7 +14,15 @@ from bot.core.router import Argument, ArgumentKind, Replies, Router
 from bot.i18n import N_
 from bot.messages import Button, Reply
 from bot.storage.conversations import ConversationRepository
-from bot.storage.models import Conversation, Delivery, Member, Registration, Subscription
+from bot.storage.models import (
+    AnswerRecord,
+    Conversation,
+    ConversationTurn,
+    Delivery,
+    Member,
+    Registration,
+    Subscription,
+)
 from bot.storage.registrations import RegistrationRepository
 
 router = Router()
@@ -214,8 +222,8 @@ def _confirm_withdrawal(ctx: Context, key: str) -> Reply:
 @router.command("forgetme", N_("Erase everything the bot stores about you"))
 async def forget_me(ctx: Context) -> Replies:
     question = ctx.t.gettext(
-        "This erases your profile, registrations, reminder subscriptions and delivery records. "
-        "Continue?"
+        "This erases your profile, registrations, reminder subscriptions, delivery records and "
+        "our recent conversation. Continue?"
     )
     buttons = (
         Button(ctx.t.gettext("Yes, erase everything"), "forgetme:yes"),
@@ -235,6 +243,8 @@ async def forget_me_pressed(ctx: Context) -> Replies:
         ("subscriptions", Subscription),
         ("deliveries", Delivery),
         ("conversations", Conversation),
+        ("turns", ConversationTurn),
+        ("answers", AnswerRecord),
     ):
         count = await session.scalar(
             select(func.count()).select_from(model).where(model.member_id == member_id)
@@ -245,7 +255,8 @@ async def forget_me_pressed(ctx: Context) -> Replies:
     session.expunge(ctx.member)
     text = ctx.t.gettext(
         "Erased: your profile, {registrations} registrations, {subscriptions} reminder "
-        "subscriptions and {deliveries} delivery records. If you write again, I start afresh.",
+        "subscriptions, {deliveries} delivery records and our conversation. If you write "
+        "again, I start afresh.",
         registrations=erased["registrations"],
         subscriptions=erased["subscriptions"],
         deliveries=erased["deliveries"],

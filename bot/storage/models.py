@@ -206,3 +206,56 @@ class DeadlineOverride(Base):
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_by: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationTurn(Base):
+    """One line of a member's recent private conversation, for follow-up questions to the LLM."""
+
+    __tablename__ = "conversation_turns"
+    __table_args__ = (Index("ix_conversation_turns_member", "member_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))  # "user" | "assistant"
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnswerRecord(Base):
+    """How one question was answered (path, tokens): for /stats and the per-member rate limit."""
+
+    __tablename__ = "answer_records"
+    __table_args__ = (Index("ix_answer_records_member", "member_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), default=None
+    )
+    path: Mapped[str] = mapped_column(String(16))  # llm | cache | retrieval | fallback | unknown
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CachedAnswer(Base):
+    """An LLM answer kept for a while: the same question again is answered without the model."""
+
+    __tablename__ = "answer_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer, for organizers to improve the knowledge base."""
+
+    __tablename__ = "unanswered_questions"
+    __table_args__ = (Index("ix_unanswered_normalized", "normalized"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(String(1000))
+    normalized: Mapped[str] = mapped_column(String(1000))
+    language: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(16))  # retrieval | llm
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

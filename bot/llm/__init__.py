@@ -1,0 +1,1 @@
+"""Grounded answers from an OpenAI-compatible chat model, with retrieval as the fallback."""

@@ -1,0 +1,262 @@
+"""Answers written by a chat model from the retrieved passages, streamed, checked, and replaced by
+the retrieval answer whenever the model fails or strays.
+
+The model only writes text. It sees numbered passages and contest facts; its answer must cite
+them ([1], [2]); an answer without citations, with a number that was not given, or repeating its
+instructions is not shown. Provider errors, timeouts and rate limits fall back to retrieval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+from openai import APIError, AsyncOpenAI, OpenAIError
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content.models import Contest, Deadline
+from bot.i18n import Language, Translator, detect_language
+from bot.knowledge.answer import MIN_COVERAGE, RetrievalAnswerer, dont_know_text
+from bot.knowledge.index import Hit, KnowledgeIndex
+from bot.llm.prompt import build_prompt, leaked_instructions
+from bot.messages import Reply
+from bot.storage.answers import AnswerRepository, normalize_question
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+NO_ANSWER = "NO_ANSWER"
+_CITATION = re.compile(r"\[(\d{1,2})\]")
+PASSAGES_OFFERED = 4
+
+
+class LlmAnswerer:
+    def __init__(
+        self,
+        settings: Settings,
+        index: KnowledgeIndex,
+        contest: Contest,
+        retrieval: RetrievalAnswerer,
+        database: Database,
+        clock: Clock,
+    ) -> None:
+        assert settings.openai_api_key is not None
+        self.settings, self.index, self.contest = settings, index, contest
+        self.retrieval, self.database, self.clock = retrieval, database, clock
+        self.client = AsyncOpenAI(
+            api_key=settings.openai_api_key.get_secret_value(),
+            base_url=settings.openai_base_url,
+            timeout=settings.llm_timeout_seconds,
+            max_retries=settings.llm_max_retries,
+        )
+
+    async def reply(
+        self,
+        answers: AnswerRepository,
+        member_id: int,
+        question: str,
+        fallback_language: Language,
+        zone_name: str,
+        deadlines: list[Deadline],
+        private: bool,
+    ) -> Reply:
+        """A reply to a member's question: streamed from the model, or at once if it needn't be."""
+        settings, now = self.settings, self.clock.now()
+        language = detect_language(question) or fallback_language
+        t = Translator(language)
+        turns = await answers.recent_turns(member_id, settings.llm_memory_turns) if private else []
+        history = [(turn.role, turn.text) for turn in turns]
+        hits = self.index.search(question, limit=PASSAGES_OFFERED)
+        standalone = _answerable(hits)
+        if not standalone and history:  # "and the second prize?" needs the last question
+            last_question = next(text for role, text in reversed(history) if role == "user")
+            hits = self.index.search(f"{last_question} {question}", limit=PASSAGES_OFFERED)
+        if not _answerable(hits):
+            await answers.unanswered(question, language, "llm", now)
+            await answers.record(member_id, "unknown", now)
+            return Reply(dont_know_text(t))
+        since = now - timedelta(hours=1)
+        if await answers.llm_questions_since(member_id, since) >= settings.llm_questions_per_hour:
+            return Reply(
+                t.gettext(
+                    "You have asked many questions in a short time. Please wait a "
+                    "few minutes, then ask again."
+                ),
+                private=True,
+            )
+        cache_key = _cache_key(language, zone_name, question)
+        if standalone and (
+            cached := await answers.cached(
+                cache_key, now - timedelta(minutes=settings.llm_cache_minutes)
+            )
+        ):
+            await answers.record(member_id, "cache", now)
+            if private:
+                await answers.remember(member_id, question, cached, settings.llm_memory_turns, now)
+            return Reply(cached)
+        candidates = []
+        for hit in hits:
+            passage = self.index.variant(hit.passage, language)
+            if passage not in candidates:
+                candidates.append(passage)
+        prompt = build_prompt(
+            question=question,
+            language=language,
+            contest=self.contest,
+            deadlines=deadlines,
+            candidates=candidates,
+            history=history,
+            zone_name=zone_name,
+            now=now,
+            budget=settings.llm_prompt_token_budget,
+        )
+        fallback = self.retrieval.answer(question, language, zone_name, now, language, deadlines)
+        stream = ModelStream(
+            self, prompt.messages, prompt.passages, language, fallback.text, fallback.sources
+        )
+        stream.on_finish = _Recorder(
+            self.database,
+            member_id,
+            question,
+            language,
+            cache_key if standalone else None,
+            private,
+            settings,
+            now,
+        )
+        return Reply("", stream=stream)
+
+
+def _answerable(hits: list[Hit]) -> bool:
+    return bool(hits) and hits[0].coverage >= MIN_COVERAGE
+
+
+def _cache_key(language: str, zone_name: str, question: str) -> str:
+    raw = f"{language}|{zone_name}|{normalize_question(question)}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ModelStream:
+    """The model's answer chunk by chunk; `final` is what to show once it is complete."""
+
+    def __init__(
+        self,
+        answerer: LlmAnswerer,
+        messages: list[dict[str, str]],
+        passages: list,  # type: ignore[type-arg]
+        language: Language,
+        fallback_text: str,
+        fallback_sources: tuple,  # type: ignore[type-arg]
+    ) -> None:
+        self._answerer, self._messages, self._passages = answerer, messages, passages
+        self._language, self._fallback_text = language, fallback_text
+        self._fallback_sources = fallback_sources
+        self._final: Reply | None = None
+        self.path = "llm"
+        self.usage = (0, 0)
+        self.on_finish: _Recorder | None = None
+
+    @property
+    def final(self) -> Reply:
+        assert self._final is not None, "read `final` after the stream ends"
+        return self._final
+
+    async def __aiter__(self) -> AsyncIterator[str]:
+        text, shown = "", 0
+        try:
+            response = await self._answerer.client.chat.completions.create(
+                model=self._answerer.settings.llm_model,
+                messages=self._messages,  # type: ignore[arg-type]
+                stream=True,
+                stream_options={"include_usage": True},
+                temperature=0.2,
+                max_tokens=self._answerer.settings.llm_max_answer_tokens,
+            )
+            async for chunk in response:
+                if chunk.usage is not None:
+                    self.usage = (chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                for choice in chunk.choices:
+                    text += choice.delta.content or ""
+                    # Hold back what may still turn out to be the NO_ANSWER signal.
+                    if shown < len(text) and not NO_ANSWER.startswith(text.strip()[:9]):
+                        yield text[shown:]
+                        shown = len(text)
+        except (APIError, OpenAIError) as error:
+            log.warning("LLM unavailable (%s); answering from retrieval", type(error).__name__)
+            self._fall_back()
+        else:
+            self._final = self._judge(text.strip())
+        if self.on_finish is not None:
+            await self.on_finish(self)
+
+    def _judge(self, answer: str) -> Reply:
+        t = Translator(self._language)
+        if answer.startswith(NO_ANSWER):
+            self.path = "unknown"
+            return Reply(dont_know_text(t))
+        cited = [int(number) for number in _CITATION.findall(answer)]
+        valid = bool(cited) and all(1 <= n <= len(self._passages) for n in cited)
+        if not valid or leaked_instructions(answer, self._language):
+            log.info("LLM answer rejected (citations %s); answering from retrieval", cited)
+            return self._fall_back()
+        sources = [
+            f"[{n}] {self._passages[n - 1].title} › {self._passages[n - 1].heading}"
+            for n in sorted(set(cited))
+        ]
+        label = t.gettext("Sources:")
+        return Reply(f"{answer}\n\n{label} " + t.gettext("; ").join(sources))
+
+    def _fall_back(self) -> Reply:
+        t = Translator(self._language)
+        self.path = "fallback"
+        note = t.gettext("(Answered from the knowledge base directly.)")
+        text = self._fallback_text
+        if self._fallback_sources:
+            names = t.gettext("; ").join(s.label() for s in self._fallback_sources)
+            text += "\n\n" + t.gettext("Source: {sources}", sources=names)
+        self._final = Reply(f"{text}\n{note}")
+        return self._final
+
+
+class _Recorder:
+    """After the stream: remember the exchange, count tokens, cache, note an unanswered one."""
+
+    def __init__(
+        self,
+        database: Database,
+        member_id: int,
+        question: str,
+        language: str,
+        cache_key: str | None,
+        private: bool,
+        settings: Settings,
+        now: datetime,
+    ) -> None:
+        self.database, self.member_id, self.question = database, member_id, question
+        self.language, self.cache_key, self.private = language, cache_key, private
+        self.settings, self.now = settings, now
+
+    async def __call__(self, stream: ModelStream) -> None:
+        try:
+            async with self.database.session() as session:
+                answers = AnswerRepository(session)
+                prompt, completion = stream.usage
+                await answers.record(self.member_id, stream.path, self.now, prompt, completion)
+                final = stream.final.text
+                if stream.path == "unknown":
+                    await answers.unanswered(self.question, self.language, "llm", self.now)
+                elif stream.path == "llm" and self.cache_key is not None:
+                    await answers.cache(self.cache_key, final, self.now)
+                if self.private:
+                    await answers.remember(
+                        self.member_id,
+                        self.question,
+                        final,
+                        self.settings.llm_memory_turns,
+                        self.now,
+                    )
+        except Exception:  # the member has the answer; bookkeeping must not take it away
+            log.exception("recording an LLM answer failed")

@@ -1,0 +1,123 @@
+"""What the answering keeps: recent turns, answer records, a short cache, unanswered questions."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import AnswerRecord, CachedAnswer, ConversationTurn, UnansweredQuestion
+
+_SPACE = re.compile(r"\s+")
+_TRAILING = re.compile(r"[\s?？!！。.,，]+$")
+
+
+def normalize_question(text: str) -> str:
+    """The same question however it is spaced, cased or punctuated at the end."""
+    return _TRAILING.sub("", _SPACE.sub(" ", text.strip().casefold()))[:1000]
+
+
+class AnswerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def recent_turns(self, member_id: int, limit: int) -> list[ConversationTurn]:
+        statement = (
+            select(ConversationTurn)
+            .where(ConversationTurn.member_id == member_id)
+            .order_by(ConversationTurn.id.desc())
+            .limit(limit)
+        )
+        return list(reversed((await self.session.scalars(statement)).all()))
+
+    async def remember(
+        self, member_id: int, question: str, answer: str, keep: int, now: datetime
+    ) -> None:
+        """Add one exchange and forget all but the last `keep` turns."""
+        self.session.add(
+            ConversationTurn(member_id=member_id, role="user", text=question, created_at=now)
+        )
+        self.session.add(
+            ConversationTurn(member_id=member_id, role="assistant", text=answer, created_at=now)
+        )
+        await self.session.flush()
+        kept = (
+            select(ConversationTurn.id)
+            .where(ConversationTurn.member_id == member_id)
+            .order_by(ConversationTurn.id.desc())
+            .limit(keep)
+        )
+        await self.session.execute(
+            delete(ConversationTurn).where(
+                ConversationTurn.member_id == member_id, ConversationTurn.id.not_in(kept)
+            )
+        )
+
+    async def record(
+        self, member_id: int | None, path: str, now: datetime, prompt: int = 0, completion: int = 0
+    ) -> None:
+        self.session.add(
+            AnswerRecord(
+                member_id=member_id,
+                path=path,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                created_at=now,
+            )
+        )
+
+    async def llm_questions_since(self, member_id: int, since: datetime) -> int:
+        statement = (
+            select(func.count())
+            .select_from(AnswerRecord)
+            .where(
+                AnswerRecord.member_id == member_id,
+                AnswerRecord.created_at >= since,
+                AnswerRecord.path.in_(("llm", "fallback")),
+            )
+        )
+        return await self.session.scalar(statement) or 0
+
+    async def totals(self) -> list[tuple[str, int, int, int]]:
+        """(path, answers, prompt tokens, completion tokens)."""
+        rows = await self.session.execute(
+            select(
+                AnswerRecord.path,
+                func.count(),
+                func.coalesce(func.sum(AnswerRecord.prompt_tokens), 0),
+                func.coalesce(func.sum(AnswerRecord.completion_tokens), 0),
+            ).group_by(AnswerRecord.path)
+        )
+        return [(path, count, prompt, completion) for path, count, prompt, completion in rows]
+
+    async def cached(self, key: str, fresh_after: datetime) -> str | None:
+        found = await self.session.get(CachedAnswer, key)
+        return found.text if found is not None and found.created_at >= fresh_after else None
+
+    async def cache(self, key: str, text: str, now: datetime) -> None:
+        await self.session.merge(CachedAnswer(key=key, text=text, created_at=now))
+        await self.session.execute(
+            delete(CachedAnswer).where(CachedAnswer.created_at < now - timedelta(days=1))
+        )
+
+    async def unanswered(self, question: str, language: str, source: str, now: datetime) -> None:
+        self.session.add(
+            UnansweredQuestion(
+                question=question[:1000],
+                normalized=normalize_question(question),
+                language=language,
+                source=source,
+                created_at=now,
+            )
+        )
+
+    async def most_unanswered(self, limit: int = 15) -> list[tuple[str, int]]:
+        rows = await self.session.execute(
+            select(func.min(UnansweredQuestion.question), func.count())
+            .group_by(UnansweredQuestion.normalized)
+            .order_by(func.count().desc(), func.max(UnansweredQuestion.created_at).desc())
+            .limit(limit)
+        )
+        return [(question, count) for question, count in rows]
