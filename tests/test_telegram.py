@@ -389,3 +389,39 @@ async def test_register_with_a_button_subscribe_and_receive_a_reminder(
         await adapter.stop()
         await asyncio.wait_for(receiving, timeout=10)
         await core.services.database.close()
+
+
+async def test_an_llm_answer_grows_by_edits_then_shows_its_sources(
+    telegram: FakeTelegramServer, settings: Settings, clock: ManualClock
+) -> None:
+    from tests.fakes.openai_api import FakeOpenAIServer
+    from tests.test_llm import PRIZES_EN, llm_settings
+
+    model = FakeOpenAIServer()
+    await model.start()
+    model.chunk_delay = 0.25  # about three seconds of writing: room for edits
+    model.script(PRIZES_EN, chunks=12)
+    config = llm_settings(telegram_settings(settings, telegram), model)
+    core = await start_core(config, clock)
+    adapter = TelegramAdapter(config, polling_timeout=1)
+    task = asyncio.create_task(adapter.start(core))
+    try:
+        await telegram.wait_for("getUpdates")
+        telegram.message_update("How many prizes does each track have?", user_id=88)
+        [first] = await telegram.wait_for("sendMessage")
+        assert first["text"].endswith("…") and len(first["text"]) < len(PRIZES_EN)
+        edits = await telegram.wait_for(
+            "editMessageText", predicate=lambda call: "Sources" in call["text"], timeout=15
+        )
+        final = edits[-1]["text"]
+        assert final.startswith(PRIZES_EN) and "Sources: [1]" in final
+        growing = [
+            c["text"] for c in telegram.calls_of("editMessageText") if "Sources" not in c["text"]
+        ]
+        assert growing and all(text.endswith("…") for text in growing)
+        assert len(growing) < 12  # throttled: fewer edits than chunks
+    finally:
+        await adapter.stop()
+        await asyncio.wait_for(task, timeout=10)
+        await core.services.database.close()
+        await model.stop()

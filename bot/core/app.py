@@ -23,6 +23,7 @@ from bot.features import (
 )
 from bot.i18n import Language, Translator, normalize_language
 from bot.messages import Incoming, Reply
+from bot.ops.metrics import UPDATES
 from bot.storage.conversations import ConversationRepository
 from bot.storage.members import MemberRepository
 from bot.storage.models import Member
@@ -73,6 +74,7 @@ class Core:
         """Answer one thing a person did. Never raises: failures become a polite reply."""
         if not incoming.concerns_bot:
             return []
+        UPDATES.labels(incoming.platform).inc()
         fallback = Translator(self._language_hint(incoming))
         try:
             async with self.services.database.session() as session:

@@ -206,8 +206,8 @@ class ModelStream:
             f"[{n}] {self._passages[n - 1].title} › {self._passages[n - 1].heading}"
             for n in sorted(set(cited))
         ]
-        label = t.gettext("Sources:")
-        return Reply(f"{answer}\n\n{label} " + t.gettext("; ").join(sources))
+        cited = t.gettext("Sources: {sources}", sources=t.gettext("; ").join(sources))
+        return Reply(f"{answer}\n\n{cited}")
 
     def _fall_back(self) -> Reply:
         t = Translator(self._language)

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.i18n import Translator, normalize_language
 from bot.messages import Button, Reply, SendResult, SendStatus, Target
+from bot.ops.metrics import DELIVERIES, SEND_SECONDS
 from bot.outbox.broadcasts import OPEN_STATUSES, BroadcastRepository, enqueue_broadcast
 from bot.outbox.limits import PlatformLimiter
 from bot.storage.database import Database
@@ -192,11 +194,14 @@ class DeliveryWorker:
                 return
             await limiter.acquire(row.chat_id, is_group=row.member_id is None)
         reply = await self._reply_for(row)
+        started = time.perf_counter()
         try:
             result = await self.senders[row.platform](Target(row.platform, row.chat_id), reply)
         except Exception as error:  # an adapter must not raise, but a bug must not lose the row
             log.exception("send to %s:%s raised", row.platform, row.chat_id)
             result = SendResult.failed(f"{type(error).__name__}", retryable=True)
+        SEND_SECONDS.labels(row.platform).observe(time.perf_counter() - started)
+        DELIVERIES.labels(row.platform, result.status.value).inc()
         await self._record(row, result)
 
     async def _reply_for(self, row: _Claimed) -> Reply:

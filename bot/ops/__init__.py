@@ -1,0 +1,1 @@
+"""Running as a service: metrics, health, structured logs, process roles."""
