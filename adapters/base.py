@@ -7,6 +7,8 @@ An adapter:
   replies are delivered to the same chat. It holds no business rule: what to answer is the
   core's decision.
 - `stop()` stops receiving and releases connections.
+- `open_for_sending()` readies `send` in a process that delivers without receiving.
+- `connected` says whether the adapter is up (for the health check).
 - `send(target, reply)` delivers one reply to a chat without being asked (broadcasts, reminders)
   and reports what happened as a `SendResult` instead of raising, so the delivery worker can
   decide to record, wait, retry or give up.
@@ -32,3 +34,8 @@ class Adapter(Protocol):
     async def stop(self) -> None: ...
 
     async def send(self, target: Target, reply: Reply) -> SendResult: ...
+
+    async def open_for_sending(self) -> None: ...
+
+    @property
+    def connected(self) -> bool: ...

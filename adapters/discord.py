@@ -156,6 +156,15 @@ class DiscordAdapter:
     async def stop(self) -> None:
         await self.client.close()
 
+    async def open_for_sending(self) -> None:
+        """Log in over HTTP only: a delivering process needs REST, not the gateway."""
+        assert self.settings.discord_token is not None
+        await self.client.login(self.settings.discord_token.get_secret_value())
+
+    @property
+    def connected(self) -> bool:
+        return self.client.is_ready()
+
     async def _setup_hook(self) -> None:
         """After login, before the gateway: register commands and persistent buttons, then sync."""
         assert self._core is not None

@@ -121,6 +121,13 @@ class TelegramAdapter:
         finally:
             self._polling = False
 
+    async def open_for_sending(self) -> None:
+        """Nothing to do: the Bot API is plain HTTP."""
+
+    @property
+    def connected(self) -> bool:
+        return self._polling or self.webhook_port is not None
+
     async def stop(self) -> None:
         if self._polling:
             await self.dispatcher.stop_polling()

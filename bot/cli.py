@@ -6,14 +6,12 @@ import asyncio
 import json
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import click
 
-from adapters.base import Adapter
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.loader import ContentError, load_contest
@@ -21,7 +19,10 @@ from bot.export import registrations_csv
 from bot.features.questions import format_answer
 from bot.i18n import normalize_language
 from bot.knowledge.answer import RetrievalAnswerer
+from bot.ops.logs import configure_logging
+from bot.ops.roles import RoleError, parse_roles
 from bot.runtime import build_index, delivery_workers, start_core, start_reminders
+from bot.service import serve_platforms
 from bot.storage.database import Database
 
 log = logging.getLogger("communitybot")
@@ -62,9 +63,20 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-def run() -> None:
+@click.option(
+    "--roles",
+    default="receive,schedule,deliver",
+    show_default=True,
+    help="What this process does; several processes on PostgreSQL share the work.",
+)
+def run(roles: str) -> None:
     """Run every configured adapter; with no platform token, open the console chat."""
     settings = _settings()
+    try:
+        chosen = parse_roles(roles)
+    except RoleError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(2) from None
     if settings.telegram_token is None and settings.discord_token is None:
         click.echo(
             "No BOT_TELEGRAM_TOKEN or BOT_DISCORD_TOKEN is set, so this is the console chat "
@@ -72,51 +84,20 @@ def run() -> None:
         )
         _run(lambda: _console_chat(settings))
         return
-    _run(lambda: _serve_platforms(settings))
-
-
-def _platform_adapters(settings: Settings) -> list[Adapter]:
-    adapters: list[Adapter] = []
-    if settings.telegram_token is not None:
-        from adapters.telegram import TelegramAdapter
-
-        adapters.append(TelegramAdapter(settings))
-    if settings.discord_token is not None:
-        from adapters.discord import DiscordAdapter
-
-        adapters.append(DiscordAdapter(settings))
-    return adapters
-
-
-async def _serve_platforms(settings: Settings) -> None:
-    """Run every configured platform adapter on one core until SIGINT/SIGTERM."""
-    core = await start_core(settings)
-    adapters = _platform_adapters(settings)
-    reminders = await start_reminders(core)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signal_number, stopping.set)
+    configure_logging(_log_level(), settings.log_format == "json", settings.secrets())
     try:
-        senders = {adapter.platform: adapter.send for adapter in adapters}
-        workers = delivery_workers(core, senders)
-        async with asyncio.TaskGroup() as group:
-            for adapter in adapters:
-                group.create_task(adapter.start(core))
-            sending = [group.create_task(worker.run(stopping)) for worker in workers]
-            await stopping.wait()
-            log.info("stopping")
-            await asyncio.gather(*sending)  # each worker finishes the message in hand
-            for adapter in adapters:
-                await adapter.stop()
-    except* Exception as failures:
+        _run(lambda: serve_platforms(settings, chosen))
+    except* RoleError as refused:
+        click.echo(str(refused.exceptions[0]), err=True)
+        raise SystemExit(2) from None
+    except* Exception as failures:  # e.g. a wrong token: one line each, no secret in them
         for failure in failures.exceptions:
-            # One line each: e.g. a wrong token. Adapters' errors carry no secrets.
-            click.echo(f"platform adapter stopped: {type(failure).__name__}: {failure}", err=True)
+            click.echo(f"stopped: {type(failure).__name__}: {failure}", err=True)
         raise SystemExit(1) from None
-    finally:
-        reminders.shutdown()
-        await core.services.database.close()
+
+
+def _log_level() -> int:
+    return logging.getLogger().level or logging.WARNING
 
 
 @main.command()

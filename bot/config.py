@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "BOT_OPENAI_BASE_URL")
     )
+    # Service face: /healthz and /metrics (0 = off); logs as plain lines or JSON objects.
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    log_format: Literal["plain", "json"] = "plain"
     # Outbox delivery: concurrent senders per process, and the platforms' limits (messages).
     delivery_workers: int = Field(default=2, ge=0, le=64)
     telegram_messages_per_second: float = Field(default=25, gt=0)
@@ -169,6 +173,18 @@ class Settings(BaseSettings):
             return self.telegram_webhook_secret.get_secret_value()
         token = self.telegram_token.get_secret_value() if self.telegram_token else ""
         return hashlib.sha256(f"webhook:{token}".encode()).hexdigest()
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        values = [
+            self.telegram_token,
+            self.discord_token,
+            self.openai_api_key,
+            self.telegram_webhook_secret,
+        ]
+        found = [value.get_secret_value() for value in values if value is not None]
+        password = make_url(self.database_url).password
+        return [*found, *([str(password)] if password else [])]
 
     @property
     def llm_enabled(self) -> bool:

@@ -297,6 +297,7 @@ async def test_communitybot_run_serves_telegram_and_discord_together(
         BOT_DISCORD_GATEWAY_URL=str(fake.gateway_url),
         BOT_DISCORD_GUILD_IDS=str(GUILD),
         BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        BOT_HTTP_PORT="0",
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

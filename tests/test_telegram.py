@@ -264,6 +264,7 @@ async def test_communitybot_run_serves_telegram_and_stops_on_sigterm(
         BOT_TELEGRAM_TOKEN=telegram.token,
         BOT_TELEGRAM_API_BASE=telegram.base_url,
         BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        BOT_HTTP_PORT="0",
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,7 +29,12 @@ class Database:
     def __init__(self, url: str) -> None:
         _ensure_sqlite_folder(url)
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
+        options: dict[str, object] = {}
+        if make_url(url).get_backend_name() == "postgresql":
+            # Names each process's connections in pg_stat_activity (operators, failover tests).
+            name = f"communitybot-{os.getpid()}"
+            options["connect_args"] = {"server_settings": {"application_name": name}}
+        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

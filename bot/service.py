@@ -1,0 +1,118 @@
+"""`communitybot run` with platform tokens: the roles of this process, until SIGTERM.
+
+Shutdown order: stop receiving, let each delivery worker finish the message in hand (the rest
+stays queued), stop the scheduler, close the adapters and the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from adapters.base import Adapter
+from bot.config import Settings
+from bot.core.context import Services
+from bot.ops.http import serve, service_app
+from bot.ops.roles import Role, RoleError, SqliteProcessLock, lead_scheduling
+from bot.reminders.scheduler import ReminderScheduler
+from bot.runtime import delivery_workers, start_core
+
+log = logging.getLogger(__name__)
+
+
+def platform_adapters(settings: Settings) -> list[Adapter]:
+    adapters: list[Adapter] = []
+    if settings.telegram_token is not None:
+        from adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(settings))
+    if settings.discord_token is not None:
+        from adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(settings))
+    return adapters
+
+
+async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
+    core = await start_core(settings)
+    database = core.services.database
+    sqlite_lock = None
+    if database.engine.dialect.name == "sqlite" and roles & {Role.SCHEDULE, Role.DELIVER}:
+        sqlite_lock = SqliteProcessLock(settings.database_url)
+        try:
+            sqlite_lock.acquire()
+        except RoleError:
+            await database.close()
+            raise
+    adapters = platform_adapters(settings)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stopping.set)
+    checks = (
+        {a.platform: (lambda a=a: a.connected) for a in adapters} if Role.RECEIVE in roles else {}
+    )
+    http = (
+        await serve(service_app(database, checks), settings.http_host, settings.http_port)
+        if settings.http_port
+        else None
+    )
+    try:
+        async with asyncio.TaskGroup() as group:
+            receiving = []
+            if Role.RECEIVE in roles:
+                receiving = [group.create_task(adapter.start(core)) for adapter in adapters]
+            elif Role.DELIVER in roles:
+                for adapter in adapters:
+                    await adapter.open_for_sending()
+            sending = []
+            if Role.DELIVER in roles:
+                senders = {adapter.platform: adapter.send for adapter in adapters}
+                sending = [
+                    group.create_task(worker.run(stopping))
+                    for worker in delivery_workers(core, senders)
+                ]
+            if Role.SCHEDULE in roles:
+                group.create_task(_schedule(core.services, stopping))
+            await stopping.wait()
+            log.info("stopping: finishing the messages in hand")
+            await asyncio.gather(*sending)
+            for adapter in adapters:
+                await adapter.stop()
+            await asyncio.gather(*receiving)
+    finally:
+        for adapter in adapters:  # after a failure too: close their HTTP sessions
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+        if core.services.reminders is not None:
+            core.services.reminders.shutdown()
+        if http is not None:
+            await http.cleanup()
+        if sqlite_lock is not None:
+            sqlite_lock.release()
+        await database.close()
+
+
+async def _schedule(services: Services, stopping: asyncio.Event) -> None:
+    """Run the reminder scheduler whenever this process is the elected one."""
+    running: list[ReminderScheduler] = []
+
+    async def start() -> None:
+        scheduler = ReminderScheduler(services)  # a fresh one per election
+        await scheduler.start()
+        running.append(scheduler)
+        services.reminders = scheduler
+
+    def stop() -> None:
+        services.reminders = None
+        while running:
+            running.pop().shutdown()
+
+    if services.database.engine.dialect.name == "sqlite":  # one process per file: it leads
+        await start()
+        await stopping.wait()
+        stop()
+        return
+    await lead_scheduling(services.database, start, stop, stopping)
