@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
     log_format: Literal["plain", "json"] = "plain"
+    # The organizers' web dashboard at /dashboard/ (off when unset); long and random, please.
+    dashboard_token: SecretStr | None = None
     # Outbox delivery: concurrent senders per process, and the platforms' limits (messages).
     delivery_workers: int = Field(default=2, ge=0, le=64)
     telegram_messages_per_second: float = Field(default=25, gt=0)

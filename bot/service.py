@@ -14,6 +14,7 @@ import signal
 from adapters.base import Adapter
 from bot.config import Settings
 from bot.core.context import Services
+from bot.dashboard.app import add_dashboard
 from bot.ops.http import serve, service_app
 from bot.ops.roles import Role, RoleError, SqliteProcessLock, lead_scheduling
 from bot.reminders.scheduler import ReminderScheduler
@@ -54,11 +55,12 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
     checks = (
         {a.platform: (lambda a=a: a.connected) for a in adapters} if Role.RECEIVE in roles else {}
     )
-    http = (
-        await serve(service_app(database, checks), settings.http_host, settings.http_port)
-        if settings.http_port
-        else None
-    )
+    http = None
+    if settings.http_port:
+        app = service_app(database, checks)
+        if settings.dashboard_token is not None:
+            add_dashboard(app, core.services, settings.dashboard_token.get_secret_value())
+        http = await serve(app, settings.http_host, settings.http_port)
     try:
         async with asyncio.TaskGroup() as group:
             receiving = []

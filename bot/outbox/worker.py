@@ -295,8 +295,8 @@ class DeliveryWorker:
                 return
             broadcast = await session.get(Broadcast, broadcast_id)
             assert broadcast is not None
-            if broadcast.kind != "announcement":
-                return
+            if broadcast.kind != "announcement" or broadcast.author_platform == "dashboard":
+                return  # the dashboard shows the counts itself
             counts = await BroadcastRepository(session).counts(broadcast_id)
             t = Translator(broadcast.author_language)  # type: ignore[arg-type]
             started = broadcast.enqueued_at or broadcast.created_at

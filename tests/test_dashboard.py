@@ -1,0 +1,147 @@
+"""The organizers' dashboard in a real browser (headless Chromium driven by Playwright): log in,
+see a registration, send a broadcast and see its counts; and no page opens without logging in."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.core.app import Core
+from bot.dashboard.app import add_dashboard
+from bot.messages import Reply, SendResult, Target
+from bot.ops.http import serve, service_app
+from bot.outbox.worker import DeliveryWorker
+from bot.runtime import start_core
+from tests.conftest import ManualClock, Member
+
+TOKEN = "dashboard-token-for-tests-0123456789"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = [
+    "/dashboard/",
+    "/dashboard/registrations",
+    "/dashboard/registrations.csv",
+    "/dashboard/broadcasts",
+    "/dashboard/deadlines",
+    "/dashboard/unanswered",
+]
+needs_chromium = pytest.mark.skipif(
+    shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed (.ci/run installs it)",
+)
+
+
+@pytest.fixture
+async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[str, Core]]:
+    core = await start_core(
+        settings.model_copy(update={"dashboard_token": SecretStr(TOKEN)}), clock
+    )
+    app = service_app(core.services.database, {})
+    add_dashboard(app, core.services, TOKEN)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    runner = await serve(app, "127.0.0.1", port)
+    yield f"http://127.0.0.1:{port}", core
+    await runner.cleanup()
+    await core.services.database.close()
+
+
+async def test_every_page_refuses_access_without_login(site: tuple[str, Core]) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession() as http:
+        for page in PAGES:
+            async with http.get(base + page, allow_redirects=False) as response:
+                assert response.status == 303 and response.headers["Location"] == (
+                    "/dashboard/login"
+                ), page
+        async with http.post(
+            base + "/dashboard/broadcasts/preview", data={"text": "x"}, allow_redirects=False
+        ) as response:
+            assert response.status == 303
+        async with http.post(base + "/dashboard/login", data={"token": "wrong"}) as response:
+            assert response.status == 401
+        forged = {"cb_session": "eyJjc3JmIjoieCJ9.forged.signature"}
+        async with http.get(
+            base + "/dashboard/", cookies=forged, allow_redirects=False
+        ) as response:
+            assert response.status == 303
+
+
+async def test_a_form_without_the_session_csrf_token_is_refused(site: tuple[str, Core]) -> None:
+    base, _ = site
+    # unsafe: keep cookies for an IP-address host (127.0.0.1)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        await http.post(base + "/dashboard/login", data={"token": TOKEN})
+        async with http.get(base + "/dashboard/", allow_redirects=False) as response:
+            assert response.status == 200  # logged in
+        async with http.post(
+            base + "/dashboard/broadcasts/preview", data={"text": "Hello", "audience": "everyone"}
+        ) as response:
+            assert response.status == 403
+
+
+@needs_chromium
+async def test_organizer_logs_in_sees_a_registration_and_sends_a_broadcast(
+    site: tuple[str, Core],
+) -> None:
+    from playwright.async_api import async_playwright
+
+    base, core = site
+    await Member(core, user_id="11", name="张伟", locale="zh").says("/register aigc-app")
+    await Member(core, user_id="11", name="张伟", locale="zh").says("声音魔方")
+    await Member(core, user_id="12", name="Bo").says("hello")
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = await browser.new_page()
+        await page.goto(base + "/dashboard/registrations")
+        assert page.url.endswith("/dashboard/login")
+        await page.fill("input[name=token]", TOKEN)
+        await page.click("text=Log in")
+        await page.goto(base + "/dashboard/registrations")
+        table = await page.inner_text("#registrations")
+        assert "张伟" in table and "AIGC应用创新" in table and "声音魔方" in table
+        assert "1" in await page.inner_text("#per-track")
+
+        await page.goto(base + "/dashboard/broadcasts")
+        await page.fill("textarea[name=text]", "决赛将在长沙举行 / The final is in Changsha")
+        await page.select_option("select[name=audience]", "platform:telegram")
+        await page.click("text=Preview")
+        preview = await page.inner_text("body")
+        assert "Nothing is sent until you confirm" in preview and "telegram: 2 members" in preview
+        await page.click("#confirm")
+        assert "is on its way" in await page.inner_text("body")
+
+        delivered: list[str] = []
+
+        async def send(target: Target, reply: Reply) -> SendResult:
+            delivered.append(target.chat_id)
+            return SendResult.sent("1")
+
+        worker = DeliveryWorker(core.services.database, {"telegram": send}, {}, core.services.clock)
+        while await worker.run_once():
+            pass
+        await page.goto(base + "/dashboard/broadcasts")
+        row = await page.inner_text("#broadcasts tr:nth-child(2)")
+        assert "The final is in Changsha" in row and "done" in row
+        assert (await page.inner_text("#broadcasts tr:nth-child(2) .sent")).strip() == "2"
+        await browser.close()
+    assert sorted(delivered) == ["11", "12"]
