@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox.audience import channel_condition, member_condition
-from bot.storage.database import Database
+from bot.storage.database import Database, upsert_insert
 from bot.storage.models import AnnouncementChannel, Broadcast, Delivery, Member
 
 ENQUEUE_BATCH = 10_000  # member ids per INSERT … SELECT, one transaction each
@@ -157,8 +155,7 @@ async def _insert_from(database: Database, source: Select[tuple[object, ...]]) -
         "next_attempt_at",
     ]
     async with database.session() as session:
-        dialect = session.bind.dialect.name
-        upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        upsert = upsert_insert(session)
         statement = (
             upsert(Delivery)
             .from_select(columns, source)

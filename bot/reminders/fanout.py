@@ -7,13 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.models import Deadline, parse_offset
 from bot.i18n import Language, Translator, normalize_language
-from bot.storage.database import Database
+from bot.storage.database import Database, upsert_insert
 from bot.storage.models import Broadcast, Delivery, Member, Subscription
 
 INSERT_BATCH = 5_000
@@ -137,8 +135,7 @@ async def _subscribers(
 
 async def _claim_broadcast(database: Database, key: str, text: str, now: datetime) -> int | None:
     async with database.session() as session:
-        dialect = session.bind.dialect.name
-        upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        upsert = upsert_insert(session)
         result = await session.execute(
             upsert(Broadcast)
             .values(

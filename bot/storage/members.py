@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.database import upsert_insert
 from bot.storage.models import Member
 
 
@@ -23,9 +22,7 @@ class MemberRepository:
 
         One atomic upsert, so two messages from a new member arriving at once create one row.
         """
-        insert = (
-            postgresql_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
-        )
+        insert = upsert_insert(self.session)
         values = {
             "platform": platform,
             "platform_user_id": user_id,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.database import upsert_insert
 from bot.storage.models import HandledUpdate
 
 # Telegram keeps an unconfirmed update for 24 hours; remembering ids a little longer suffices.
@@ -21,8 +20,7 @@ class HandledUpdateRepository:
 
     async def claim(self, platform: str, update_id: str, now: datetime) -> bool:
         """True the first time an update is claimed, by any process; False for a replay."""
-        dialect = self.session.bind.dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert = upsert_insert(self.session)
         statement = (
             insert(HandledUpdate)
             .values(platform=platform, update_id=update_id, handled_at=now)
