@@ -133,9 +133,11 @@ class DiscordAdapter:
             )
         intents = discord.Intents.default()  # DMs and @mentions need no privileged intent
         options: dict[str, Any] = {"intents": intents, "guild_ready_timeout": guild_ready_timeout}
-        if settings.discord_shards:
+        shard_count = settings.discord_shard_count or settings.discord_shards
+        if shard_count:
+            shard_ids = list(settings.discord_shard_ids) or None  # None: all of them, here
             self.client: discord.Client = discord.AutoShardedClient(
-                shard_count=settings.discord_shards, **options
+                shard_count=shard_count, shard_ids=shard_ids, **options
             )
         else:
             self.client = discord.Client(**options)

@@ -51,8 +51,11 @@ class Settings(BaseSettings):
     # Another Discord REST base / gateway (a proxy, or the test stand-in); unset: Discord's own.
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
-    # Shard count for AutoShardedClient; 0 = a single plain connection.
+    # Shard count for AutoShardedClient; 0 = a single plain connection. With several processes,
+    # BOT_DISCORD_SHARD_COUNT is the total and BOT_DISCORD_SHARD_IDS the shards of this process.
     discord_shards: int = Field(default=0, ge=0)
+    discord_shard_count: int = Field(default=0, ge=0)
+    discord_shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
     organizers: Annotated[frozenset[tuple[str, str]], NoDecode] = frozenset()
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY")
@@ -147,14 +150,14 @@ class Settings(BaseSettings):
             return frozenset(value)
         return parse_organizers(str(value or ""))
 
-    @field_validator("discord_guild_ids", mode="before")
+    @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
     @classmethod
     def _parse_guild_ids(cls, value: object) -> tuple[int, ...]:
         if isinstance(value, tuple | list):
             return tuple(int(v) for v in value)
         items = [item.strip() for item in str(value or "").split(",") if item.strip()]
         if not all(item.isdigit() for item in items):
-            raise ValueError(f"expected comma-separated guild ids like 123,456, got {value!r}")
+            raise ValueError(f"expected comma-separated numbers like 0,1, got {value!r}")
         return tuple(int(item) for item in items)
 
     def is_organizer(

@@ -342,3 +342,19 @@ async def test_announce_without_text_opens_a_text_box(live: FakeDiscordServer) -
     calls = await live.wait_for("POST", CALLBACK, count=2)
     preview = response_data(calls[-1])
     assert preview["content"].startswith("公告 #") and preview["flags"] & 64
+
+
+async def test_a_process_runs_only_its_own_shards(
+    fake: FakeDiscordServer, discord_settings: Settings, bot_core: Core
+) -> None:
+    mine = discord_settings.model_copy(update={"discord_shard_count": 2, "discord_shard_ids": (1,)})
+    adapter = DiscordAdapter(mine, guild_ready_timeout=0.1)
+    task = asyncio.create_task(adapter.start(bot_core))
+    try:
+        await fake.wait_until_identified(count=1, timeout=TIMEOUT)
+        await asyncio.sleep(0.3)
+        assert [tuple(p["shard"]) for p in fake.identify_payloads] == [(1, 2)]
+    finally:
+        await adapter.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, TIMEOUT)

@@ -1,20 +1,34 @@
-"""A local OpenAI-compatible server for the real `openai` SDK: Chat Completions, streamed as
-server-sent events or whole, with scripted answers, failures and slowness, recording requests."""
+"""A local OpenAI-compatible server for the real `openai` SDK.
+
+The bot talks to its model through `AsyncOpenAI(base_url=…)` and Chat Completions; tests point it
+here so the SDK's own parsing, retries (408/409/429/5xx, `retry-after`) and timeouts run for real,
+while the test decides the answers, the failures and the slowness, and reads back what was sent.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from aiohttp import web
 
+Responder = Callable[[dict[str, Any]], str]
+
 
 class FakeOpenAIServer:
+    """`POST /v1/chat/completions` (whole or streamed as server-sent events) and `GET /v1/models`.
+
+    Every completion request is recorded in `requests` (the JSON body) and `headers`, in order,
+    failed ones included, so a test can count the SDK's retries and check what the bot sent.
+    """
+
     def __init__(self, api_key: str = "sk-test-key") -> None:
         self.api_key = api_key
         self.base_url = ""
@@ -22,26 +36,32 @@ class FakeOpenAIServer:
         self.headers: list[dict[str, str]] = []
         self.chunk_delay = 0.0
         self._script: deque[tuple[str, int, int, int | None]] = deque()
-        self._responder: Callable[[dict[str, Any]], str] = lambda request: "I don't know."
-        self._failures: deque[tuple[int, str, float | None]] = deque()
+        self._responder: Responder = lambda request: "I don't know."
+        self._failures: deque[tuple[int, str, float | None, bool | None]] = deque()
         self._delays: deque[float] = deque()
         self._arrived = asyncio.Condition()
+        self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        """Listen on a free port of 127.0.0.1; `base_url` ends in `/v1`, as the SDK expects."""
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._completions)
         app.router.add_get("/v1/models", self._models)
-        self._runner = web.AppRunner(app, access_log=None)
+        # A client that gives up cancels the handler, as a real server stops generating.
+        self._runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+        )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}/v1"
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/v1"
 
     async def stop(self) -> None:
+        """Stop at once: pending `slow_next` waits and chunk pauses end rather than hold it."""
+        self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
 
     # --- what the next answers are -------------------------------------------------------------
 
@@ -53,11 +73,11 @@ class FakeOpenAIServer:
         completion_tokens: int = 20,
         chunks: int | None = None,
     ) -> None:
-        """Queue one answer; streamed in `chunks` pieces (default: pieces of ~8 characters)."""
+        """Queue one answer: streamed in `chunks` even pieces (default: ~8 characters each)."""
         self._script.append((text, prompt_tokens, completion_tokens, chunks))
 
-    def answer_with(self, responder: Callable[[dict[str, Any]], str]) -> None:
-        """Answer from the request itself once the script is used up."""
+    def answer_with(self, responder: Responder) -> None:
+        """Compute answers from the request body once the scripted ones are used up."""
         self._responder = responder
 
     def fail_next(
@@ -67,110 +87,154 @@ class FakeOpenAIServer:
         times: int = 1,
         message: str = "upstream error",
         retry_after: float | None = None,
+        should_retry: bool | None = None,
     ) -> None:
-        self._failures.extend([(status, message, retry_after)] * times)
+        """Answer the next `times` requests with `status` and an OpenAI error body.
+
+        `retry_after` sets the `retry-after` header (the SDK waits that long, and does not retry
+        at all above 120 s); `should_retry` sets `x-should-retry`, which overrides the status.
+        """
+        self._failures.extend([(status, message, retry_after, should_retry)] * times)
 
     def slow_next(self, seconds: float, *, times: int = 1) -> None:
+        """Hold the next `times` requests that long before the first byte (trips timeouts)."""
         self._delays.extend([seconds] * times)
 
     async def wait_for_requests(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:  # noqa: ASYNC109
-        async with asyncio.timeout(timeout), self._arrived:
-            await self._arrived.wait_for(lambda: len(self.requests) >= count)
-        return self.requests
+        """Wait until `count` completion requests arrived; returns all recorded bodies."""
+        try:
+            async with asyncio.timeout(timeout), self._arrived:
+                await self._arrived.wait_for(lambda: len(self.requests) >= count)
+        except TimeoutError:
+            got = len(self.requests)
+            raise TimeoutError(f"{got} of {count} completion requests in {timeout} s") from None
+        return list(self.requests)
 
     # --- the API ---------------------------------------------------------------------------------
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake when the server stops."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), seconds)
 
     async def _models(self, _: web.Request) -> web.Response:
         model = {"id": "fake-model", "object": "model", "created": 0, "owned_by": "test"}
         return web.json_response({"object": "list", "data": [model]})
 
     async def _completions(self, request: web.Request) -> web.StreamResponse:
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError:
+            body = {}
         async with self._arrived:
             self.requests.append(body)
             self.headers.append(dict(request.headers))
             self._arrived.notify_all()
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
-            return _error(401, "Incorrect API key provided", "invalid_request_error", None)
+            message = "Incorrect API key provided."
+            return _error(401, message, "invalid_request_error", "invalid_api_key")
+        if not isinstance(body, dict) or not body.get("messages"):
+            return _error(400, "'messages' is required.", "invalid_request_error", None)
         if self._delays:
-            await asyncio.sleep(self._delays.popleft())
+            await self._pause(self._delays.popleft())
         if self._failures:
-            status, message, retry_after = self._failures.popleft()
-            return _error(
-                status, message, "server_error" if status >= 500 else "rate_limit", retry_after
-            )
+            status, message, retry_after, should_retry = self._failures.popleft()
+            kind, code = _ERROR_KINDS.get(status, ("server_error", None))
+            return _error(status, message, kind, code, retry_after, should_retry)
         if self._script:
             text, prompt, completion, chunks = self._script.popleft()
         else:
             text, prompt, completion, chunks = self._responder(body), 100, 20, None
-        model = body.get("model", "fake-model")
         usage = {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": prompt + completion,
         }
+        head = {
+            "id": f"chatcmpl-{uuid.uuid4().hex}",
+            "created": int(time.time()),
+            "model": body.get("model", "fake-model"),
+        }
         if not body.get("stream"):
-            return web.json_response(
-                {
-                    "id": f"chatcmpl-{uuid.uuid4().hex}",
-                    "object": "chat.completion",
-                    "created": int(time.time()),
-                    "model": model,
-                    "choices": [
-                        {
-                            "index": 0,
-                            "finish_reason": "stop",
-                            "logprobs": None,
-                            "message": {"role": "assistant", "content": text},
-                        }
-                    ],
-                    "usage": usage,
-                }
-            )
-        return await self._stream(request, body, model, text, usage, chunks)
+            message = {"role": "assistant", "content": text, "refusal": None}
+            choice = {"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}
+            whole = {**head, "object": "chat.completion", "choices": [choice], "usage": usage}
+            return web.json_response(whole)
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        return await self._stream(
+            request, head, _pieces(text, chunks), usage if include_usage else None
+        )
 
     async def _stream(
         self,
         request: web.Request,
-        body: dict[str, Any],
-        model: str,
-        text: str,
-        usage: dict[str, int],
-        chunks: int | None,
+        head: dict[str, Any],
+        pieces: list[str],
+        usage: dict[str, int] | None,
     ) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        """Write the chunks as SSE, each sent as written, the way OpenAI orders them."""
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "Cache-Control": "no-cache",
+            }
+        )
         await response.prepare(request)
-        identifier, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
         async def event(choices: list[dict[str, Any]], **extra: Any) -> None:
-            chunk = {
-                "id": identifier,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": model,
-                "choices": choices,
-                **extra,
-            }
-            await response.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            chunk = {**head, "object": "chat.completion.chunk", "choices": choices, **extra}
+            await response.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
 
         def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
             return {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
 
-        await event([choice({"role": "assistant", "content": ""})])
-        size = max(1, -(-len(text) // chunks)) if chunks else 8
-        for start in range(0, len(text), size):
-            if self.chunk_delay:
-                await asyncio.sleep(self.chunk_delay)
-            await event([choice({"content": text[start : start + size]})])
-        await event([choice({}, "stop")])
-        if (body.get("stream_options") or {}).get("include_usage"):
-            await event([], usage=usage)
-        await response.write(b"data: [DONE]\n\n")
-        await response.write_eof()
+        try:
+            await event([choice({"role": "assistant", "content": ""})])
+            for piece in pieces:
+                await self._pause(self.chunk_delay)
+                await event([choice({"content": piece})])
+            await event([choice({}, "stop")])
+            if usage is not None:
+                await event([], usage=usage)
+            await response.write(b"data: [DONE]\n\n")
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the client stopped reading (closed the stream): nothing left to send
         return response
 
 
-def _error(status: int, message: str, kind: str, retry_after: float | None) -> web.Response:
-    headers = {"retry-after": str(retry_after)} if retry_after is not None else {}
-    body = {"error": {"message": message, "type": kind, "param": None, "code": None}}
+_ERROR_KINDS: dict[int, tuple[str, str | None]] = {
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+    403: ("invalid_request_error", None),
+    404: ("invalid_request_error", "model_not_found"),
+    429: ("requests", "rate_limit_exceeded"),
+}
+
+
+def _pieces(text: str, chunks: int | None) -> list[str]:
+    """Split into `chunks` near-even pieces (exactly that many when the text is long enough)."""
+    if not text:
+        return []
+    count = min(chunks, len(text)) if chunks else -(-len(text) // 8)
+    bounds = [round(i * len(text) / count) for i in range(count + 1)]
+    return [text[a:b] for a, b in pairwise(bounds)]
+
+
+def _error(
+    status: int,
+    message: str,
+    kind: str,
+    code: str | None,
+    retry_after: float | None = None,
+    should_retry: bool | None = None,
+) -> web.Response:
+    """An OpenAI-style error; the SDK raises by status and exposes `body` as the inner object."""
+    headers = {}
+    if retry_after is not None:
+        headers["retry-after"] = f"{retry_after:g}"
+    if should_retry is not None:
+        headers["x-should-retry"] = "true" if should_retry else "false"
+    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
     return web.json_response(body, status=status, headers=headers)
