@@ -10,6 +10,7 @@ import asyncio
 import io
 import logging
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from bot.config import Settings
 from bot.core.router import Argument, ArgumentKind, Command
 from bot.i18n import Translator, normalize_language
 from bot.message_split import split_message
-from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.messages import Button, ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
 from bot.streaming import ThrottledEditor
 
 if TYPE_CHECKING:
@@ -108,12 +109,43 @@ class LongTextModal(discord.ui.Modal):
         await self.adapter.on_command(interaction, self.command, self.text.value)
 
 
+class PayloadSelect(
+    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"cbselect:(?P<tag>[0-9a-f]+)"
+):
+    """A select menu of choices; the chosen option's value is the payload (survives restarts)."""
+
+    def __init__(self, tag: str, choices: tuple[Button, ...] = ()) -> None:
+        options = [
+            discord.SelectOption(label=b.label[:100], value=b.payload[:100]) for b in choices[:25]
+        ] or [discord.SelectOption(label="…", value="…")]
+        super().__init__(discord.ui.Select(custom_id=f"cbselect:{tag}", options=options))
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PayloadSelect:
+        return cls(match["tag"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values = (interaction.data or {}).get("values") or []  # type: ignore[union-attr]
+        if values:
+            adapter: DiscordAdapter = interaction.client.community_adapter  # type: ignore[attr-defined]
+            await adapter.on_press(interaction, str(values[0]))
+
+
+BUTTONS_BEFORE_SELECT = 3
+
+
 def _view(reply: Reply) -> discord.ui.View | None:
+    """Up to five choices as buttons; more: the first ones as buttons, the rest in a menu."""
     if not reply.buttons:
         return None
     view = discord.ui.View(timeout=None)
-    for button in reply.buttons[:25]:
+    shown = reply.buttons if len(reply.buttons) <= 5 else reply.buttons[:BUTTONS_BEFORE_SELECT]
+    for button in shown:
         view.add_item(PayloadButton(button.payload, button.label))
+    if len(reply.buttons) > len(shown):
+        view.add_item(PayloadSelect(secrets.token_hex(4), reply.buttons[len(shown) :]))
     return view
 
 
@@ -170,7 +202,7 @@ class DiscordAdapter:
     async def _setup_hook(self) -> None:
         """After login, before the gateway: register commands and persistent buttons, then sync."""
         assert self._core is not None
-        self.client.add_dynamic_items(PayloadButton)
+        self.client.add_dynamic_items(PayloadButton, PayloadSelect)
         await self.tree.set_translator(CatalogTranslator())
         for command in self._core.commands():
             self.tree.add_command(self._slash_command(command, self._core.services.contest))

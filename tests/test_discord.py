@@ -358,3 +358,29 @@ async def test_a_process_runs_only_its_own_shards(
         await adapter.stop()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(task, TIMEOUT)
+
+
+async def test_many_choices_become_buttons_and_a_menu_that_works(live: FakeDiscordServer) -> None:
+    await live.slash_command("announce", {"text": "Workshop on Friday"}, roles=[ORGANIZER_ROLE])
+    [call] = await live.wait_for("POST", CALLBACK)
+    rows = response_data(call)["components"]
+    components = [c for row in rows for c in row["components"]]
+    buttons = [c for c in components if c["type"] == 2]
+    [menu] = [c for c in components if c["type"] == 3]
+    assert [b["custom_id"].split(":", 3)[3] for b in buttons] == [
+        "confirm",
+        "cancel",
+        "audience=platform:telegram",
+    ]
+    values = [option["value"] for option in menu["options"]]
+    assert "broadcast:1:audience=channels" in values
+    message_id = next(int(m["id"]) for m in live.messages.values() if m.get("components") == rows)
+    await live.press_button(
+        menu["custom_id"],
+        message_id=message_id,
+        component_type=3,
+        values=["broadcast:1:audience=channels"],
+        roles=[ORGANIZER_ROLE],
+    )
+    calls = await live.wait_for("POST", CALLBACK, count=2)
+    assert "announcement channels only" in response_data(calls[-1])["content"]
