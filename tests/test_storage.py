@@ -83,3 +83,23 @@ async def test_chosen_language_survives_a_restart(
         assert "命令" in only_text(await Member(restarted).says("/help"))
     finally:
         await restarted.services.database.close()
+
+
+async def test_migrations_match_the_models(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from bot.storage.models import Base
+
+    database = Database(database_url)
+    try:
+        await database.upgrade()
+        async with database.engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+        # APScheduler's own table is not ours to model.
+        differences = [d for d in differences if "apscheduler" not in str(d)]
+        assert differences == []
+    finally:
+        await database.close()

@@ -173,7 +173,10 @@ class Subscription(Base):
     """Deadline reminders a member asked for: "all", or one track's key."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("member_id", "topic"),)
+    __table_args__ = (
+        UniqueConstraint("member_id", "topic"),
+        Index("ix_subscriptions_topic", "topic"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
