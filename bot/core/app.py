@@ -98,7 +98,10 @@ class Core:
                 ctx.menu = self.menu(organizer=ctx.is_organizer)
                 replies = await self._dispatch(ctx)
             for task in ctx.after_commit:
-                await task()
+                try:
+                    await task()
+                except Exception:  # the change is stored; what follows it is retried later
+                    log.exception("work after commit failed")
             return replies
         except Exception:
             log.exception(
