@@ -292,6 +292,8 @@ async def test_bad_announce_arguments_are_explained(live_core: Core) -> None:
     assert "already passed" in only_text(await organizer.says("/announce --at 2020-01-01 10:00 x"))
     assert "at most" in only_text(await organizer.says("/announce " + "x" * 5000))
     assert "no announcement #99" in only_text(await organizer.says("/announce cancel 99"))
+    assert "Usage" in only_text(await organizer.says("/announce edit"))
+    assert "Usage" in only_text(await organizer.says("/announce cancel last"))
 
 
 async def test_members_opt_out_with_the_button_under_an_announcement(live_core: Core) -> None:

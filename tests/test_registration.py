@@ -107,6 +107,7 @@ async def test_withdraw_asks_for_confirmation(live_core: Core) -> None:
         "withdraw:aigc-tech:no",
     ]
     assert "Nothing changed" in only_text(await member.presses("withdraw:aigc-tech:no"))
+    assert "no track" in only_text(await member.presses("withdraw:"))
     assert "withdrawn" in only_text(await member.presses("withdraw:aigc-tech:yes"))
     assert "not registered for a track yet" in only_text(await member.says("/myregistrations"))
     await member.says("/register aigc-tech")

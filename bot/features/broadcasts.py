@@ -23,6 +23,7 @@ router = Router()
 MAX_ANNOUNCEMENT_CHARACTERS = 4000
 _AT = re.compile(r"^--at\s+(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2})\s*(.*)$", re.S)
 _MANAGE = re.compile(r"^(cancel|edit)\s+#?(\d+)\s*(.*)$", re.S | re.I)
+_MANAGE_WORD = re.compile(r"^(cancel|edit)(\s+\S+)?\s*$", re.I)
 
 
 @router.command(
@@ -40,6 +41,8 @@ async def announce(ctx: Context) -> Replies:
     args = ctx.incoming.args.strip()
     if (manage := _MANAGE.match(args)) is not None:
         return await _manage(ctx, manage[1].lower(), int(manage[2]), manage[3].strip())
+    if _MANAGE_WORD.match(args):  # "cancel"/"edit" without a number: surely not an announcement
+        return [_usage(ctx)]
     at: datetime | None = None
     if (timed := _AT.match(args)) is not None:
         at = parse_local_time(f"{timed[1]} {timed[2]}", ctx.zone)

@@ -197,6 +197,8 @@ async def withdraw(ctx: Context) -> Replies:
 async def withdraw_pressed(ctx: Context) -> Replies:
     _, _, rest = (ctx.incoming.pressed or "").partition(":")
     key, _, answer = rest.partition(":")
+    if ctx.services.contest.track(key) is None:
+        return [_unknown_track(ctx, key)]
     if answer == "":
         return [_confirm_withdrawal(ctx, key)]
     if answer != "yes":
