@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,7 +56,3 @@ def _apply(deadline: Deadline, override: DeadlineOverride) -> Deadline:
 
 def find(deadlines: list[Deadline], key: str) -> Deadline | None:
     return next((d for d in deadlines if d.key == key), None)
-
-
-def upcoming(deadlines: list[Deadline], now: datetime) -> list[Deadline]:
-    return [d for d in deadlines if d.at is not None and d.at > now]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.database import upsert_insert
@@ -46,9 +45,3 @@ class MemberRepository:
             .execution_options(populate_existing=True)
         )
         return (await self.session.scalars(statement)).one()
-
-    async def get(self, platform: str, user_id: str) -> Member | None:
-        statement = select(Member).where(
-            Member.platform == platform, Member.platform_user_id == user_id
-        )
-        return await self.session.scalar(statement)
