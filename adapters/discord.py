@@ -48,8 +48,13 @@ _MASS_MENTION = re.compile(r"@(everyone|here)\b")
 
 
 def _user_ref(user: discord.User | discord.Member, locale: str | None) -> UserRef:
+    """Roles are named with their server's id: a role called "Organizers" in someone else's
+    server must not look like ours (the core trusts only the configured servers)."""
+    guild = getattr(user, "guild", None)
     roles = frozenset(
-        name for role in getattr(user, "roles", ()) for name in (str(role.id), role.name)
+        f"{guild.id}:{value}"
+        for role in (getattr(user, "roles", ()) if guild is not None else ())
+        for value in (role.id, role.name)
     )
     return UserRef(str(user.id), user.display_name, locale, roles)
 

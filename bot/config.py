@@ -22,6 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CONTENT_DIR = PROJECT_ROOT / "content"
 ORGANIZER_PLATFORMS = ("telegram", "discord")
 ASYNC_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+DASHBOARD_TOKEN_MIN_LENGTH = 32
 
 
 class ConfigError(Exception):
@@ -46,7 +47,8 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     # Guilds to sync slash commands to (instant); empty: sync globally (may take up to an hour).
     discord_guild_ids: Annotated[tuple[int, ...], NoDecode] = ()
-    # Members with this Discord role (id or name) are organizers too.
+    # Members holding this Discord role (an id, preferably, or a name) in one of the servers of
+    # BOT_DISCORD_GUILD_IDS are organizers too; in any other server a role grants nothing.
     discord_organizer_role: str | None = None
     # Another Discord REST base / gateway (a proxy, or the test stand-in); unset: Discord's own.
     discord_api_base: str | None = None
@@ -67,8 +69,21 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
     log_format: Literal["plain", "json"] = "plain"
-    # The organizers' web dashboard at /dashboard/ (off when unset); long and random, please.
+    # Where members and organizers reach the bot's HTTP server (https://bot.example.org);
+    # an https address makes the dashboard's cookie Secure.
+    public_url: str | None = None
+    # Bearer token that /metrics requires; unset: /metrics answers loopback clients only.
+    metrics_token: SecretStr | None = None
+    # The organizers' web dashboard at /dashboard/ (off when unset): at least 32 characters.
     dashboard_token: SecretStr | None = None
+    # Send the session cookie over HTTPS only; unset: when BOT_PUBLIC_URL is https.
+    dashboard_secure_cookie: bool | None = None
+    dashboard_idle_minutes: float = Field(default=30, gt=0)  # a session unused this long ends
+    # Questions a member may ask (either path) before being asked to slow down.
+    questions_per_minute: int = Field(default=6, ge=1)
+    questions_per_hour: int = Field(default=60, ge=1)
+    # Answer records and unanswered questions older than this are deleted.
+    answer_retention_days: int = Field(default=180, ge=1)
     # Outbox delivery: concurrent senders per process, and the platforms' limits (messages).
     delivery_workers: int = Field(default=2, ge=0, le=64)
     telegram_messages_per_second: float = Field(default=25, gt=0)
@@ -94,6 +109,16 @@ class Settings(BaseSettings):
         allowed = re.compile(r"[A-Za-z0-9_-]{1,256}")
         if value is not None and not allowed.fullmatch(value.get_secret_value()):
             raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("dashboard_token")
+    @classmethod
+    def _long_dashboard_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < DASHBOARD_TOKEN_MIN_LENGTH:
+            raise ValueError(
+                f"use at least {DASHBOARD_TOKEN_MIN_LENGTH} characters, e.g. the output of: "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
         return value
 
     @field_validator("database_url")
@@ -125,7 +150,11 @@ class Settings(BaseSettings):
         return value or None
 
     @field_validator(
-        "telegram_api_base", "telegram_webhook_url", "openai_base_url", "discord_api_base"
+        "telegram_api_base",
+        "telegram_webhook_url",
+        "openai_base_url",
+        "discord_api_base",
+        "public_url",
     )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -163,11 +192,30 @@ class Settings(BaseSettings):
     def is_organizer(
         self, platform: str, user_id: str, roles: frozenset[str] = frozenset()
     ) -> bool:
-        """Organizer rights come from configuration only: the list, or the Discord role."""
+        """Organizer rights come from configuration only: the list, or the Discord role held in
+        one of the community's own servers (`roles` are "<server id>:<role id or name>")."""
         if (platform, user_id) in self.organizers:
             return True
         role = self.discord_organizer_role
-        return platform == "discord" and role is not None and role in roles
+        if platform != "discord" or role is None:
+            return False
+        return any(f"{guild}:{role}" in roles for guild in self.discord_guild_ids)
+
+    def startup_warnings(self) -> list[str]:
+        """Settings that work but probably not as the operator meant; logged at start-up."""
+        warnings = []
+        if self.discord_organizer_role and not self.discord_guild_ids:
+            warnings.append(
+                "BOT_DISCORD_ORGANIZER_ROLE is set but BOT_DISCORD_GUILD_IDS is empty: a role "
+                "grants organizer rights only in the listed servers, so no role grants them now"
+            )
+        return warnings
+
+    @property
+    def dashboard_cookie_secure(self) -> bool:
+        if self.dashboard_secure_cookie is not None:
+            return self.dashboard_secure_cookie
+        return bool(self.public_url and self.public_url.startswith("https://"))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -186,6 +234,8 @@ class Settings(BaseSettings):
             self.discord_token,
             self.openai_api_key,
             self.telegram_webhook_secret,
+            self.dashboard_token,
+            self.metrics_token,
         ]
         found = [value.get_secret_value() for value in values if value is not None]
         password = make_url(self.database_url).password

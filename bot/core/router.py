@@ -48,6 +48,7 @@ class Router:
 
     commands: dict[str, Command] = field(default_factory=dict)
     buttons: dict[str, Handler] = field(default_factory=dict)  # payload prefix → handler
+    organizer_buttons: set[str] = field(default_factory=set)  # prefixes only organizers press
     conversations: dict[str, Handler] = field(default_factory=dict)  # kind → answer handler
     text_handler: Handler | None = None
 
@@ -67,11 +68,13 @@ class Router:
 
         return register
 
-    def button(self, prefix: str) -> Callable[[Handler], Handler]:
+    def button(self, prefix: str, *, organizer_only: bool = False) -> Callable[[Handler], Handler]:
         """Handle presses whose payload is `prefix` or starts with `prefix:`."""
 
         def register(handler: Handler) -> Handler:
             self.buttons[prefix] = handler
+            if organizer_only:
+                self.organizer_buttons.add(prefix)
             return handler
 
         return register
@@ -95,10 +98,17 @@ class Router:
                 raise ValueError(f"command /{name} registered twice")
             self.commands[name] = command
         self.buttons.update(other.buttons)
+        self.organizer_buttons |= other.organizer_buttons
         self.conversations.update(other.conversations)
         if other.text_handler is not None:
             self.text_handler = other.text_handler
 
     def button_handler(self, payload: str) -> Handler | None:
-        prefix = payload.split(":", 1)[0]
-        return self.buttons.get(prefix)
+        return self.buttons.get(_prefix(payload))
+
+    def button_is_for_organizers(self, payload: str) -> bool:
+        return _prefix(payload) in self.organizer_buttons
+
+
+def _prefix(payload: str) -> str:
+    return payload.split(":", 1)[0]

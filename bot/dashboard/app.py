@@ -1,26 +1,27 @@
 """Dashboard pages: registrations, broadcasts (compose → preview → confirm, through the same outbox
 as /announce), deadlines and upcoming reminders, unanswered questions.
 
-Access: the organizer token from BOT_DASHBOARD_TOKEN, then a signed, HttpOnly, SameSite=Strict
-session cookie; every form carries the session's CSRF token. Without a session, every page sends
-the browser to the login form.
+Access (see `access.py`): the organizer token from BOT_DASHBOARD_TOKEN, with failed logins
+limited, then a server-side session named by a signed, HttpOnly, SameSite=Strict cookie (Secure
+behind HTTPS); every form carries the session's CSRF token. Without a live session, every page
+sends the browser to the login form.
 """
 
 from __future__ import annotations
 
 import hmac
-import secrets
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from aiohttp import web
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from bot.content.models import parse_offset
 from bot.core.context import Services
+from bot.dashboard.access import SESSION_LIFETIME, DashboardAccess, SessionInfo
 from bot.deadlines import current_deadlines
 from bot.export import registrations_csv
 from bot.i18n import Translator
@@ -32,8 +33,7 @@ from bot.storage.registrations import RegistrationRepository
 from bot.timeparse import parse_local_time
 
 COOKIE = "cb_session"
-SESSION_KEY: web.RequestKey[dict[str, str]] = web.RequestKey("session", dict)
-SESSION_HOURS = 12
+SESSION_KEY: web.RequestKey[SessionInfo] = web.RequestKey("session", SessionInfo)
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
     autoescape=jinja2.select_autoescape(["html"]),
@@ -64,40 +64,48 @@ def add_dashboard(app: web.Application, services: Services, token: str) -> None:
 
 class Dashboard:
     def __init__(self, services: Services, token: str) -> None:
-        self.services, self._token = services, token
-        self._signer = URLSafeTimedSerializer(token, salt="community-bot dashboard")
+        self.services = services
+        idle = timedelta(minutes=services.settings.dashboard_idle_minutes)
+        self.access = DashboardAccess(services.database, token, idle)
 
     # --- access ---------------------------------------------------------------------------------
 
     def guard(self, handler: Handler) -> Handler:
         async def guarded(request: web.Request) -> web.StreamResponse:
-            session = self._session(request)
+            cookie = request.cookies.get(COOKIE)
+            session = (
+                await self.access.session_for(cookie, self.services.clock.now()) if cookie else None
+            )
             if session is None:
                 raise web.HTTPSeeOther("/dashboard/login")
             if request.method == "POST":
                 form = await request.post()
-                if not hmac.compare_digest(str(form.get("csrf", "")), session["csrf"]):
+                if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
                     raise web.HTTPForbidden(text="The form is stale; reload the page.")
             request[SESSION_KEY] = session
             return await handler(request)
 
         return guarded
 
-    def _session(self, request: web.Request) -> dict[str, str] | None:
-        cookie = request.cookies.get(COOKIE)
-        if not cookie:
-            return None
-        try:
-            return self._signer.loads(cookie, max_age=SESSION_HOURS * 3600)
-        except BadSignature:
-            return None
-
     async def login_form(self, request: web.Request) -> web.StreamResponse:
         return self._page(request, "login.html", "Organizer login")
 
     async def login(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
-        if not hmac.compare_digest(str(form.get("token", "")).encode(), self._token.encode()):
+        outcome = await self.access.log_in(
+            str(form.get("token", "")), request.remote or "?", self.services.clock.now()
+        )
+        if outcome.retry_after:
+            response = self._page(
+                request,
+                "login.html",
+                "Organizer login",
+                status=429,
+                error=f"Too many wrong tokens. Try again in {outcome.retry_after} s.",
+            )
+            response.headers["Retry-After"] = str(outcome.retry_after)
+            return response
+        if outcome.session_cookie is None:
             return self._page(
                 request,
                 "login.html",
@@ -106,18 +114,19 @@ class Dashboard:
                 error="That token is not right.",
             )
         response = web.HTTPSeeOther("/dashboard/")
-        cookie = self._signer.dumps({"csrf": secrets.token_urlsafe(24)})
         response.set_cookie(
             COOKIE,
-            cookie,
+            outcome.session_cookie,
             httponly=True,
             samesite="Strict",
-            max_age=SESSION_HOURS * 3600,
+            secure=self.services.settings.dashboard_cookie_secure,
+            max_age=int(SESSION_LIFETIME.total_seconds()),
             path="/dashboard",
         )
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
+        await self.access.log_out(request.cookies.get(COOKIE, ""))
         response = web.HTTPSeeOther("/dashboard/login")
         response.del_cookie(COOKIE, path="/dashboard")
         raise response
@@ -301,7 +310,7 @@ class Dashboard:
         html = _templates.get_template(name).render(
             title=title,
             signed_in=session is not None,
-            csrf=session["csrf"] if session else "",
+            csrf=session.csrf if session else "",
             **values,
         )
         return web.Response(text=html, content_type="text/html", status=status)

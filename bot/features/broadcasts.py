@@ -77,18 +77,11 @@ async def announce(ctx: Context) -> Replies:
     return [await _preview(ctx, broadcast)]
 
 
-@router.button("broadcast")
+@router.button("broadcast", organizer_only=True)
 async def broadcast_button(ctx: Context) -> Replies:
     """Payloads: broadcast:<id>:confirm | cancel | audience=<audience>."""
     parts = (ctx.incoming.pressed or "").split(":", 2)
     number, action = [*parts, "", ""][1:3]
-    if not ctx.is_organizer:
-        return [
-            Reply(
-                ctx.t.gettext("/{command} is for organizers only.", command="announce"),
-                private=True,
-            )
-        ]
     broadcasts = BroadcastRepository(ctx.session)
     broadcast = await broadcasts.get(int(number)) if number.isdigit() else None
     if broadcast is None or broadcast.status != "draft":

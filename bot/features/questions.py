@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
 from bot.deadlines import current_deadlines
 from bot.i18n import N_, Translator
-from bot.knowledge.answer import Answer
+from bot.knowledge.answer import Answer, slow_down_text
 from bot.messages import Reply
 from bot.storage.answers import AnswerRepository
 
@@ -42,9 +44,11 @@ async def _answer(ctx: Context, text: str) -> Replies:
             limit=MAX_QUESTION_CHARACTERS,
         )
         return [Reply(message)]
-    deadlines = await current_deadlines(ctx.session, ctx.services.contest)
     answers = AnswerRepository(ctx.session)
     now = ctx.services.clock.now()
+    if await _asking_too_fast(ctx, answers, now):  # before anything about it is stored
+        return [Reply(slow_down_text(ctx.t), private=True)]
+    deadlines = await current_deadlines(ctx.session, ctx.services.contest)
     if ctx.services.llm is not None:
         reply = await ctx.services.llm.reply(
             answers,
@@ -61,8 +65,18 @@ async def _answer(ctx: Context, text: str) -> Replies:
     )
     await answers.record(ctx.member.id, "retrieval" if answer.known else "unknown", now)
     if not answer.known:
-        await answers.unanswered(text, answer.language, "retrieval", now)
+        await answers.unanswered(ctx.member.id, text, answer.language, "retrieval", now)
     return [Reply(format_answer(answer))]
+
+
+async def _asking_too_fast(ctx: Context, answers: AnswerRepository, now: datetime) -> bool:
+    """A member's questions are limited per minute and per hour, whichever path answers them:
+    one member must not be able to fill the storage (or the model's bill)."""
+    settings = ctx.services.settings
+    last_minute, last_hour = await answers.questions_since(
+        ctx.member.id, now - timedelta(minutes=1), now - timedelta(hours=1)
+    )
+    return last_minute >= settings.questions_per_minute or last_hour >= settings.questions_per_hour
 
 
 def format_answer(answer: Answer) -> str:

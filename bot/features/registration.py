@@ -6,23 +6,13 @@ middle loses nothing; any command leaves it.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
-
 from bot.content.models import Track
 from bot.core.context import Context
 from bot.core.router import Argument, ArgumentKind, Replies, Router
 from bot.i18n import N_
 from bot.messages import Button, Reply
 from bot.storage.conversations import ConversationRepository
-from bot.storage.models import (
-    AnswerRecord,
-    Conversation,
-    ConversationTurn,
-    Delivery,
-    Member,
-    Registration,
-    Subscription,
-)
+from bot.storage.erasure import erase_member
 from bot.storage.registrations import RegistrationRepository
 
 router = Router()
@@ -224,8 +214,8 @@ def _confirm_withdrawal(ctx: Context, key: str) -> Reply:
 @router.command("forgetme", N_("Erase everything the bot stores about you"))
 async def forget_me(ctx: Context) -> Replies:
     question = ctx.t.gettext(
-        "This erases your profile, registrations, reminder subscriptions, delivery records and "
-        "our recent conversation. Continue?"
+        "This erases your profile, registrations, reminder subscriptions, delivery records, the "
+        "questions you asked and our recent conversation. Continue?"
     )
     buttons = (
         Button(ctx.t.gettext("Yes, erase everything"), "forgetme:yes"),
@@ -238,30 +228,15 @@ async def forget_me(ctx: Context) -> Replies:
 async def forget_me_pressed(ctx: Context) -> Replies:
     if ctx.incoming.pressed != "forgetme:yes":
         return [Reply(ctx.t.gettext("Nothing was erased."), private=True)]
-    member_id, session = ctx.member.id, ctx.session
-    erased = {}
-    for label, model in (
-        ("registrations", Registration),
-        ("subscriptions", Subscription),
-        ("deliveries", Delivery),
-        ("conversations", Conversation),
-        ("turns", ConversationTurn),
-        ("answers", AnswerRecord),
-    ):
-        count = await session.scalar(
-            select(func.count()).select_from(model).where(model.member_id == member_id)
-        )
-        await session.execute(delete(model).where(model.member_id == member_id))
-        erased[label] = count or 0
-    await session.execute(delete(Member).where(Member.id == member_id))
-    session.expunge(ctx.member)
+    erased = await erase_member(ctx.session, ctx.member)
     text = ctx.t.gettext(
         "Erased: your profile, {registrations} registrations, {subscriptions} reminder "
-        "subscriptions, {deliveries} delivery records and our conversation. If you write "
-        "again, I start afresh.",
+        "subscriptions, {deliveries} delivery records, {questions} questions and our "
+        "conversation. If you write again, I start afresh.",
         registrations=erased["registrations"],
         subscriptions=erased["subscriptions"],
         deliveries=erased["deliveries"],
+        questions=erased["answers"],
     )
     return [Reply(text, private=True)]
 

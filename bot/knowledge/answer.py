@@ -78,6 +78,12 @@ def dont_know_text(t: Translator) -> str:
     )
 
 
+def slow_down_text(t: Translator) -> str:
+    return t.gettext(
+        "You have asked many questions in a short time. Please wait a few minutes, then ask again."
+    )
+
+
 def trim(text: str, limit: int = ANSWER_CHARACTERS) -> str:
     """Shorten a passage to a readable answer, cutting at a sentence end."""
     if len(text) <= limit:

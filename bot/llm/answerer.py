@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content.models import Contest, Deadline
 from bot.i18n import Language, Translator, detect_language
-from bot.knowledge.answer import MIN_COVERAGE, RetrievalAnswerer, dont_know_text
+from bot.knowledge.answer import MIN_COVERAGE, RetrievalAnswerer, dont_know_text, slow_down_text
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.llm.prompt import build_prompt, leaked_instructions
 from bot.messages import Reply
@@ -74,19 +74,13 @@ class LlmAnswerer:
         if not standalone and history:  # "and the second prize?" needs the last question
             last_question = next(text for role, text in reversed(history) if role == "user")
             hits = self.index.search(f"{last_question} {question}", limit=PASSAGES_OFFERED)
-        if not _answerable(hits):
-            await answers.unanswered(question, language, "llm", now)
-            await answers.record(member_id, "unknown", now)
-            return Reply(dont_know_text(t))
         since = now - timedelta(hours=1)
         if await answers.llm_questions_since(member_id, since) >= settings.llm_questions_per_hour:
-            return Reply(
-                t.gettext(
-                    "You have asked many questions in a short time. Please wait a "
-                    "few minutes, then ask again."
-                ),
-                private=True,
-            )
+            return Reply(slow_down_text(t), private=True)
+        if not _answerable(hits):
+            await answers.unanswered(member_id, question, language, "llm", now)
+            await answers.record(member_id, "unknown", now)
+            return Reply(dont_know_text(t))
         cache_key = _cache_key(language, zone_name, question)
         if standalone and (
             cached := await answers.cached(
@@ -247,7 +241,9 @@ class _Recorder:
                 await answers.record(self.member_id, stream.path, self.now, prompt, completion)
                 final = stream.final.text
                 if stream.path == "unknown":
-                    await answers.unanswered(self.question, self.language, "llm", self.now)
+                    await answers.unanswered(
+                        self.member_id, self.question, self.language, "llm", self.now
+                    )
                 elif stream.path == "llm" and self.cache_key is not None:
                     await answers.cache(self.cache_key, final, self.now)
                 if self.private:

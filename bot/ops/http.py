@@ -1,7 +1,13 @@
-"""The service's HTTP face on BOT_HTTP_PORT: /healthz and /metrics (and the dashboard's pages)."""
+"""The service's HTTP face on BOT_HTTP_PORT: /healthz and /metrics (and the dashboard's pages).
+
+/metrics tells how busy the bot is (members, deliveries, failures): with BOT_METRICS_TOKEN it
+wants that bearer token; without, it answers only clients on this machine (loopback).
+"""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 from collections.abc import Callable, Mapping
 
@@ -16,7 +22,11 @@ from bot.storage.models import Delivery
 log = logging.getLogger(__name__)
 
 
-def service_app(database: Database, checks: Mapping[str, Callable[[], bool]]) -> web.Application:
+def service_app(
+    database: Database,
+    checks: Mapping[str, Callable[[], bool]],
+    metrics_token: str | None = None,
+) -> web.Application:
     """`checks`: name → is it healthy (e.g. "telegram" → the adapter is connected)."""
     app = web.Application()
 
@@ -33,7 +43,13 @@ def service_app(database: Database, checks: Mapping[str, Callable[[], bool]]) ->
         status = 200 if all(results.values()) else 503
         return web.json_response({"ok": status == 200, "checks": results}, status=status)
 
-    async def metrics(_: web.Request) -> web.Response:
+    async def metrics(request: web.Request) -> web.Response:
+        if not _may_read_metrics(request, metrics_token):
+            return web.Response(
+                status=401 if metrics_token else 403,
+                text="/metrics needs BOT_METRICS_TOKEN as a bearer token, or a local client.\n",
+                headers={"WWW-Authenticate": "Bearer"} if metrics_token else None,
+            )
         try:
             async with database.session() as session:
                 waiting = await session.scalar(
@@ -50,6 +66,16 @@ def service_app(database: Database, checks: Mapping[str, Callable[[], bool]]) ->
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     return app
+
+
+def _may_read_metrics(request: web.Request, token: str | None) -> bool:
+    if token is not None:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), token.encode())
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:  # e.g. a Unix socket peer
+        return False
 
 
 async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:

@@ -10,7 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox.audience import channel_condition, member_condition
 from bot.storage.database import Database, upsert_insert
+from bot.storage.erasure import erased_with_member
 from bot.storage.models import AnnouncementChannel, Broadcast, Delivery, Member
+
+# A delivery row holds the member's chat id and what they were sent.
+erased_with_member("deliveries", Delivery)
 
 ENQUEUE_BATCH = 10_000  # member ids per INSERT … SELECT, one transaction each
 OPEN_STATUSES = ("queued", "sending")

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.deadlines import current_deadlines, find
+from bot.housekeeping import tidy
 from bot.reminders.fanout import enqueue_reminder
 
 if TYPE_CHECKING:
@@ -62,3 +63,11 @@ async def reconcile() -> None:
     """Pick up deadline changes made by other processes (organizers' /deadline commands)."""
     if _context is not None:
         await _context.scheduler.reconcile()
+
+
+async def housekeeping() -> None:
+    """Delete what is kept only for a while (see bot.housekeeping)."""
+    if _context is None:
+        return
+    services = _context.services
+    await tidy(services.database, services.settings, services.clock.now())

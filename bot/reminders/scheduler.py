@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 JOB_PREFIX = "reminder:"
 RECONCILE_EVERY = timedelta(minutes=1)
+HOUSEKEEPING_EVERY = timedelta(hours=1)
 _SYNC_DRIVERS = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
 
 
@@ -69,6 +70,15 @@ class ReminderScheduler:
             "interval",
             id="reminders-reconcile",
             seconds=RECONCILE_EVERY.total_seconds(),
+            replace_existing=True,
+        )
+        # The scheduling process is the one of the deployment: tidying once is enough.
+        self.scheduler.add_job(
+            "bot.reminders.jobs:housekeeping",
+            "interval",
+            id="housekeeping",
+            seconds=HOUSEKEEPING_EVERY.total_seconds(),
+            next_run_time=self.services.clock.now(),
             replace_existing=True,
         )
 

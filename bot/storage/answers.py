@@ -8,7 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.erasure import erased_with_member
 from bot.storage.models import AnswerRecord, CachedAnswer, ConversationTurn, UnansweredQuestion
+
+erased_with_member("turns", ConversationTurn)
+erased_with_member("answers", AnswerRecord)
+erased_with_member("unanswered", UnansweredQuestion)
 
 _SPACE = re.compile(r"\s+")
 _TRAILING = re.compile(r"[\s?？!！。.,，]+$")
@@ -68,6 +73,19 @@ class AnswerRepository:
             )
         )
 
+    async def questions_since(self, member_id: int, *since: datetime) -> list[int]:
+        """How many questions the member asked since each of the given times, whichever way
+        they were answered (one query)."""
+        counts = [func.count().filter(AnswerRecord.created_at >= start) for start in since]
+        row = (
+            await self.session.execute(
+                select(*counts).where(
+                    AnswerRecord.member_id == member_id, AnswerRecord.created_at >= min(since)
+                )
+            )
+        ).one()
+        return [count or 0 for count in row]
+
     async def llm_questions_since(self, member_id: int, since: datetime) -> int:
         statement = (
             select(func.count())
@@ -102,11 +120,25 @@ class AnswerRepository:
             delete(CachedAnswer).where(CachedAnswer.created_at < now - timedelta(days=1))
         )
 
-    async def unanswered(self, question: str, language: str, source: str, now: datetime) -> None:
+    async def unanswered(
+        self, member_id: int | None, question: str, language: str, source: str, now: datetime
+    ) -> None:
+        """Note a question the bot could not answer; the same member asking again counts once."""
+        normalized = normalize_question(question)
+        repeated = await self.session.scalar(
+            select(UnansweredQuestion).where(
+                UnansweredQuestion.member_id == member_id,
+                UnansweredQuestion.normalized == normalized,
+            )
+        )
+        if member_id is not None and repeated is not None:
+            repeated.created_at = now
+            return
         self.session.add(
             UnansweredQuestion(
+                member_id=member_id,
                 question=question[:1000],
-                normalized=normalize_question(question),
+                normalized=normalized,
                 language=language,
                 source=source,
                 created_at=now,
@@ -114,6 +146,7 @@ class AnswerRepository:
         )
 
     async def most_unanswered(self, limit: int = 15) -> list[tuple[str, int]]:
+        """(question, how many members asked it), most asked first."""
         rows = await self.session.execute(
             select(func.min(UnansweredQuestion.question), func.count())
             .group_by(UnansweredQuestion.normalized)

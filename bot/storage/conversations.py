@@ -7,7 +7,10 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.erasure import erased_with_member
 from bot.storage.models import Conversation
+
+erased_with_member("conversations", Conversation)
 
 
 class ConversationRepository:

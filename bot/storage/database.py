@@ -37,7 +37,11 @@ class Database:
             # Names each process's connections in pg_stat_activity (operators, failover tests).
             name = f"communitybot-{os.getpid()}"
             options["connect_args"] = {"server_settings": {"application_name": name}}
-        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True, **options)
+        # hide_parameters: a failed statement's error (and so the log) must not carry members'
+        # text, which the bound parameters are.
+        self.engine: AsyncEngine = create_async_engine(
+            url, pool_pre_ping=True, hide_parameters=True, **options
+        )
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

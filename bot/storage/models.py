@@ -251,14 +251,54 @@ class CachedAnswer(Base):
 
 
 class UnansweredQuestion(Base):
-    """A question the bot could not answer, for organizers to improve the knowledge base."""
+    """A question the bot could not answer, for organizers to improve the knowledge base.
+
+    One row per member and question: asking the same again only moves `created_at`."""
 
     __tablename__ = "unanswered_questions"
-    __table_args__ = (Index("ix_unanswered_normalized", "normalized"),)
+    __table_args__ = (
+        Index("ix_unanswered_normalized", "normalized"),
+        Index("ix_unanswered_member", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), default=None
+    )
     question: Mapped[str] = mapped_column(String(1000))
     normalized: Mapped[str] = mapped_column(String(1000))
     language: Mapped[str] = mapped_column(String(8))
     source: Mapped[str] = mapped_column(String(16))  # retrieval | llm
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ServiceKey(Base):
+    """A random key the processes share (e.g. the dashboard's cookie signing key)."""
+
+    __tablename__ = "service_keys"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DashboardSession(Base):
+    """A signed-in dashboard browser; deleting the row ends the session wherever the cookie is."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's id
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DashboardLoginFailure(Base):
+    """A wrong token typed at the dashboard login, for limiting guesses."""
+
+    __tablename__ = "dashboard_login_failures"
+    __table_args__ = (Index("ix_dashboard_login_failures_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

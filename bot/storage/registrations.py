@@ -8,7 +8,11 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.erasure import erased_with_member
 from bot.storage.models import Member, Registration, Subscription
+
+erased_with_member("registrations", Registration)
+erased_with_member("subscriptions", Subscription)
 
 
 class RegistrationRepository:
