@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Member
@@ -30,11 +30,8 @@ async def erase_member(session: AsyncSession, member: Member) -> dict[str, int]:
     """Delete every registered row of the member, then the member; returns label → rows."""
     erased = {}
     for label, model in _TABLES.items():
-        condition = model.member_id == member.id
-        erased[label] = (
-            await session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-        )
-        await session.execute(delete(model).where(condition))
+        result = await session.execute(delete(model).where(model.member_id == member.id))
+        erased[label] = result.rowcount or 0
     await session.execute(delete(Member).where(Member.id == member.id))
     session.expunge(member)
     return erased
