@@ -34,6 +34,30 @@ MODEL_LATENCY = 0.2
 ANSWER = "Each track awards one first prize, two second prizes and five third prizes [1]."
 
 
+HANG_SECONDS = 60
+
+
+async def hanging_provider(core: object, model: FakeOpenAIServer) -> list[float]:
+    """Seconds from question to the member's final answer while the provider sends nothing."""
+    took = []
+    model.forget_delays()  # left by questions that never reached the model
+    for number, question in enumerate(("How many prizes does each track have?", "有哪些赛道？")):
+        model.slow_next(HANG_SECONDS, times=3)  # the SDK's retries would hang as well
+        incoming = Incoming(
+            "console",
+            UserRef(f"hang{number}", "bench", "en"),
+            ChatRef(f"hang{number}", ChatKind.PRIVATE),
+            text=question,
+        )
+        started = time.perf_counter()
+        [reply] = await core.handle(incoming)  # type: ignore[attr-defined]
+        if reply.stream is not None:
+            async for _ in reply.stream:
+                pass
+        took.append(time.perf_counter() - started)
+    return took
+
+
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -79,6 +103,7 @@ async def main() -> None:
         final.append((done - started - MODEL_LATENCY) * 1000)
         request = model.requests[-1]
         prompt_tokens.append(sum(count_tokens(m["content"]) for m in request["messages"]))
+    hanging = await hanging_provider(core, model)
     await core.services.database.close()
     await model.stop()
     print(
@@ -93,6 +118,11 @@ async def main() -> None:
     print(
         f"  prompt tokens per answer: median {statistics.median(prompt_tokens):.0f}, "
         f"max {max(prompt_tokens)} (budget {settings.llm_prompt_token_budget})"
+    )
+    print(
+        f"provider hanging (no byte for {HANG_SECONDS} s), BOT_LLM_FIRST_TOKEN_SECONDS="
+        f"{settings.llm_first_token_seconds:g}: question to final answer "
+        + ", ".join(f"{seconds:.2f} s" for seconds in hanging)
     )
 
 

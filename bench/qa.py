@@ -23,7 +23,12 @@ from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.passages import Passage, load_passages
 from bot.runtime import build_index
 
-EVAL_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "qa_eval.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+EVAL_FILE = DATA / "qa_eval.jsonl"
+# Written apart from the content from the source article alone (by helpers who never saw the
+# knowledge files): the calibration set chose the gate's thresholds; the final set was never
+# looked at while tuning, so its figures are the honest ones.
+HELD_OUT_FILES = {"calibration": DATA / "qa_calibration.jsonl", "final": DATA / "qa_heldout.jsonl"}
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
 REPEATS = 5
@@ -69,30 +74,32 @@ def synthetic_passages(count: int, seed: int = 7) -> list[Passage]:
     return passages
 
 
-def measure(label: str, answerer: RetrievalAnswerer) -> None:
-    questions = load_questions(EVAL_FILE)
+def measure(label: str, answerer: RetrievalAnswerer, path: Path = EVAL_FILE) -> None:
+    questions = load_questions(path)
     results = evaluate(answerer, questions, "Asia/Shanghai", NOW)
-    with_section = [r for r in results if r.question.doc is not None]
+    with_section = [r for r in results if r.question.doc is not None or r.question.facts]
     recall_1 = mean([1.0 if r.rank == 1 else 0.0 for r in with_section])
     recall_3 = mean([1.0 if r.rank is not None and r.rank <= 3 else 0.0 for r in with_section])
-    score = mean([r.score for r in results])
-    by_language = {
-        language: mean([r.score for r in results if r.question.language == language])
-        for language in ("zh", "en")
-    }
-    held_out = mean([r.score for r in results if r.question.held_out])
-    held_out_count = sum(r.question.held_out for r in results)
+
+    def score(language: str, declined: bool) -> str:
+        chosen = [
+            r.score
+            for r in results
+            if r.question.language == language and r.question.off_topic == declined
+        ]
+        return f"{mean(chosen):.2f} ({len(chosen)})"
+
     latencies = []
     for _ in range(REPEATS):
-        for question in questions:
+        for question in questions[:40]:
             started = time.perf_counter()
             answerer.answer(question.question, question.language, "Asia/Shanghai", NOW)
             latencies.append((time.perf_counter() - started) * 1000)
-    print(f"\n{label}: {len(answerer.index)} passages, {len(questions)} questions")
+    print(f"\n{label}: {len(answerer.index)} passages, {path.name}, {len(questions)} questions")
     print(
-        f"  recall@1 {recall_1:.2f}   recall@3 {recall_3:.2f}   "
-        f"answer score {score:.2f} (zh {by_language['zh']:.2f}, en {by_language['en']:.2f}; "
-        f"{held_out_count} held-out questions {held_out:.2f})"
+        f"  recall@1 {recall_1:.2f}   recall@3 {recall_3:.2f}   answer score zh "
+        f"{score('zh', False)}, en {score('en', False)}   must-decline declined zh "
+        f"{score('zh', True)}, en {score('en', True)}"
     )
     print(
         f"  ask latency ms: p50 {statistics.median(latencies):.2f}   "
@@ -102,21 +109,28 @@ def measure(label: str, answerer: RetrievalAnswerer) -> None:
 
 
 def main() -> None:
-    settings = load_settings(content_dir=BUNDLED_CONTENT_DIR)
     contest = load_contest(BUNDLED_CONTENT_DIR)
+    clock = type("Clock", (), {"now": lambda self: NOW})()
+    for retrieval in ("bm25", "hybrid"):
+        settings = load_settings(content_dir=BUNDLED_CONTENT_DIR, retrieval=retrieval)
+        started = time.perf_counter()
+        index = build_index(settings, contest, clock)
+        took = time.perf_counter() - started
+        print(f"\n=== {retrieval}: index build {took:.2f} s (embeddings cached after the first)")
+        answerer = RetrievalAnswerer(index, contest)
+        measure(f"{retrieval}, eval set (written with the content)", answerer)
+        for name, path in HELD_OUT_FILES.items():
+            measure(f"{retrieval}, held-out {name}", answerer, path)
 
-    started = time.perf_counter()
-    bundled = build_index(settings, contest, type("Clock", (), {"now": lambda self: NOW})())
-    print(f"index build (bundled, incl. segmenter start): {time.perf_counter() - started:.2f} s")
-    measure("bundled knowledge base", RetrievalAnswerer(bundled, contest))
-
+    settings = load_settings(content_dir=BUNDLED_CONTENT_DIR, retrieval="bm25")
     passages, _ = load_passages(BUNDLED_CONTENT_DIR)
     live = contest_passages(contest, settings.zone, settings.timezone, NOW)
     started = time.perf_counter()
     large = KnowledgeIndex([*passages, *live, *synthetic_passages(SYNTHETIC_PASSAGES)])
-    print(f"\nindex build ({len(large)} passages): {time.perf_counter() - started:.2f} s")
+    print(f"\nindex build ({len(large)} passages, BM25): {time.perf_counter() - started:.2f} s")
     measure(
-        f"bundled + {SYNTHETIC_PASSAGES:,} synthetic passages", RetrievalAnswerer(large, contest)
+        f"bm25, bundled + {SYNTHETIC_PASSAGES:,} synthetic passages",
+        RetrievalAnswerer(large, contest),
     )
 
 

@@ -94,12 +94,22 @@ class Settings(BaseSettings):
     reminder_grace_minutes: float = Field(default=60, ge=0)
     llm_model: str = "gpt-4o-mini"
     llm_timeout_seconds: float = Field(default=20, gt=0)
+    # Seconds to wait for the model's first words; then the retrieval answer, marked as such.
+    llm_first_token_seconds: float = Field(default=8, gt=0)
     llm_max_retries: int = Field(default=1, ge=0, le=5)
     llm_questions_per_hour: int = Field(default=30, ge=1)  # per member
     llm_cache_minutes: float = Field(default=10, ge=0)
     llm_prompt_token_budget: int = Field(default=3000, ge=500)
     llm_max_answer_tokens: int = Field(default=600, ge=50)
     llm_memory_turns: int = Field(default=6, ge=0, le=40)
+    # bm25: keyword search alone; hybrid: keyword search fused with dense sentence embeddings.
+    retrieval: Literal["bm25", "hybrid"] = "hybrid"
+    # An OpenAI-compatible embeddings model instead of the bundled one (same base URL and key as
+    # the chat model unless these are set).
+    embeddings_model: str | None = None
+    embeddings_base_url: str | None = None
+    embeddings_api_key: SecretStr | None = None
+    cache_dir: Path = Path("data/cache")  # computed passage vectors, per content and model
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh", "en"] = "zh"
 
@@ -155,6 +165,7 @@ class Settings(BaseSettings):
         "openai_base_url",
         "discord_api_base",
         "public_url",
+        "embeddings_base_url",
     )
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -236,6 +247,7 @@ class Settings(BaseSettings):
             self.telegram_webhook_secret,
             self.dashboard_token,
             self.metrics_token,
+            self.embeddings_api_key,
         ]
         found = [value.get_secret_value() for value in values if value is not None]
         password = make_url(self.database_url).password

@@ -32,11 +32,22 @@ def prizes_text(contest: Contest, t: Translator) -> str:
         for prize in contest.prizes
     ]
     separator = t.gettext(", ")
-    return t.gettext(
+    per_track = sum(prize.per_track for prize in contest.prizes)
+    each = t.gettext(
         "Each track ({tracks}) awards: {prizes}.",
         tracks=separator.join(t.pick(track.name.as_dict()) for track in contest.tracks),
         prizes=separator.join(parts),
     )
+    totals = t.gettext(
+        "That is {per_track} prizes per track and {total} prizes in all across the {count} tracks.",
+        per_track=per_track,
+        total=per_track * len(contest.tracks),
+        count=len(contest.tracks),
+    )
+    # contest.toml has no prize money: say so rather than let anyone guess a figure.
+    money = t.gettext("The prize money has not been published.")
+    space = " " if t.language == "en" else ""
+    return space.join((each, totals, money))
 
 
 def deadline_line(deadline: Deadline, t: Translator, zone: tzinfo, now: datetime) -> str:

@@ -51,6 +51,17 @@ def parse_language(word: str) -> Language | None:
     return None
 
 
+def preferred_language(
+    chosen: str | None, written: str | None, locale_hint: str | None, default: Language
+) -> Language:
+    """A member's language: their /lang choice, else the language they last wrote in, else
+    their app's locale, else the default."""
+    for language in (chosen, written):
+        if language in LANGUAGES:
+            return language  # type: ignore[return-value]
+    return normalize_language(locale_hint, default)
+
+
 def detect_language(text: str) -> Language | None:
     """The language a question is written in, when the text says so clearly."""
     if _CJK.search(text):

@@ -12,18 +12,25 @@ from bot.contest_text import contest_passages
 from bot.core.app import Core
 from bot.core.context import Services
 from bot.knowledge.answer import RetrievalAnswerer
+from bot.knowledge.dense import Embedder, load_embedder
 from bot.knowledge.index import KnowledgeIndex
+from bot.knowledge.intents import load_intents
 from bot.knowledge.passages import load_passages
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
+from bot.knowledge.topic_free import load_topic_free_words
 from bot.outbox.limits import PlatformLimiter, RateLimits
 from bot.outbox.worker import DeliveryWorker, SendFunction
 from bot.reminders.scheduler import ReminderScheduler
 from bot.storage.database import Database
 
 
-def build_index(settings: Settings, contest: Contest, clock: Clock) -> KnowledgeIndex:
-    """Index the Markdown knowledge base and the contest facts; raise ContentError on problems."""
+def build_index(
+    settings: Settings, contest: Contest, clock: Clock, embedder: Embedder | None = None
+) -> KnowledgeIndex:
+    """Index the Markdown knowledge base and the contest facts; raise ContentError on problems.
+
+    `embedder`: an already loaded model to reuse (a content reload); else the configured one."""
     synonyms, synonym_problems = load_synonyms(settings.content_dir)
     teach_words(
         [
@@ -33,11 +40,20 @@ def build_index(settings: Settings, contest: Contest, clock: Clock) -> Knowledge
             *synonyms.chinese,
         ]
     )
+    topic_free, word_problems = load_topic_free_words(settings.content_dir)
+    intents, intent_problems = load_intents(settings.content_dir)
     passages, problems = load_passages(settings.content_dir)
-    if problems or synonym_problems:
-        raise ContentError([*problems, *synonym_problems])
+    if problems := [*problems, *synonym_problems, *word_problems, *intent_problems]:
+        raise ContentError(problems)
     live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
-    return KnowledgeIndex([*passages, *live], synonyms)
+    return KnowledgeIndex(
+        [*passages, *live],
+        synonyms,
+        topic_free,
+        embedder if embedder is not None else load_embedder(settings),
+        settings.cache_dir,
+        intents,
+    )
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -50,7 +66,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     if settings.llm_enabled:
         from bot.llm.answerer import LlmAnswerer  # the openai SDK loads only when it is used
 
-        llm = LlmAnswerer(settings, index, contest, retrieval, database, clock)
+        llm = LlmAnswerer(settings, index, contest, database, clock)
     return Services(settings, contest, index, retrieval, database, clock, llm=llm)
 
 

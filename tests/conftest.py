@@ -35,14 +35,31 @@ class ManualClock:
         self.current += delta
 
 
+@pytest.fixture(scope="session")
+def embeddings_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One cache of passage vectors for the whole run: the bundled content is embedded once."""
+    return str(tmp_path_factory.mktemp("embeddings"))
+
+
+def child_environment(**variables: str) -> dict[str, str]:
+    """The environment for a bot started as a subprocess: none of the developer's BOT_* or
+    OPENAI_* variables, the run's shared cache of passage vectors, then `variables`."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
+    environment["BOT_CACHE_DIR"] = os.environ["BOT_CACHE_DIR"]
+    return environment | variables
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory, embeddings_cache: str
+) -> None:
     """Tests never read the developer's .env or BOT_* variables by accident."""
     for name in list(os.environ):
         if (name.startswith("BOT_") and name != "BOT_TEST_DATABASE_URL") or name.startswith(
             "OPENAI_"
         ):
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BOT_CACHE_DIR", embeddings_cache)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
 from bot.config import ConfigError, load_settings, parse_organizers
+from tests.conftest import child_environment
 
 
 def run_cli(
     *args: str, env: dict[str, str] | None = None, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
-    environment.update(env or {})
+    environment = child_environment(**(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env=environment,

@@ -24,9 +24,9 @@ async def test_help_in_a_group_explains_how_to_ask(core: Core) -> None:
 
 
 async def test_question_in_private_chat_is_answered_with_its_source(member: Member) -> None:
-    text = only_text(await member.says("How many prizes does each track have?"))
+    text = only_text(await member.says("How many prizes does each track have?")).lower()
     assert "first prize" in text and "second prize" in text and "third prize" in text
-    assert "Source:" in text
+    assert "source:" in text
 
 
 async def test_chinese_question_gets_chinese_answer_even_for_english_speaker(
@@ -136,3 +136,16 @@ async def test_member_is_refused_organizer_commands_and_does_not_see_them(core: 
     assert "/announcehere" not in only_text(await member.says("/help"))
     organizer = Member(core, user_id=ORGANIZER_ID)
     assert "/announcehere" in only_text(await organizer.says("/help"))
+
+
+async def test_replies_to_commands_follow_the_language_the_member_writes_in(core: Core) -> None:
+    member = Member(core, user_id="91", locale="zh-hans")
+    await member.says("Which tracks are there?")
+    menu = (await member.says("/register"))[0]
+    assert menu.text == "Which track are you interested in?"
+    assert menu.buttons[0].label == "AIGC Technical Innovation"
+    await member.says("有哪些赛道？")
+    assert "赛道" in (await member.says("/register"))[0].text
+    await member.says("/lang en")  # a choice outranks what the member writes
+    await member.says("有哪些赛道？")
+    assert (await member.says("/deadlines"))[0].text.startswith("Contest dates")

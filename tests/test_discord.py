@@ -19,7 +19,7 @@ from bot.core.router import ArgumentKind, Command, Router
 from bot.messages import Reply, SendStatus, Target
 from bot.runtime import start_core
 from bot.storage.models import Broadcast
-from tests.conftest import ManualClock
+from tests.conftest import ManualClock, child_environment
 from tests.fakes.discord_api import FakeDiscordServer
 
 GUILD = 1
@@ -343,7 +343,6 @@ async def test_sharded_client_identifies_each_shard(
 async def test_communitybot_run_serves_telegram_and_discord_together(
     fake: FakeDiscordServer, tmp_path: Any
 ) -> None:
-    import os
     import signal
     import sys
 
@@ -351,8 +350,7 @@ async def test_communitybot_run_serves_telegram_and_discord_together(
 
     telegram = FakeTelegramServer()
     await telegram.start()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
-    environment.update(
+    environment = child_environment(
         BOT_TELEGRAM_TOKEN=telegram.token,
         BOT_TELEGRAM_API_BASE=telegram.base_url,
         BOT_DISCORD_TOKEN=fake.token,

@@ -234,3 +234,57 @@ async def test_a_knowledge_passage_that_gives_orders_is_only_quoted(
         assert "organizers only" in only_text(await member.says("/export"))
     finally:
         await bot.services.database.close()
+
+
+async def test_a_hanging_provider_gets_the_retrieval_answer_marked_and_no_retry(
+    settings: Settings, model: FakeOpenAIServer, clock: ManualClock
+) -> None:
+    bot = await start_core(
+        llm_settings(settings, model, llm_first_token_seconds=0.3, llm_max_retries=2), clock
+    )
+    try:
+        model.slow_next(30, times=3)
+        answer = await ask(Member(bot, user_id="81"), "How many prizes does each track have?")
+        assert "First prize" in answer and "(Answered from the knowledge base directly.)" in answer
+        assert len(model.requests) == 1  # given up on, not retried
+    finally:
+        await bot.services.database.close()
+
+
+async def test_a_question_about_the_bot_gets_its_button_without_the_model(
+    core: Core, model: FakeOpenAIServer
+) -> None:
+    [reply] = await Member(core, user_id="82").says("how do I sign up?")
+    assert reply.stream is None and reply.buttons[0].payload == "run:register"
+    assert model.requests == []
+
+
+@pytest.mark.parametrize(
+    ("question", "scripted", "must_see"),
+    [
+        (
+            "这次大赛有哪几个赛道？",
+            "大赛有三个赛道：AIGC技术创新、AIGC应用创新、AIGC创意作品 [1]。",
+            "AIGC创意作品",
+        ),
+        ("I want to join, how do I sign up?", None, None),
+        (
+            "Where will the final and the award ceremony be held?",
+            "In Changsha, at the China Changsha 1024 Programmers' Day in October 2024 [1].",
+            "1024",
+        ),
+        ("How many prizes are awarded in total across the three tracks?", "24 prizes [1].", "24"),
+    ],
+)
+async def test_questions_members_were_refused_now_reach_the_model(
+    core: Core, model: FakeOpenAIServer, question: str, scripted: str | None, must_see: str | None
+) -> None:
+    if scripted is None:  # about the bot itself: the command's button, no model
+        [reply] = await Member(core, user_id="83").says(question)
+        assert reply.buttons and model.requests == []
+        return
+    model.script(scripted)
+    answer = await ask(Member(core, user_id="83"), question)
+    [request] = model.requests
+    assert must_see in request["messages"][0]["content"]  # the passages holding the facts
+    assert must_see in answer and ("Sources:" in answer or "来源：" in answer)

@@ -5,7 +5,6 @@ metrics. PostgreSQL tests need BOT_TEST_DATABASE_URL (set by .ci/run)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -21,7 +20,12 @@ from sqlalchemy.engine import make_url
 
 from bot.storage.database import Database
 from bot.storage.models import Broadcast, Member, Subscription
-from tests.conftest import POSTGRES_URL, _create_postgres_database, _drop_postgres_database
+from tests.conftest import (
+    POSTGRES_URL,
+    _create_postgres_database,
+    _drop_postgres_database,
+    child_environment,
+)
 from tests.fakes.telegram_api import FakeTelegramServer
 from tests.test_reminders import content_with, deadline_toml
 
@@ -70,8 +74,7 @@ class Bot:
 
 
 def environment(telegram: FakeTelegramServer, database_url: str, **extra: str) -> dict[str, str]:
-    variables = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
-    variables.update(
+    variables = child_environment(
         BOT_TELEGRAM_TOKEN=telegram.token,
         BOT_TELEGRAM_API_BASE=telegram.base_url,
         BOT_DATABASE_URL=database_url,

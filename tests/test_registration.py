@@ -88,13 +88,31 @@ async def test_a_restart_in_the_middle_of_registering_loses_nothing(
         await restarted.services.database.close()
 
 
-async def test_a_command_leaves_the_follow_up_and_text_is_a_question_again(
+async def test_a_question_or_command_in_the_follow_up_is_answered_and_the_step_asked_again(
     live_core: Core,
 ) -> None:
     member = Member(live_core)
     await member.says("/register aigc-tech")
-    await member.says("/tracks")
-    assert "first prize" in only_text(await member.says("How many prizes does each track have?"))
+    question, again = await member.says("How can I use the cloud desktop?")
+    assert "cloud desktop" in question.text.lower() and "Source:" in question.text
+    assert "team's name" in again.text and again.buttons[0].payload == "registration:skip"
+    tracks, again = await member.says("/tracks")
+    assert "AIGC Creative Works" in tracks.text and "team's name" in again.text
+    assert "idea" in only_text(await member.says("Team Rocket"))
+    done = only_text(await member.says("skip"))
+    assert "complete" in done
+    mine = only_text(await member.says("/myregistrations"))
+    assert "Team Rocket" in mine and "How can I" not in mine
+    answer = only_text(await member.says("How many prizes does each track have?"))
+    assert "first prize" in answer.lower()  # no step waits any more
+
+
+async def test_skip_in_words_or_as_a_command(live_core: Core) -> None:
+    member = Member(live_core, locale="zh")
+    await member.says("/register aigc-app")
+    assert "想法" in only_text(await member.says("跳过"))
+    assert "已完成" in only_text(await member.says("/skip"))
+    assert "没有可跳过" in only_text(await member.says("/skip"))
 
 
 async def test_withdraw_asks_for_confirmation(live_core: Core) -> None:
@@ -111,9 +129,9 @@ async def test_withdraw_asks_for_confirmation(live_core: Core) -> None:
     assert "withdrawn" in only_text(await member.presses("withdraw:aigc-tech:yes"))
     assert "not registered for a track yet" in only_text(await member.says("/myregistrations"))
     await member.says("/register aigc-tech")
-    assert "not registered for AIGC Application Innovation" in only_text(
-        await member.says("/withdraw aigc-app")
-    )
+    refused, ask_again = await member.says("/withdraw aigc-app")
+    assert "not registered for AIGC Application Innovation" in refused.text
+    assert "team's name" in ask_again.text  # the new registration's question still waits
 
 
 async def test_forgetme_leaves_no_row_of_the_member(live_core: Core) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -20,7 +19,7 @@ from bot.core.app import Core, build_router
 from bot.core.router import Router
 from bot.messages import Button, Reply, Target
 from bot.runtime import delivery_workers, start_core
-from tests.conftest import ORGANIZER_ID, ManualClock
+from tests.conftest import ORGANIZER_ID, ManualClock, child_environment
 from tests.fakes.telegram_api import FakeTelegramServer
 
 GROUP = -100200300
@@ -259,8 +258,7 @@ async def test_a_replayed_update_is_answered_once(live: FakeTelegramServer) -> N
 async def test_communitybot_run_serves_telegram_and_stops_on_sigterm(
     telegram: FakeTelegramServer, tmp_path
 ) -> None:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
-    environment.update(
+    environment = child_environment(
         BOT_TELEGRAM_TOKEN=telegram.token,
         BOT_TELEGRAM_API_BASE=telegram.base_url,
         BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.content.loader import ContentError, Problem, load_contest
+from bot.knowledge.intents import load_intents
 from bot.knowledge.passages import load_passages
 from bot.knowledge.synonyms import load_synonyms
+from bot.knowledge.topic_free import load_topic_free_words
 
 
 def check_content(content_dir: Path) -> tuple[list[Problem], str]:
@@ -24,6 +26,8 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
     passages, knowledge_problems = load_passages(content_dir)
     problems.extend(knowledge_problems)
     problems.extend(load_synonyms(content_dir)[1])
+    problems.extend(load_topic_free_words(content_dir)[1])
+    problems.extend(load_intents(content_dir)[1])
     documents = {p.doc for p in passages}
     summary_parts.append(f"{len(passages)} passages in {len(documents)} documents")
     return problems, "; ".join(summary_parts)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context, Services
+from bot.core.question_shape import looks_like_question
 from bot.core.router import Command, Replies, Router
 from bot.features import (
     broadcasts,
@@ -21,7 +23,7 @@ from bot.features import (
     subscriptions,
     welcome,
 )
-from bot.i18n import Language, Translator, normalize_language
+from bot.i18n import Language, Translator, detect_language, normalize_language, preferred_language
 from bot.messages import Incoming, Reply
 from bot.ops.metrics import UPDATES
 from bot.storage.conversations import ConversationRepository
@@ -43,6 +45,7 @@ FEATURES = (
     deadline_admin,
 )
 PRUNE_EVERY = timedelta(hours=1)
+RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does
 
 
 def build_router() -> Router:
@@ -129,12 +132,20 @@ class Core:
         return not await updates.claim(incoming.platform, incoming.update_id, now)
 
     def member_language(self, member: Member) -> Language:
-        if member.language in ("zh", "en"):
-            return member.language  # type: ignore[return-value]
-        return normalize_language(member.locale_hint, self.services.settings.default_language)
+        return preferred_language(
+            member.language,
+            member.text_language,
+            member.locale_hint,
+            self.services.settings.default_language,
+        )
 
     async def _dispatch(self, ctx: Context) -> Replies:
         incoming = ctx.incoming
+        if incoming.pressed is not None and incoming.pressed.startswith(RUN_COMMAND):
+            # A button that runs a command (under an answer: "how do I sign up?" → /register).
+            name = incoming.pressed.removeprefix(RUN_COMMAND)
+            incoming = replace(incoming, command=name, text=f"/{name}", pressed=None)
+            ctx.incoming = incoming
         if incoming.pressed is not None:
             handler = self.router.button_handler(incoming.pressed)
             if handler is None:
@@ -160,16 +171,42 @@ class Core:
                 ]
             if command.organizer_only and not ctx.is_organizer:
                 return [_organizers_only(ctx, command.name)]
-            # A command leaves any half-finished exchange: the member moved on.
-            await ConversationRepository(ctx.session).end(ctx.member.id)
-            return await command.handler(ctx)
+            # A half-finished exchange waits while the command runs, then asks again.
+            waiting = await self._waiting_step(ctx)
+            replies = await command.handler(ctx)
+            return replies + await self._ask_again(ctx, waiting)
         if incoming.is_private:
             conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
             if conversation is not None and conversation.kind in self.router.conversations:
-                return await self.router.conversations[conversation.kind](ctx)
+                if not looks_like_question(incoming.text) or self.router.text_handler is None:
+                    return await self.router.conversations[conversation.kind](ctx)
+                # "How can I use the cloud desktop?" is not a team name: answer, then ask again.
+                waiting = await self._waiting_step(ctx)
+                replies = await self._question(ctx)
+                return replies + await self._ask_again(ctx, waiting)
+        return await self._question(ctx)
+
+    async def _question(self, ctx: Context) -> Replies:
         if self.router.text_handler is None:
             return []
+        # Replies to later commands follow the language the member asks in (answers to a step,
+        # like a team name, say nothing about it).
+        member = ctx.member
+        member.text_language = detect_language(ctx.incoming.text) or member.text_language
         return await self.router.text_handler(ctx)
+
+    async def _waiting_step(self, ctx: Context) -> tuple[object, ...] | None:
+        conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
+        if conversation is None:
+            return None
+        return (conversation.kind, conversation.step, conversation.subject)
+
+    async def _ask_again(self, ctx: Context, waiting: tuple[object, ...] | None) -> Replies:
+        """The waiting step's question again, if a detour left it waiting as it was."""
+        if waiting is None or await self._waiting_step(ctx) != waiting:
+            return []
+        prompt = self.router.prompts.get(str(waiting[0]))
+        return await prompt(ctx) if prompt is not None else []
 
     def _language_hint(self, incoming: Incoming) -> Language:
         return normalize_language(incoming.user.locale, self.services.settings.default_language)

@@ -50,6 +50,8 @@ class Router:
     buttons: dict[str, Handler] = field(default_factory=dict)  # payload prefix → handler
     organizer_buttons: set[str] = field(default_factory=set)  # prefixes only organizers press
     conversations: dict[str, Handler] = field(default_factory=dict)  # kind → answer handler
+    # kind → the reply that asks the waiting step's question again (after a detour)
+    prompts: dict[str, Handler] = field(default_factory=dict)
     text_handler: Handler | None = None
 
     def command(
@@ -88,6 +90,16 @@ class Router:
 
         return register
 
+    def conversation_prompt(self, kind: str) -> Callable[[Handler], Handler]:
+        """Ask the waiting step of a conversation of this kind again (after a command or a
+        question answered in between)."""
+
+        def register(handler: Handler) -> Handler:
+            self.prompts[kind] = handler
+            return handler
+
+        return register
+
     def text(self, handler: Handler) -> Handler:
         self.text_handler = handler
         return handler
@@ -100,6 +112,7 @@ class Router:
         self.buttons.update(other.buttons)
         self.organizer_buttons |= other.organizer_buttons
         self.conversations.update(other.conversations)
+        self.prompts.update(other.prompts)
         if other.text_handler is not None:
             self.text_handler = other.text_handler
 

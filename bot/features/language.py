@@ -39,7 +39,13 @@ async def language_pressed(ctx: Context) -> Replies:
 async def _set(ctx: Context, wanted: str) -> Replies:
     if wanted.strip().lower() in _AUTOMATIC:
         ctx.member.language = None
-        return [Reply(ctx.t.gettext("OK, I will follow your app's language."))]
+        return [
+            Reply(
+                ctx.t.gettext(
+                    "OK, I will answer in the language you write in (or your app's language)."
+                )
+            )
+        ]
     language = parse_language(wanted)
     if language is None:
         return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from bot.core.context import Context
@@ -9,7 +10,7 @@ from bot.core.router import Argument, Replies, Router
 from bot.deadlines import current_deadlines
 from bot.i18n import N_, Translator
 from bot.knowledge.answer import Answer, slow_down_text
-from bot.messages import Reply
+from bot.messages import Button, Reply
 from bot.storage.answers import AnswerRepository
 
 router = Router()
@@ -49,23 +50,28 @@ async def _answer(ctx: Context, text: str) -> Replies:
     if await _asking_too_fast(ctx, answers, now):  # before anything about it is stored
         return [Reply(slow_down_text(ctx.t), private=True)]
     deadlines = await current_deadlines(ctx.session, ctx.services.contest)
-    if ctx.services.llm is not None:
+    # Embedding the question takes milliseconds of CPU: not on the event loop.
+    vector = await asyncio.to_thread(ctx.services.index.embed, text)
+    answer = ctx.services.answerer.answer(
+        text, ctx.t.language, ctx.zone_name, now, deadlines=deadlines, vector=vector
+    )
+    if ctx.services.llm is not None and answer.intent is None:
         reply = await ctx.services.llm.reply(
             answers,
             ctx.member.id,
             text,
-            ctx.t.language,
             ctx.zone_name,
             deadlines,
             private=ctx.incoming.is_private,
+            retrieval=answer,
+            vector=vector,
         )
         return [reply]
-    answer = ctx.services.answerer.answer(
-        text, ctx.t.language, ctx.zone_name, now, deadlines=deadlines
-    )
     await answers.record(ctx.member.id, "retrieval" if answer.known else "unknown", now)
-    if not answer.known:
+    if not answer.known and answer.intent is None:  # a gap in the knowledge, for organizers
         await answers.unanswered(ctx.member.id, text, answer.language, "retrieval", now)
+    if answer.command is not None and answer.button is not None:
+        return [Reply(answer.text, buttons=(Button(answer.button, f"run:{answer.command}"),))]
     return [Reply(format_answer(answer))]
 
 

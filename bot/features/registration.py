@@ -1,7 +1,8 @@
 """/register, /myregistrations, /withdraw and /forgetme: a member's interest in contest tracks.
 
 The optional follow-up (team name, one-line idea) is a stored conversation, so a restart in the
-middle loses nothing; any command leaves it.
+middle loses nothing. A command or a question in between is answered, then the step is asked
+again; "skip", "跳过" or /skip skip it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.storage.registrations import RegistrationRepository
 router = Router()
 CONVERSATION = "registration"
 TEAM_LIMIT, IDEA_LIMIT = 100, 300
+SKIP_WORDS = {"skip", "跳过", "略过", "不填", "pass"}
 
 
 @router.command(
@@ -76,17 +78,46 @@ async def _register(ctx: Context, track: Track) -> Replies:
         "You are registered for {track}! Optional: what is your team's name? Write it, or skip.",
         track=name,
     )
-    return [Reply(text, buttons=(Button(ctx.t.gettext("Skip"), "registration:skip"),))]
+    return [Reply(text, buttons=_skip(ctx))]
 
 
 @router.conversation(CONVERSATION)
 async def follow_up_answer(ctx: Context) -> Replies:
-    return await _follow_up(ctx, ctx.incoming.text.strip())
+    text = ctx.incoming.text.strip()
+    return await _follow_up(ctx, "" if text.casefold() in SKIP_WORDS else text)
 
 
 @router.button("registration")
 async def follow_up_skipped(ctx: Context) -> Replies:
     return await _follow_up(ctx, "")
+
+
+@router.command("skip", N_("Skip the question I am waiting for (team name, idea)"))
+async def skip_command(ctx: Context) -> Replies:
+    return await _follow_up(ctx, "")
+
+
+@router.conversation_prompt(CONVERSATION)
+async def ask_step_again(ctx: Context) -> Replies:
+    conversations = ConversationRepository(ctx.session)
+    conversation = await conversations.get(ctx.member.id)
+    if conversation is None:
+        return []
+    registration = await RegistrationRepository(ctx.session).find(
+        ctx.member.id, conversation.subject
+    )
+    if registration is None:  # withdrawn meanwhile: nothing left to ask about
+        await conversations.end(ctx.member.id)
+        return []
+    if conversation.step == "team":
+        question = ctx.t.gettext("Still optional: your team's name? Write it, or skip.")
+    else:
+        question = ctx.t.gettext("And your idea, in one line? Write it, or skip.")
+    return [Reply(question, buttons=_skip(ctx))]
+
+
+def _skip(ctx: Context) -> tuple[Button, ...]:
+    return (Button(ctx.t.gettext("Skip"), "registration:skip"),)
 
 
 async def _follow_up(ctx: Context, answer: str) -> Replies:
@@ -101,12 +132,11 @@ async def _follow_up(ctx: Context, answer: str) -> Replies:
     if registration is None or track is None:  # withdrawn or track gone meanwhile
         await conversations.end(ctx.member.id)
         return [Reply(ctx.t.gettext("That registration no longer exists. /register starts again."))]
-    skip = (Button(ctx.t.gettext("Skip"), "registration:skip"),)
     if conversation.step == "team":
         registration.team = answer[:TEAM_LIMIT] or None
         conversation.step, conversation.updated_at = "idea", ctx.services.clock.now()
         question = ctx.t.gettext("And your idea, in one line? Write it, or skip.")
-        return [Reply(question, buttons=skip)]
+        return [Reply(question, buttons=_skip(ctx))]
     registration.idea = answer[:IDEA_LIMIT] or None
     await conversations.end(ctx.member.id)
     name = ctx.t.pick(track.name.as_dict())

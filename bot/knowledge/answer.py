@@ -8,13 +8,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
 from bot.knowledge.index import Hit, KnowledgeIndex
 
-# Below this share of the question's term weight found in the best passage, we don't know.
+# The gate: a question concerns the knowledge base when its best section holds enough of its
+# topical words (coverage), or is close enough in meaning (similarity), or both in part.
+# Chosen on tests/data/qa_calibration.jsonl with bench/qa.py; see the README's figures.
 MIN_COVERAGE = 0.5
+MIN_SIMILARITY = 0.90
+PARTIAL_COVERAGE, PARTIAL_SIMILARITY = 0.2, 0.86
+# An intent wins when a question is this close to one of its examples and closer than to any
+# knowledge section.
+MIN_INTENT_SIMILARITY = 0.92
 ANSWER_CHARACTERS = 700
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]|\.(?=\s)|\n|$)\s*", re.S)
 
@@ -36,6 +45,9 @@ class Answer:
     sources: tuple[Source, ...] = ()
     known: bool = True
     hits: list[Hit] = field(default_factory=list, compare=False)
+    intent: str | None = None  # the intent it was recognised as (content/intents.toml)
+    command: str | None = None  # a question about the bot itself: the command that does it
+    button: str | None = None  # the label of the button that runs `command`
 
 
 class RetrievalAnswerer:
@@ -53,12 +65,30 @@ class RetrievalAnswerer:
         now: datetime,
         language: Language | None = None,
         deadlines: list[Deadline] | None = None,
+        vector: np.ndarray | None = None,
     ) -> Answer:
-        """Answer in `language` if given, else the question's own language, else the fallback."""
+        """Answer in `language` if given, else the question's own language, else the fallback.
+
+        `vector`: the question's embedding, when the caller computed it off the event loop."""
         language = language or detect_language(question) or fallback_language
         t = Translator(language)
-        hits = self.index.search(question)
-        if not hits or hits[0].coverage < MIN_COVERAGE:
+        if vector is None:
+            vector = self.index.embed(question)
+        hits = self.index.search(question, vector=vector)
+        intent = self.index.intents.match(question, vector)
+        best_similarity = hits[0].similarity if hits else 0.0
+        if intent is not None and intent.similarity >= max(MIN_INTENT_SIMILARITY, best_similarity):
+            text = t.pick(intent.intent.answer.as_dict())
+            return Answer(
+                text,
+                language,
+                known=not intent.intent.decline,
+                hits=hits,
+                intent=intent.intent.key,
+                command=intent.intent.command,
+                button=t.pick(intent.intent.button.as_dict()) if intent.intent.button else None,
+            )
+        if not hits or not concerns_knowledge(hits[0]):
             return Answer(dont_know_text(t), language, known=False, hits=hits)
         passage = self.index.variant(hits[0].passage, language)
         if passage.live:
@@ -69,6 +99,21 @@ class RetrievalAnswerer:
             text = trim(passage.text)
         source = Source(passage.doc, passage.title, passage.heading)
         return Answer(text, language, (source,), hits=hits)
+
+
+def may_concern_knowledge(hit: Hit) -> bool:
+    """Looser than the gate: enough for a language model to read the passages and judge (it
+    says when they don't answer)."""
+    return hit.coverage >= PARTIAL_COVERAGE or hit.similarity >= PARTIAL_SIMILARITY
+
+
+def concerns_knowledge(hit: Hit) -> bool:
+    """The gate: is the question about what this section says?"""
+    return (
+        hit.coverage >= MIN_COVERAGE
+        or hit.similarity >= MIN_SIMILARITY
+        or (hit.coverage >= PARTIAL_COVERAGE and hit.similarity >= PARTIAL_SIMILARITY)
+    )
 
 
 def dont_know_text(t: Translator) -> str:

@@ -27,8 +27,12 @@ class EvalQuestion:
     off_topic: bool = False
     doc: str | None = None  # topic expected to answer it
     heading: str | None = None
-    # Written after the content was tuned against the rest: the honest figure for new wording.
+    # Written apart from the content, from the source article alone: the honest figure.
     held_out: bool = False
+    # Why it must be declined: unrelated | not_published | personal | task.
+    decline_kind: str | None = None
+    # About the bot itself ("how do I sign up"): answered with a command to run.
+    about_bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,8 @@ def load_questions(path: Path) -> list[EvalQuestion]:
                 doc=item.get("doc"),
                 heading=item.get("heading"),
                 held_out=item.get("heldout", False),
+                decline_kind=item.get("decline_kind"),
+                about_bot=item.get("about_bot", False),
             )
         )
     return questions
@@ -64,27 +70,54 @@ def _normalized(text: str) -> str:
     return _SPACE.sub("", text).casefold()
 
 
+# An answer to what the source does not say must say so, not guess.
+NOT_PUBLISHED = (
+    "not published", "not been published", "not announced", "not been announced", "gives no",
+    "does not say", "doesn't say", "did not say", "no prize money", "has not said",
+    "does not publish", "not publish",
+    "未公布", "没有公布", "尚未公布", "未提及", "没有提到", "没有给出", "未给出",
+    "未说明", "没有说明", "暂无", "尚未宣布",
+)  # fmt: skip
+_FIGURE = re.compile(r"(\d[\d,.]*\s*(?:万|元|yuan|rmb|usd|\$|美元|人民币))|[$¥￥]\s*\d", re.I)
+
+
 def fact_score(answer: Answer, question: EvalQuestion) -> float:
+    if question.about_bot:
+        return 1.0 if answer.command is not None else 0.0
     if question.off_topic:
-        return 0.0 if answer.known else 1.0
+        if not answer.known:
+            return 1.0
+        says_unpublished = any(marker in answer.text for marker in NOT_PUBLISHED)
+        invents_no_figure = not _FIGURE.search(answer.text)
+        return float(
+            question.decline_kind == "not_published" and says_unpublished and invents_no_figure
+        )
     if not answer.known:
         return 0.0
     if not question.facts:
         return 1.0
-    text = _normalized(answer.text)
+    return _facts_found(answer.text, question)
+
+
+def _facts_found(text: str, question: EvalQuestion) -> float:
+    text = _normalized(text)
     found = sum(any(_normalized(s) in text for s in spellings) for spellings in question.facts)
     return found / len(question.facts)
 
 
 def expected_rank(index: KnowledgeIndex, answer: Answer, question: EvalQuestion) -> int | None:
-    """Where the section the question expects appears among the answer's hits (1 = first)."""
-    if question.doc is None:
+    """Where the section the question expects appears among the answer's hits (1 = first):
+    the labelled section, or else the first that holds all the question's facts."""
+    if question.doc is None and not question.facts:
         return None
     for position, hit in enumerate(answer.hits, start=1):
         shown = index.variant(hit.passage, question.language)
-        if shown.topic == question.doc and (
-            question.heading is None or shown.heading == question.heading
-        ):
+        if question.doc is not None:
+            if shown.topic == question.doc and (
+                question.heading is None or shown.heading == question.heading
+            ):
+                return position
+        elif _facts_found(f"{shown.heading} {shown.text}", question) == 1.0:
             return position
     return None
 

@@ -8,19 +8,26 @@ instructions is not shown. Provider errors, timeouts and rate limits fall back t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
+import numpy as np
 from openai import APIError, AsyncOpenAI, OpenAIError
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.content.models import Contest, Deadline
-from bot.i18n import Language, Translator, detect_language
-from bot.knowledge.answer import MIN_COVERAGE, RetrievalAnswerer, dont_know_text, slow_down_text
+from bot.i18n import Translator
+from bot.knowledge.answer import (
+    Answer,
+    dont_know_text,
+    may_concern_knowledge,
+    slow_down_text,
+)
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.llm.prompt import build_prompt, leaked_instructions
 from bot.messages import Reply
@@ -39,13 +46,12 @@ class LlmAnswerer:
         settings: Settings,
         index: KnowledgeIndex,
         contest: Contest,
-        retrieval: RetrievalAnswerer,
         database: Database,
         clock: Clock,
     ) -> None:
         assert settings.openai_api_key is not None
         self.settings, self.index, self.contest = settings, index, contest
-        self.retrieval, self.database, self.clock = retrieval, database, clock
+        self.database, self.clock = database, clock
         self.client = AsyncOpenAI(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url,
@@ -58,22 +64,27 @@ class LlmAnswerer:
         answers: AnswerRepository,
         member_id: int,
         question: str,
-        fallback_language: Language,
         zone_name: str,
         deadlines: list[Deadline],
         private: bool,
+        retrieval: Answer,
+        vector: np.ndarray | None = None,
     ) -> Reply:
-        """A reply to a member's question: streamed from the model, or at once if it needn't be."""
+        """A reply to a member's question: streamed from the model, or at once if it needn't be.
+
+        `retrieval` is the answer without the model: the fallback, in the question's language."""
         settings, now = self.settings, self.clock.now()
-        language = detect_language(question) or fallback_language
+        language = retrieval.language
         t = Translator(language)
         turns = await answers.recent_turns(member_id, settings.llm_memory_turns) if private else []
         history = [(turn.role, turn.text) for turn in turns]
-        hits = self.index.search(question, limit=PASSAGES_OFFERED)
+        hits = self.index.search(question, limit=PASSAGES_OFFERED, vector=vector)
         standalone = _answerable(hits)
         if not standalone and history:  # "and the second prize?" needs the last question
             last_question = next(text for role, text in reversed(history) if role == "user")
-            hits = self.index.search(f"{last_question} {question}", limit=PASSAGES_OFFERED)
+            together = f"{last_question} {question}"
+            follow_up = await asyncio.to_thread(self.index.embed, together)
+            hits = self.index.search(together, limit=PASSAGES_OFFERED, vector=follow_up)
         since = now - timedelta(hours=1)
         if await answers.llm_questions_since(member_id, since) >= settings.llm_questions_per_hour:
             return Reply(slow_down_text(t), private=True)
@@ -107,10 +118,7 @@ class LlmAnswerer:
             now=now,
             budget=settings.llm_prompt_token_budget,
         )
-        fallback = self.retrieval.answer(question, language, zone_name, now, language, deadlines)
-        stream = ModelStream(
-            self, prompt.messages, prompt.passages, language, fallback.text, fallback.sources
-        )
+        stream = ModelStream(self, prompt.messages, prompt.passages, retrieval)
         stream.on_finish = _Recorder(
             self.database,
             member_id,
@@ -125,7 +133,9 @@ class LlmAnswerer:
 
 
 def _answerable(hits: list[Hit]) -> bool:
-    return bool(hits) and hits[0].coverage >= MIN_COVERAGE
+    """Whether the model should read the passages: the question may be about them (it says
+    NO_ANSWER when they don't answer it, which becomes the don't-know)."""
+    return bool(hits) and may_concern_knowledge(hits[0])
 
 
 def _cache_key(language: str, zone_name: str, question: str) -> str:
@@ -141,13 +151,10 @@ class ModelStream:
         answerer: LlmAnswerer,
         messages: list[dict[str, str]],
         passages: list,  # type: ignore[type-arg]
-        language: Language,
-        fallback_text: str,
-        fallback_sources: tuple,  # type: ignore[type-arg]
+        retrieval: Answer,
     ) -> None:
         self._answerer, self._messages, self._passages = answerer, messages, passages
-        self._language, self._fallback_text = language, fallback_text
-        self._fallback_sources = fallback_sources
+        self._language, self._retrieval = retrieval.language, retrieval
         self._final: Reply | None = None
         self.path = "llm"
         self.usage = (0, 0)
@@ -160,24 +167,39 @@ class ModelStream:
 
     async def __aiter__(self) -> AsyncIterator[str]:
         text, shown = "", 0
+        settings = self._answerer.settings
+        response = None
         try:
-            response = await self._answerer.client.chat.completions.create(
-                model=self._answerer.settings.llm_model,
-                messages=self._messages,  # type: ignore[arg-type]
-                stream=True,
-                stream_options={"include_usage": True},
-                temperature=0.2,
-                max_tokens=self._answerer.settings.llm_max_answer_tokens,
+            # A provider that sends nothing in time is not waited for (nor retried): the member
+            # gets the retrieval answer, and whatever comes later is dropped.
+            async with asyncio.timeout(settings.llm_first_token_seconds) as first_token:
+                response = await self._answerer.client.chat.completions.create(
+                    model=settings.llm_model,
+                    messages=self._messages,  # type: ignore[arg-type]
+                    stream=True,
+                    stream_options={"include_usage": True},
+                    temperature=0.2,
+                    max_tokens=settings.llm_max_answer_tokens,
+                )
+                async for chunk in response:
+                    if chunk.usage is not None:
+                        self.usage = (chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                    for choice in chunk.choices:
+                        text += choice.delta.content or ""
+                        if text:
+                            first_token.reschedule(None)
+                        # Hold back what may still turn out to be the NO_ANSWER signal.
+                        if shown < len(text) and not NO_ANSWER.startswith(text.strip()[:9]):
+                            yield text[shown:]
+                            shown = len(text)
+        except TimeoutError:
+            log.warning(
+                "LLM sent nothing within %s s; answering from retrieval",
+                settings.llm_first_token_seconds,
             )
-            async for chunk in response:
-                if chunk.usage is not None:
-                    self.usage = (chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
-                for choice in chunk.choices:
-                    text += choice.delta.content or ""
-                    # Hold back what may still turn out to be the NO_ANSWER signal.
-                    if shown < len(text) and not NO_ANSWER.startswith(text.strip()[:9]):
-                        yield text[shown:]
-                        shown = len(text)
+            if response is not None:
+                await response.close()
+            self._fall_back()
         except (APIError, OpenAIError) as error:
             log.warning("LLM unavailable (%s); answering from retrieval", type(error).__name__)
             self._fall_back()
@@ -205,11 +227,16 @@ class ModelStream:
 
     def _fall_back(self) -> Reply:
         t = Translator(self._language)
+        retrieval = self._retrieval
+        if not retrieval.known:  # the knowledge base does not answer it either
+            self.path = "unknown"
+            self._final = Reply(dont_know_text(t))
+            return self._final
         self.path = "fallback"
         note = t.gettext("(Answered from the knowledge base directly.)")
-        text = self._fallback_text
-        if self._fallback_sources:
-            names = t.gettext("; ").join(s.label() for s in self._fallback_sources)
+        text = retrieval.text
+        if retrieval.sources:
+            names = t.gettext("; ").join(s.label() for s in retrieval.sources)
             text += "\n\n" + t.gettext("Source: {sources}", sources=names)
         self._final = Reply(f"{text}\n{note}")
         return self._final

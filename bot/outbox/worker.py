@@ -24,7 +24,7 @@ from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator, normalize_language
+from bot.i18n import Translator, preferred_language
 from bot.messages import Button, Reply, SendResult, SendStatus, Target
 from bot.ops.metrics import DELIVERIES, SEND_SECONDS
 from bot.outbox.broadcasts import OPEN_STATUSES, BroadcastRepository, enqueue_broadcast
@@ -178,11 +178,13 @@ class DeliveryWorker:
         if not member_ids:
             return {}
         found = await session.execute(
-            select(Member.id, Member.language, Member.locale_hint).where(Member.id.in_(member_ids))
+            select(Member.id, Member.language, Member.text_language, Member.locale_hint).where(
+                Member.id.in_(member_ids)
+            )
         )
         return {
-            member_id: language or normalize_language(hint, "en")
-            for member_id, language, hint in found
+            member_id: preferred_language(language, written, hint, "en")
+            for member_id, language, written, hint in found
         }
 
     async def _deliver(self, row: _Claimed) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.models import Deadline, parse_offset
-from bot.i18n import Language, Translator, normalize_language
+from bot.i18n import Language, Translator, preferred_language
 from bot.storage.database import Database, upsert_insert
 from bot.storage.models import Broadcast, Delivery, Member, Subscription
 
@@ -64,8 +64,10 @@ async def enqueue_reminder(
     if await already_fired(database, deadline, offset):
         return 0
     groups: dict[tuple[Language, str], list[tuple[int, str, str]]] = defaultdict(list)
-    for member_id, platform, chat, language, hint, zone in await _subscribers(database, deadline):
-        effective = language or normalize_language(hint, default_language)
+    for member_id, platform, chat, language, written, hint, zone in await _subscribers(
+        database, deadline
+    ):
+        effective = preferred_language(language, written, hint, default_language)
         groups[(effective, zone or default_zone)].append((member_id, platform, chat))
     planned = deadline.at - parse_offset(offset)
     total = 0
@@ -113,7 +115,7 @@ def reminder_text(
 
 async def _subscribers(
     database: Database, deadline: Deadline
-) -> list[tuple[int, str, str, str | None, str | None, str | None]]:
+) -> list[tuple[int, str, str, str | None, str | None, str | None, str | None]]:
     topics = subscriber_topics(deadline)
     wants = Subscription.topic.in_(topics) if topics else Subscription.id.is_not(None)
     statement = (
@@ -122,6 +124,7 @@ async def _subscribers(
             Member.platform,
             Member.private_chat_id,
             Member.language,
+            Member.text_language,
             Member.locale_hint,
             Member.timezone,
         )

@@ -67,6 +67,8 @@ class Member(Base):
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     # The platform's locale the last time the member wrote, e.g. "zh-hans".
     locale_hint: Mapped[str | None] = mapped_column(String(16), default=None)
+    # The language of the member's last message that clearly had one ("zh" | "en").
+    text_language: Mapped[str | None] = mapped_column(String(8), default=None)
     # IANA zone chosen with /timezone; None means the bot's default.
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import time
 import uuid
@@ -42,12 +43,14 @@ class FakeOpenAIServer:
         self._arrived = asyncio.Condition()
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self.embedding_requests: list[dict[str, Any]] = []
 
     async def start(self) -> None:
         """Listen on a free port of 127.0.0.1; `base_url` ends in `/v1`, as the SDK expects."""
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._completions)
         app.router.add_get("/v1/models", self._models)
+        app.router.add_post("/v1/embeddings", self._embeddings)
         # A client that gives up cancels the handler, as a real server stops generating.
         self._runner = web.AppRunner(
             app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
@@ -100,6 +103,10 @@ class FakeOpenAIServer:
         """Hold the next `times` requests that long before the first byte (trips timeouts)."""
         self._delays.extend([seconds] * times)
 
+    def forget_delays(self) -> None:
+        """Drop the holds not used up yet (requests that were never made)."""
+        self._delays.clear()
+
     async def wait_for_requests(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:  # noqa: ASYNC109
         """Wait until `count` completion requests arrived; returns all recorded bodies."""
         try:
@@ -121,6 +128,25 @@ class FakeOpenAIServer:
     async def _models(self, _: web.Request) -> web.Response:
         model = {"id": "fake-model", "object": "model", "created": 0, "owned_by": "test"}
         return web.json_response({"object": "list", "data": [model]})
+
+    async def _embeddings(self, request: web.Request) -> web.Response:
+        """`POST /v1/embeddings`: a vector per input, from the words it shares with others
+        (hashed bag of words and characters), so similar texts get similar vectors."""
+        body = await request.json()
+        self.embedding_requests.append(body)
+        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return _error(
+                401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key"
+            )
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [
+            {"object": "embedding", "index": number, "embedding": _bag_vector(text)}
+            for number, text in enumerate(inputs)
+        ]
+        usage = {"prompt_tokens": sum(len(t) for t in inputs), "total_tokens": 0}
+        return web.json_response(
+            {"object": "list", "data": data, "model": body.get("model", ""), "usage": usage}
+        )
 
     async def _completions(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -238,3 +264,11 @@ def _error(
         headers["x-should-retry"] = "true" if should_retry else "false"
     body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
     return web.json_response(body, status=status, headers=headers)
+
+
+def _bag_vector(text: str, dimensions: int = 64) -> list[float]:
+    vector = [0.0] * dimensions
+    pieces = text.lower().split() + [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    for piece in pieces:
+        vector[int(hashlib.md5(piece.encode()).hexdigest(), 16) % dimensions] += 1.0
+    return vector
