@@ -111,6 +111,8 @@ def chat() -> None:
 async def _console_chat(settings: Settings) -> None:
     from adapters.console import ConsoleAdapter
 
+    # The first start embeds the knowledge base (some seconds); later starts read the cache.
+    click.echo("Loading the knowledge base…", err=True)
     core = await start_core(settings)
     console = ConsoleAdapter(_terminal_locale())
     reminders = await start_reminders(core)
