@@ -106,16 +106,21 @@ def test_an_unloadable_model_leaves_bm25_working(
     assert "AIGC" in answerer.answer("有哪些赛道？", "zh", "UTC", NOW).text
 
 
-def test_passage_vectors_are_computed_once_per_content_and_model(tmp_path: Path) -> None:
-    calls: list[int] = []
-    embedder = LocalE5Embedder()
+def recording_embedder() -> tuple[LocalE5Embedder, list[list[str]]]:
+    """The bundled model, noting every batch of passages it is asked to embed."""
+    embedder, embedded = LocalE5Embedder(), []
     original = embedder.passages
 
-    def counting(texts):  # type: ignore[no-untyped-def]
-        calls.append(len(texts))
+    def recording(texts):  # type: ignore[no-untyped-def]
+        embedded.append(list(texts))
         return original(texts)
 
-    embedder.passages = counting  # type: ignore[method-assign]
+    embedder.passages = recording  # type: ignore[method-assign]
+    return embedder, embedded
+
+
+def test_passage_vectors_are_computed_once_per_content_and_model(tmp_path: Path) -> None:
+    embedder, calls = recording_embedder()
     settings = load_settings(content_dir=BUNDLED_CONTENT_DIR, cache_dir=tmp_path)
     contest = load_contest(BUNDLED_CONTENT_DIR)
     first = build_index(settings, contest, ManualClock(), embedder)
@@ -158,15 +163,7 @@ def test_editing_one_section_re_embeds_only_that_section(tmp_path: Path) -> None
 
     content = tmp_path / "content"
     shutil.copytree(BUNDLED_CONTENT_DIR, content)
-    embedded: list[list[str]] = []
-    embedder = LocalE5Embedder()
-    original = embedder.passages
-
-    def recording(texts):  # type: ignore[no-untyped-def]
-        embedded.append(list(texts))
-        return original(texts)
-
-    embedder.passages = recording  # type: ignore[method-assign]
+    embedder, embedded = recording_embedder()
     contest = load_contest(content)
     settings = load_settings(content_dir=content, cache_dir=tmp_path / "cache")
     build_index(settings, contest, ManualClock(), embedder)
