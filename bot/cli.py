@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import click
@@ -180,6 +181,30 @@ def content_check() -> None:
         click.echo(f"{len(problems)} problem(s) in {settings.content_dir}", err=True)
         raise SystemExit(1)
     click.echo(f"content OK: {summary}")
+
+
+@content.command("vectors")
+def content_vectors() -> None:
+    """Compute the embeddings of the content and store them beside it (`<content>/embeddings/`),
+    so a fresh install starts without embedding anything. Run it after editing the content."""
+    import shutil
+    import tempfile
+
+    from bot.knowledge.dense import SHIPPED_VECTORS
+
+    settings = _settings()
+    target = settings.content_dir / SHIPPED_VECTORS
+    with tempfile.TemporaryDirectory() as folder:
+        # Into an empty folder: exactly the vectors of today's texts, none of past versions.
+        fresh = settings.model_copy(update={"cache_dir": Path(folder)})
+        index = build_index(fresh, load_contest(settings.content_dir), SystemClock())
+        if not index.hybrid:
+            raise click.ClickException("no embedding model is configured or it cannot load")
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for computed in Path(folder).glob("*.npz"):
+            shutil.copyfile(computed, target / computed.name)  # readable by any user
+    click.echo(f"vectors written to {target}")
 
 
 @main.group()

@@ -28,7 +28,7 @@ def prizes_text(contest: Contest, t: Translator) -> str:
     if not contest.prizes:
         return t.gettext("The organizers have not announced the prizes yet.")
     parts = [
-        t.gettext("{count} × {prize}", count=prize.per_track, prize=t.pick(prize.name.as_dict()))
+        t.gettext("{prize}: {count}", count=prize.per_track, prize=t.pick(prize.name.as_dict()))
         for prize in contest.prizes
     ]
     separator = t.gettext(", ")
@@ -109,9 +109,15 @@ def render_live(
     if topic == "prizes":
         return prizes_text(contest, t)
     if topic == "deadlines":
-        return deadlines_text(
+        known = deadlines_text(
             contest.deadlines if deadlines is None else deadlines, t, zone, zone_name, now
         )
+        # The list is the whole of what is known; an answer must not leave that unsaid.
+        rest = t.gettext(
+            "Any other date (registration or submission deadlines, for example) has not been "
+            "announced yet; /deadlines will show it once it is."
+        )
+        return f"{known}\n\n{rest}"
     return resources_text(contest, t)
 
 

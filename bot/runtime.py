@@ -12,9 +12,10 @@ from bot.contest_text import contest_passages
 from bot.core.app import Core
 from bot.core.context import Services
 from bot.knowledge.answer import RetrievalAnswerer
-from bot.knowledge.dense import Embedder, load_embedder
+from bot.knowledge.asked import load_asked_questions
+from bot.knowledge.dense import SHIPPED_VECTORS, Embedder, load_embedder
 from bot.knowledge.index import KnowledgeIndex
-from bot.knowledge.intents import load_intents
+from bot.knowledge.intents import load_intents, section_problems
 from bot.knowledge.passages import load_passages
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
@@ -43,9 +44,13 @@ def build_index(
     topic_free, word_problems = load_topic_free_words(settings.content_dir)
     intents, intent_problems = load_intents(settings.content_dir)
     passages, problems = load_passages(settings.content_dir)
-    if problems := [*problems, *synonym_problems, *word_problems, *intent_problems]:
-        raise ContentError(problems)
     live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
+    asked, asked_problems = load_asked_questions(settings.content_dir, [*passages, *live])
+    headings = {p.heading for p in [*passages, *live]}
+    intent_problems += section_problems(settings.content_dir, intents, headings)
+    problems = [*problems, *synonym_problems, *word_problems, *intent_problems, *asked_problems]
+    if problems:
+        raise ContentError(problems)
     return KnowledgeIndex(
         [*passages, *live],
         synonyms,
@@ -53,6 +58,8 @@ def build_index(
         embedder if embedder is not None else load_embedder(settings),
         settings.cache_dir,
         intents,
+        asked,
+        settings.content_dir / SHIPPED_VECTORS,
     )
 
 

@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
+from bot.content.loader import load_contest
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, UserRef, parse_command
-from bot.runtime import start_core
+from bot.runtime import build_index, start_core
 
 POSTGRES_URL = os.environ.get("BOT_TEST_DATABASE_URL")
 ORGANIZER_ID = "900042"  # telegram:900042 is an organizer in the test settings
@@ -36,9 +37,15 @@ class ManualClock:
 
 
 @pytest.fixture(scope="session")
-def embeddings_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One cache of passage vectors for the whole run: the bundled content is embedded once."""
-    return str(tmp_path_factory.mktemp("embeddings"))
+def embeddings_cache(request: pytest.FixtureRequest) -> str:
+    """One cache of vectors for every run: the bundled content (sections, ways of asking,
+    intent examples) is embedded once, before any test, so a bot started as a subprocess
+    only reads it. Keyed by text and model, it is never stale."""
+    folder = request.config.cache.mkdir("embeddings")
+    settings = load_settings(content_dir=BUNDLED_CONTENT_DIR, cache_dir=folder)
+    contest = load_contest(BUNDLED_CONTENT_DIR)
+    build_index(settings, contest, ManualClock())
+    return str(folder)
 
 
 def child_environment(**variables: str) -> dict[str, str]:

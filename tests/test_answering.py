@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,24 +108,51 @@ def test_an_unloadable_model_leaves_bm25_working(
 
 
 def recording_embedder() -> tuple[LocalE5Embedder, list[list[str]]]:
-    """The bundled model, noting every batch of passages it is asked to embed."""
+    """The bundled model, noting every batch of texts (passages or questions) it embeds."""
     embedder, embedded = LocalE5Embedder(), []
-    original = embedder.passages
+    for kind in ("passages", "queries"):
+        original = getattr(embedder, kind)
 
-    def recording(texts):  # type: ignore[no-untyped-def]
-        embedded.append(list(texts))
-        return original(texts)
+        def recording(texts, original=original):  # type: ignore[no-untyped-def]
+            embedded.append(list(texts))
+            return original(texts)
 
-    embedder.passages = recording  # type: ignore[method-assign]
+        setattr(embedder, kind, recording)
     return embedder, embedded
 
 
-def test_passage_vectors_are_computed_once_per_content_and_model(tmp_path: Path) -> None:
-    embedder, calls = recording_embedder()
+def test_a_fresh_install_embeds_nothing_the_content_shipped_vectors_for(tmp_path: Path) -> None:
+    embedder, embedded = recording_embedder()
     settings = load_settings(content_dir=BUNDLED_CONTENT_DIR, cache_dir=tmp_path)
-    contest = load_contest(BUNDLED_CONTENT_DIR)
-    first = build_index(settings, contest, ManualClock(), embedder)
-    second = build_index(settings, contest, ManualClock(), embedder)
+    index = build_index(settings, load_contest(BUNDLED_CONTENT_DIR), ManualClock(), embedder)
+    assert index.hybrid
+    assert embedded == [], "content changed: run `communitybot content vectors` and commit"
+
+
+def test_content_vectors_ships_the_vectors_of_edited_content(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.test_config import run_cli
+
+    content = shutil.copytree(BUNDLED_CONTENT_DIR, tmp_path / "content")
+    page = content / "knowledge" / "resources.en.md"
+    page.write_text(page.read_text("utf-8").replace("cloud desktops", "cloud PCs"), "utf-8")
+    result = run_cli("content", "vectors", env={"BOT_CONTENT_DIR": str(content)})
+    assert result.returncode == 0, result.stderr
+    embedder, embedded = recording_embedder()
+    settings = load_settings(content_dir=content, cache_dir=tmp_path / "empty")
+    build_index(settings, load_contest(content), ManualClock(), embedder)
+    assert embedded == []
+
+
+def test_passage_vectors_are_computed_once_per_content_and_model(tmp_path: Path) -> None:
+    from bot.knowledge.index import KnowledgeIndex
+    from bot.knowledge.passages import load_passages
+
+    embedder, calls = recording_embedder()
+    passages = load_passages(BUNDLED_CONTENT_DIR)[0][:6]  # a few: embedding is slow
+    first = KnowledgeIndex(passages, embedder=embedder, cache_dir=tmp_path)
+    second = KnowledgeIndex(passages, embedder=embedder, cache_dir=tmp_path)
     assert len(calls) == 1 and first.hybrid and second.hybrid
     assert list(tmp_path.glob("vectors-*.npz"))
 
@@ -163,21 +191,24 @@ def test_editing_one_section_re_embeds_only_that_section(tmp_path: Path) -> None
 
     content = tmp_path / "content"
     shutil.copytree(BUNDLED_CONTENT_DIR, content)
+    # Start from the run's cache, as a bot restarts on its own: every vector is there.
+    cache = shutil.copytree(os.environ["BOT_CACHE_DIR"], tmp_path / "cache")
     embedder, embedded = recording_embedder()
     contest = load_contest(content)
-    settings = load_settings(content_dir=content, cache_dir=tmp_path / "cache")
+    settings = load_settings(content_dir=content, cache_dir=cache)
     build_index(settings, contest, ManualClock(), embedder)
+    assert embedded == []
     page = content / "knowledge" / "resources.en.md"
     page.write_text(
         page.read_text("utf-8").replace("cloud desktops", "cloud workstations"), "utf-8"
     )
     index = build_index(settings, contest, ManualClock(), embedder)
-    changed = embedded[1]
+    [changed] = embedded
     assert changed and all("cloud workstations" in text for text in changed)
     assert len(changed) < len(index.passages) // 4
 
 
-def test_a_section_in_one_language_is_found_by_a_question_in_the_other(tmp_path: Path) -> None:
+def test_a_section_in_one_language_is_found_by_a_question_in_the_other() -> None:
     from bot.knowledge.index import KnowledgeIndex
     from bot.knowledge.passages import Passage, load_passages
 
@@ -192,8 +223,76 @@ def test_a_section_in_one_language_is_found_by_a_question_in_the_other(tmp_path:
         "大赛的吉祥物是一只名叫小湘的熊猫。",
         3,
     )
-    index = KnowledgeIndex([*passages, mascot], embedder=LocalE5Embedder(), cache_dir=tmp_path)
+    cache = Path(os.environ["BOT_CACHE_DIR"])  # the run's: only the mascot is new
+    index = KnowledgeIndex([*passages, mascot], embedder=LocalE5Embedder(), cache_dir=cache)
     # e5-small's cross-lingual pull is weak: a question whose other words ("contest") match
     # English sections strongly still ranks those first (see the note on issue 11).
     [best, *_] = index.search("What animal is the mascot?")
     assert best.passage is mascot
+
+
+def test_a_way_of_asking_written_as_content_finds_its_section(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT_DIR, content)
+    settings = load_settings(content_dir=content)  # the run's shared cache of vectors
+    question = "can I borrow a zorblax for my render job?"
+    assert not answerer_for(settings).answer(question, "en", "UTC", NOW).known
+    (content / "knowledge" / "resources.questions.toml").write_text(
+        '[[sections]]\nheading = "Cloud desktops"\nen = ["can I borrow a zorblax for my job"]\n',
+        "utf-8",
+    )
+    answer = answerer_for(settings).answer(question, "en", "UTC", NOW)
+    assert answer.known and answer.sources[0].heading == "Cloud desktops"
+
+
+def test_a_way_of_asking_for_a_section_that_does_not_exist_is_reported(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.content.check import check_content
+
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT_DIR, content)
+    (content / "knowledge" / "resources.questions.toml").write_text(
+        '[[sections]]\nheading = "Cloud laptops"\nen = ["any laptops?"]\n', "utf-8"
+    )
+    [problem] = check_content(content)[0]
+    assert problem.file.name == "resources.questions.toml" and problem.field == "Cloud laptops"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Translate this into Chinese: Welcome to the Global Audio/Video Developer and Creator "
+        "Community!",
+        "把这段翻译成英文：全球音视频开发者与创作者社区欢迎你",
+        "帮我写一首关于长沙的诗",
+    ],
+)
+def test_a_task_about_the_community_is_declined_not_answered_from_it(
+    hybrid: RetrievalAnswerer, question: str
+) -> None:
+    answer = hybrid.answer(question, "en", "UTC", NOW)
+    assert not answer.known and not answer.sources, answer.text
+
+
+def test_a_date_not_in_contest_toml_is_said_to_be_unannounced(hybrid: RetrievalAnswerer) -> None:
+    answer = hybrid.answer("when's the registration deadline?", "en", "UTC", NOW)
+    assert answer.known and "has not been announced" in answer.text, answer.text
+    assert answer.sources[0].doc == "contest.toml"
+
+
+async def test_an_answer_about_a_track_offers_to_register_for_it(core: Core) -> None:
+    [reply] = await Member(core).says("what's the creative works track about?")
+    assert "AIGC Creative Works" in reply.text and "Source: " in reply.text
+    assert [b.label for b in reply.buttons] == ["Register interest"]
+
+
+async def test_deleting_my_data_is_answered_with_a_button_that_asks_first(core: Core) -> None:
+    member = Member(core, user_id="73", locale="zh")
+    [reply] = await member.says("怎么把我在这留的信息全删了")
+    [button] = reply.buttons
+    assert button.label == "删除我的数据" and "/forgetme" in reply.text
+    confirm = await member.presses(button.payload)
+    assert confirm[0].buttons, "erasing asks for confirmation first"

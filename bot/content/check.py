@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.content.loader import ContentError, Problem, load_contest
-from bot.knowledge.intents import load_intents
-from bot.knowledge.passages import load_passages
+from bot.contest_text import contest_passages
+from bot.knowledge.asked import load_asked_questions
+from bot.knowledge.intents import load_intents, section_problems
+from bot.knowledge.passages import Passage, load_passages
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.topic_free import load_topic_free_words
 
@@ -15,8 +19,11 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
     """All problems found (empty when the content is fine) and a one-line summary."""
     problems: list[Problem] = []
     summary_parts = []
+    computed: list[Passage] = []
     try:
         contest = load_contest(content_dir)
+        now = datetime.now(UTC)
+        computed = contest_passages(contest, ZoneInfo("UTC"), "UTC", now)
         summary_parts.append(
             f"{len(contest.tracks)} tracks, {len(contest.prizes)} prizes, "
             f"{len(contest.deadlines)} deadlines, {len(contest.resources)} resources"
@@ -27,7 +34,15 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
     problems.extend(knowledge_problems)
     problems.extend(load_synonyms(content_dir)[1])
     problems.extend(load_topic_free_words(content_dir)[1])
-    problems.extend(load_intents(content_dir)[1])
+    intents, intent_problems = load_intents(content_dir)
+    problems.extend(intent_problems)
+    asked, asked_problems = load_asked_questions(content_dir, [*passages, *computed])
+    if computed:  # else contest.toml's own problems come first: its sections are unknown
+        headings = {p.heading for p in [*passages, *computed]}
+        problems.extend(section_problems(content_dir, intents, headings))
+        problems.extend(asked_problems)
     documents = {p.doc for p in passages}
-    summary_parts.append(f"{len(passages)} passages in {len(documents)} documents")
+    summary_parts.append(
+        f"{len(passages)} passages in {len(documents)} documents, {len(asked)} ways of asking"
+    )
     return problems, "; ".join(summary_parts)

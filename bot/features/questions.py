@@ -71,7 +71,8 @@ async def _answer(ctx: Context, text: str) -> Replies:
     if not answer.known and answer.intent is None:  # a gap in the knowledge, for organizers
         await answers.unanswered(ctx.member.id, text, answer.language, "retrieval", now)
     if answer.command is not None and answer.button is not None:
-        return [Reply(answer.text, buttons=(Button(answer.button, f"run:{answer.command}"),))]
+        button = Button(answer.button, f"run:{answer.command}")
+        return [Reply(format_answer(answer), buttons=(button,))]
     return [Reply(format_answer(answer))]
 
 

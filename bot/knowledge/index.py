@@ -13,6 +13,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from bot.knowledge.asked import AskedQuestion
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
 from bot.knowledge.passages import Passage
@@ -22,6 +23,9 @@ from bot.knowledge.tokenize import tokenize
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 # Share of BM25 in the fused ranking score; the rest is the embeddings' (chosen with bench/qa.py).
 BM25_WEIGHT = 0.3
+# A member's question close to a way members ask for a section counts as close to the section.
+# Question-to-question cosines run higher than question-to-passage ones: this brings them level.
+ASKED_OFFSET = 0.04
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,7 @@ class Hit:
     score: float  # the fused ranking score (BM25 alone without embeddings)
     coverage: float  # share of the question's topical term weight (idf) this passage contains
     similarity: float = 0.0  # cosine of question and passage embeddings (0 without embeddings)
+    asked_similarity: float = 0.0  # cosine with the closest way members ask for this section
 
 
 class KnowledgeIndex:
@@ -53,27 +58,61 @@ class KnowledgeIndex:
         embedder: Embedder | None = None,
         cache_dir: Path | None = None,
         intents: Sequence[Intent] = (),
+        asked: Sequence[AskedQuestion] = (),
+        shipped_vectors: Path | None = None,
     ) -> None:
         self.passages = list(passages)
         self.synonyms = synonyms or Synonyms()
         self.topic_free = topic_free
-        self._terms = [set(terms) for terms in map(_passage_terms, self.passages)]
+        self._by_section = {(p.section, p.language): p for p in self.passages}
+        position_of = {(p.section, p.language): i for i, p in enumerate(self.passages)}
+        # Each way of asking belongs to its section in its own language (else any language's).
+        self._variants: dict[tuple[str, int], list[int]] = {}
+        for i, passage in enumerate(self.passages):
+            self._variants.setdefault(passage.section, []).append(i)
+        owned = [
+            (position_of.get((q.section, q.language), self._variants[q.section][0]), q)
+            for q in asked
+            if q.section in self._variants
+        ]
+        asked_texts: dict[int, list[str]] = {}
+        for position, question in owned:
+            asked_texts.setdefault(position, []).append(question.text)
+        # The ways of asking widen a section's words: members' own ("方向" for 赛道) count for
+        # the ranking and for coverage alike.
+        corpus = [
+            _passage_terms(p) + tokenize("\n".join(asked_texts.get(i, [])))
+            for i, p in enumerate(self.passages)
+        ]
+        self._terms = [set(terms) for terms in corpus]
         self._retriever = bm25s.BM25()
-        corpus = [_passage_terms(p) or ["\u2205"] for p in self.passages]
+        corpus = [terms or ["\u2205"] for terms in corpus]
         self._retriever.index(corpus, show_progress=False)
         self._vocabulary = set(self._retriever.vocab_dict)
         frequencies = Counter(term for terms in self._terms for term in terms)
         total = max(len(self.passages), 1)
         self._idf = {t: _idf(n, total) for t, n in frequencies.items()}
         self._unseen_idf = _idf(0, total)
-        self._by_section = {(p.section, p.language): p for p in self.passages}
         self.embedder = embedder
         cache_dir = cache_dir or Path("data/cache")
         self._vectors: np.ndarray | None = None
         if embedder is not None and self.passages:
             texts = [_passage_meaning(p) for p in self.passages]
-            self._vectors = passage_vectors(embedder, texts, cache_dir)
-        self.intents = IntentMatcher(list(intents), topic_free, embedder, cache_dir)
+            self._vectors = passage_vectors(embedder, texts, cache_dir, False, shipped_vectors)
+        self._asked_owners = np.array([position for position, _ in owned], dtype=np.int64)
+        self._asked_vectors: np.ndarray | None = None
+        if self._vectors is not None and embedder is not None and owned:
+            questions = [q.text for _, q in owned]
+            self._asked_vectors = passage_vectors(
+                embedder, questions, cache_dir, True, shipped_vectors
+            )
+        self.intents = IntentMatcher(
+            list(intents), topic_free, embedder, cache_dir, shipped_vectors
+        )
+        headed = {p.heading: p.section for p in self.passages}
+        self._intent_by_section = {
+            headed[i.section]: i for i in intents if i.section is not None and i.section in headed
+        }
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -96,16 +135,20 @@ class KnowledgeIndex:
         known = [t for t in terms if t in self._vocabulary]
         bm25 = self._retriever.get_scores(known) if known else np.zeros(len(self.passages))
         similarity = np.zeros(len(self.passages), dtype=np.float32)
+        asked = np.zeros(len(self.passages), dtype=np.float32)
         if self._vectors is not None:
             vector = self.embed(question) if vector is None else vector
             if vector is not None:
                 similarity = self._vectors @ vector
+                if self._asked_vectors is not None:
+                    np.maximum.at(asked, self._asked_owners, self._asked_vectors @ vector)
         if self._vectors is None or not similarity.any():
             if not known:
                 return []
             fused = bm25
         else:
-            fused = BM25_WEIGHT * _scaled(bm25) + (1 - BM25_WEIGHT) * _scaled(similarity)
+            meaning = np.maximum(similarity, asked - ASKED_OFFSET)
+            fused = BM25_WEIGHT * _scaled(bm25) + (1 - BM25_WEIGHT) * _scaled(meaning)
         best_by_section: dict[tuple[str, int], int] = {}
         for position in np.argsort(-fused):
             if fused[position] <= 0:
@@ -124,9 +167,20 @@ class KnowledgeIndex:
                     float(fused[position]),
                     present / total_weight,
                     float(similarity[position]),
+                    max(float(asked[i]) for i in self._variants[self.passages[position].section]),
                 )
             )
         return hits
+
+    def closest_asked(self, vector: np.ndarray | None) -> float:
+        """The cosine of a question with the closest way members ask for any section."""
+        if vector is None or self._asked_vectors is None:
+            return 0.0
+        return float((self._asked_vectors @ vector).max())
+
+    def section_intent(self, passage: Passage) -> Intent | None:
+        """The intent that answers for this section (content/intents.toml `section`), if any."""
+        return self._intent_by_section.get(passage.section)
 
     def variant(self, passage: Passage, language: str) -> Passage:
         """The same section in another language, or the passage itself if none exists."""

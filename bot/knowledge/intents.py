@@ -28,6 +28,9 @@ class Intent(BaseModel):
     command: str | None = None  # the command a button under the answer runs
     button: Bilingual | None = None
     decline: bool = False  # not something the bot answers: the answer says so, without sources
+    # A knowledge section (its heading, in any language) about the same thing: a question that
+    # finds that section gets this intent's answer and button instead.
+    section: str | None = None
 
     @model_validator(mode="after")
     def _command_or_decline(self) -> Intent:
@@ -47,6 +50,18 @@ class _IntentsFile(BaseModel):
 class IntentMatch:
     intent: Intent
     similarity: float  # to its closest example (1.0 for a keyword match without embeddings)
+    worded: bool = False  # the question holds every topical word of one of its examples
+
+
+def section_problems(content_dir: Path, intents: list[Intent], headings: set[str]) -> list[Problem]:
+    """An intent's `section` must name a section of the knowledge base."""
+    return [
+        Problem(
+            content_dir / INTENTS_FILE, None, intent.key, f"no section headed {intent.section!r}"
+        )
+        for intent in intents
+        if intent.section is not None and intent.section not in headings
+    ]
 
 
 def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
@@ -69,6 +84,7 @@ class IntentMatcher:
         topic_free: frozenset[str],
         embedder: Embedder | None,
         cache_dir: Path,
+        shipped_vectors: Path | None = None,
     ) -> None:
         self.intents = intents
         self._owners = [intent for intent in intents for _ in intent.examples]
@@ -77,19 +93,28 @@ class IntentMatcher:
             frozenset(t for t in tokenize(example) if t not in topic_free) for example in examples
         ]
         self._topic_free = topic_free
+        self._declines = np.array([owner.decline for owner in self._owners], dtype=bool)
         self._vectors = (
-            passage_vectors(embedder, examples, cache_dir, as_questions=True)
+            passage_vectors(embedder, examples, cache_dir, True, shipped_vectors)
             if embedder is not None and examples
             else None
         )
 
+    def closest_decline(self, vector: np.ndarray | None) -> float:
+        """The cosine of a question with the closest example of what the bot declines."""
+        if self._vectors is None or vector is None or not self._declines.any():
+            return 0.0
+        return float((self._vectors[self._declines] @ vector).max())
+
     def match(self, question: str, vector: np.ndarray | None) -> IntentMatch | None:
+        """The intent of the example closest in meaning (with embeddings), or else the one whose
+        example the question says in words; `worded` tells whether it does."""
         if not self._owners:
             return None
         terms = {t for t in tokenize(question) if t not in self._topic_free}
-        # The question must say what one of the intent's examples says in words (every topical
-        # word of it), as well as be close in meaning: the small embedding model alone finds
-        # "大赛有哪几个赛道" close to "我报了哪些赛道".
+        # Saying what one of the intent's examples says (every topical word of it) is the
+        # stronger sign: the small embedding model alone finds "大赛有哪几个赛道" close to
+        # "我报了哪些赛道".
         worded = {
             owner.key
             for owner, example_terms in zip(self._owners, self._terms, strict=True)
@@ -99,8 +124,8 @@ class IntentMatcher:
             similarities = self._vectors @ vector
             best = int(np.argmax(similarities))
             owner = self._owners[best]
-            return IntentMatch(owner, float(similarities[best])) if owner.key in worded else None
+            return IntentMatch(owner, float(similarities[best]), owner.key in worded)
         for owner, example_terms in zip(self._owners, self._terms, strict=True):
             if owner.key in worded and len(terms) <= len(example_terms) + 1:
-                return IntentMatch(owner, 1.0)
+                return IntentMatch(owner, 1.0, True)
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 import Stemmer
@@ -30,6 +30,7 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9'._-]*$")
 
 jieba.setLogLevel(logging.WARNING)
+_taught: set[str] = set()
 
 
 @cache
@@ -49,12 +50,19 @@ def teach_words(words: Iterable[str]) -> None:
     segmenter = _segmenter()
     for word in words:
         for part in re.split(r"[\s/、，,]+", word):
-            if len(part) > 1 and re.search(r"[\u4e00-\u9fff]", part):
+            if len(part) > 1 and re.search(r"[\u4e00-\u9fff]", part) and part not in _taught:
                 segmenter.add_word(part)
+                _taught.add(part)
+                _terms.cache_clear()  # a new word may segment a text differently
 
 
 def tokenize(text: str) -> list[str]:
     """BM25 terms of a text in any mix of Chinese and English."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=16_384)  # the knowledge base is tokenized again on every index build
+def _terms(text: str) -> tuple[str, ...]:
     terms = []
     for raw in _segmenter().cut_for_search(text.lower()):
         word = raw.strip().strip("'._-")
@@ -63,4 +71,4 @@ def tokenize(text: str) -> list[str]:
         if _ASCII_WORD.match(word):
             word = _stemmer().stemWord(word)
         terms.append(word)
-    return terms
+    return tuple(terms)
