@@ -26,9 +26,14 @@ from bot.runtime import build_index
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 EVAL_FILE = DATA / "qa_eval.jsonl"
 # Written apart from the content from the source article alone (by helpers who never saw the
-# knowledge files): the calibration set chose the gate's thresholds; the final set was never
-# looked at while tuning, so its figures are the honest ones.
-HELD_OUT_FILES = {"calibration": DATA / "qa_calibration.jsonl", "final": DATA / "qa_heldout.jsonl"}
+# knowledge files): the calibration sets chose the gate's thresholds and showed what was missing;
+# the two final sets were never looked at question by question, so their figures are the honest
+# ones (final-2 was written after the ways of asking, and checked once).
+HELD_OUT_FILES = {
+    "calibration": DATA / "qa_calibration.jsonl",
+    "final": DATA / "qa_heldout.jsonl",
+    "final-2": DATA / "qa_heldout_2.jsonl",
+}
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
 REPEATS = 5
