@@ -22,6 +22,7 @@ from bot.i18n import normalize_language
 from bot.knowledge.answer import RetrievalAnswerer
 from bot.ops.logs import configure_logging
 from bot.ops.roles import RoleError, parse_roles
+from bot.reminders.jobs import finish_running_jobs
 from bot.runtime import build_index, delivery_workers, start_core, start_reminders
 from bot.service import serve_platforms
 from bot.storage.database import Database
@@ -127,6 +128,7 @@ async def _console_chat(settings: Settings) -> None:
         stopping.set()
         await asyncio.gather(*sending)
         reminders.shutdown()
+        await finish_running_jobs()
         await core.services.database.close()
 
 

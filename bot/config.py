@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     discord_shard_count: int = Field(default=0, ge=0)
     discord_shard_ids: Annotated[tuple[int, ...], NoDecode] = ()
     organizers: Annotated[frozenset[tuple[str, str]], NoDecode] = frozenset()
+    # Where new tickets (questions handed to a person) are posted with an Answer button: a
+    # Telegram group's chat id and/or a Discord channel id. Unset: each organizer, privately.
+    telegram_organizer_chat: str | None = None
+    discord_organizer_channel: str | None = None
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "BOT_OPENAI_API_KEY")
     )

@@ -17,6 +17,7 @@ from bot.core.context import Services
 from bot.dashboard.app import add_dashboard
 from bot.ops.http import serve, service_app
 from bot.ops.roles import Role, RoleError, SqliteProcessLock, lead_scheduling
+from bot.reminders.jobs import finish_running_jobs
 from bot.reminders.scheduler import ReminderScheduler
 from bot.runtime import delivery_workers, start_core
 
@@ -95,6 +96,7 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
                 await adapter.stop()
         if core.services.reminders is not None:
             core.services.reminders.shutdown()
+        await finish_running_jobs()
         if http is not None:
             await http.cleanup()
         if sqlite_lock is not None:

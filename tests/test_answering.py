@@ -78,7 +78,7 @@ async def test_sign_up_question_gets_a_button_that_starts_registration(
     member = Member(core, user_id="71")
     [reply] = await member.says("I want to join the contest, how do I sign up?")
     assert "/register" in reply.text
-    [button] = reply.buttons
+    button = reply.buttons[0]  # the command first, then the answer's feedback
     assert button.label == "Register interest"
     started = only_text(await member.presses(button.payload))
     assert "Which track" in started
@@ -286,13 +286,13 @@ def test_a_date_not_in_contest_toml_is_said_to_be_unannounced(hybrid: RetrievalA
 async def test_an_answer_about_a_track_offers_to_register_for_it(core: Core) -> None:
     [reply] = await Member(core).says("what's the creative works track about?")
     assert "AIGC Creative Works" in reply.text and "Source: " in reply.text
-    assert [b.label for b in reply.buttons] == ["Register interest"]
+    assert [b.label for b in reply.buttons] == ["Register interest", "Helpful", "Not helpful"]
 
 
 async def test_deleting_my_data_is_answered_with_a_button_that_asks_first(core: Core) -> None:
     member = Member(core, user_id="73", locale="zh")
     [reply] = await member.says("怎么把我在这留的信息全删了")
-    [button] = reply.buttons
+    button = reply.buttons[0]
     assert button.label == "删除我的数据" and "/forgetme" in reply.text
     confirm = await member.presses(button.payload)
     assert confirm[0].buttons, "erasing asks for confirmation first"

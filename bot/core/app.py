@@ -16,11 +16,13 @@ from bot.features import (
     channels,
     contest_info,
     deadline_admin,
+    feedback,
     language,
     organizer,
     questions,
     registration,
     subscriptions,
+    tickets,
     welcome,
 )
 from bot.i18n import Language, Translator, detect_language, normalize_language, preferred_language
@@ -43,6 +45,8 @@ FEATURES = (
     broadcasts,
     organizer,
     deadline_admin,
+    feedback,
+    tickets,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
 from bot.deadlines import current_deadlines
+from bot.features.feedback import ModelFeedback, with_feedback
 from bot.i18n import N_, Translator
 from bot.knowledge.answer import Answer, slow_down_text
 from bot.messages import Button, Reply
@@ -65,15 +66,21 @@ async def _answer(ctx: Context, text: str) -> Replies:
             private=ctx.incoming.is_private,
             retrieval=answer,
             vector=vector,
+            feedback=ModelFeedback(ctx, text, Translator(answer.language)),
         )
         return [reply]
     await answers.record(ctx.member.id, "retrieval" if answer.known else "unknown", now)
     if not answer.known and answer.intent is None:  # a gap in the knowledge, for organizers
         await answers.unanswered(ctx.member.id, text, answer.language, "retrieval", now)
+    buttons = ()
     if answer.command is not None and answer.button is not None:
-        button = Button(answer.button, f"run:{answer.command}")
-        return [Reply(format_answer(answer), buttons=(button,))]
-    return [Reply(format_answer(answer))]
+        buttons = (Button(answer.button, f"run:{answer.command}"),)
+    reply = Reply(format_answer(answer), buttons=buttons)
+    if answer.intent is not None:  # about the bot, or declined: nothing to rate or to hand on
+        return [reply]
+    sources = "; ".join(source.label() for source in answer.sources)
+    path = "retrieval" if answer.known else "unknown"
+    return [await with_feedback(ctx, reply, text, sources, path, answer.known)]
 
 
 async def _asking_too_fast(ctx: Context, answers: AnswerRepository, now: datetime) -> bool:

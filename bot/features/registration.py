@@ -94,6 +94,11 @@ async def follow_up_skipped(ctx: Context) -> Replies:
 
 @router.command("skip", N_("Skip the question I am waiting for (team name, idea)"))
 async def skip_command(ctx: Context) -> Replies:
+    conversations = ConversationRepository(ctx.session)
+    conversation = await conversations.get(ctx.member.id)
+    if conversation is not None and conversation.kind != CONVERSATION:  # another feature's step
+        await conversations.end(ctx.member.id)
+        return [Reply(ctx.t.gettext("Skipped: nothing was changed."), private=True)]
     return await _follow_up(ctx, "")
 
 
@@ -245,7 +250,7 @@ def _confirm_withdrawal(ctx: Context, key: str) -> Reply:
 async def forget_me(ctx: Context) -> Replies:
     question = ctx.t.gettext(
         "This erases your profile, registrations, reminder subscriptions, delivery records, the "
-        "questions you asked and our recent conversation. Continue?"
+        "questions you asked, your tickets and votes, and our recent conversation. Continue?"
     )
     buttons = (
         Button(ctx.t.gettext("Yes, erase everything"), "forgetme:yes"),
@@ -261,12 +266,13 @@ async def forget_me_pressed(ctx: Context) -> Replies:
     erased = await erase_member(ctx.session, ctx.member)
     text = ctx.t.gettext(
         "Erased: your profile, {registrations} registrations, {subscriptions} reminder "
-        "subscriptions, {deliveries} delivery records, {questions} questions and our "
-        "conversation. If you write again, I start afresh.",
+        "subscriptions, {deliveries} delivery records, {questions} questions, {tickets} tickets, "
+        "your votes and our conversation. If you write again, I start afresh.",
         registrations=erased["registrations"],
         subscriptions=erased["subscriptions"],
         deliveries=erased["deliveries"],
         questions=erased["answers"],
+        tickets=erased["tickets"],
     )
     return [Reply(text, private=True)]
 

@@ -12,8 +12,9 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import numpy as np
 from openai import APIError, AsyncOpenAI, OpenAIError
@@ -69,6 +70,7 @@ class LlmAnswerer:
         private: bool,
         retrieval: Answer,
         vector: np.ndarray | None = None,
+        feedback: Feedback | None = None,
     ) -> Reply:
         """A reply to a member's question: streamed from the model, or at once if it needn't be.
 
@@ -91,7 +93,8 @@ class LlmAnswerer:
         if not _answerable(hits):
             await answers.unanswered(member_id, question, language, "llm", now)
             await answers.record(member_id, "unknown", now)
-            return Reply(dont_know_text(t))
+            unknown = Reply(dont_know_text(t))
+            return await feedback.now(unknown, "unknown") if feedback else unknown
         cache_key = _cache_key(language, zone_name, question)
         if standalone and (
             cached := await answers.cached(
@@ -101,7 +104,7 @@ class LlmAnswerer:
             await answers.record(member_id, "cache", now)
             if private:
                 await answers.remember(member_id, question, cached, settings.llm_memory_turns, now)
-            return Reply(cached)
+            return await feedback.now(Reply(cached), "cache") if feedback else Reply(cached)
         candidates = []
         for hit in hits:
             passage = self.index.variant(hit.passage, language)
@@ -119,6 +122,7 @@ class LlmAnswerer:
             budget=settings.llm_prompt_token_budget,
         )
         stream = ModelStream(self, prompt.messages, prompt.passages, retrieval)
+        stream.decorate = feedback.later if feedback else None
         stream.on_finish = _Recorder(
             self.database,
             member_id,
@@ -143,6 +147,14 @@ def _cache_key(language: str, zone_name: str, question: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class Feedback(Protocol):
+    """What to add to an answer once it is complete (the feedback buttons), by its path."""
+
+    async def now(self, reply: Reply, path: str) -> Reply: ...
+
+    async def later(self, reply: Reply, path: str) -> Reply: ...
+
+
 class ModelStream:
     """The model's answer chunk by chunk; `final` is what to show once it is complete."""
 
@@ -159,6 +171,9 @@ class ModelStream:
         self.path = "llm"
         self.usage = (0, 0)
         self.on_finish: _Recorder | None = None
+        # Set by the caller: what to add to the complete reply (the feedback buttons), given
+        # the reply and the path it took.
+        self.decorate: Callable[[Reply, str], Awaitable[Reply]] | None = None
 
     @property
     def final(self) -> Reply:
@@ -207,6 +222,11 @@ class ModelStream:
             self._final = self._judge(text.strip())
         if self.on_finish is not None:
             await self.on_finish(self)
+        if self.decorate is not None and self._final is not None:
+            try:
+                self._final = await self.decorate(self._final, self.path)
+            except Exception:  # the member has the answer; its buttons are not worth losing it
+                log.exception("adding the feedback buttons failed")
 
     def _judge(self, answer: str) -> Reply:
         t = Translator(self._language)

@@ -28,6 +28,7 @@ from bot.i18n import Translator, preferred_language
 from bot.messages import Button, Reply, SendResult, SendStatus, Target
 from bot.ops.metrics import DELIVERIES, SEND_SECONDS
 from bot.outbox.broadcasts import OPEN_STATUSES, BroadcastRepository, enqueue_broadcast
+from bot.outbox.direct import decode_buttons, send_later
 from bot.outbox.limits import PlatformLimiter
 from bot.storage.database import Database
 from bot.storage.models import Broadcast, Delivery, Member
@@ -98,7 +99,8 @@ class DeliveryWorker:
         self.retry = retry or RetryPolicy()
         self.idle_wait = idle_wait
         self.name = f"worker-{uuid.uuid4().hex[:8]}"
-        self._texts: dict[int, tuple[str, str]] = {}  # broadcast id → (kind, text)
+        # broadcast id → (kind, text, buttons)
+        self._texts: dict[int, tuple[str, str, tuple[Button, ...]]] = {}
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Deliver until `stopping` is set; the row in hand is finished first."""
@@ -211,10 +213,11 @@ class DeliveryWorker:
             async with self.database.session() as session:
                 broadcast = await session.get(Broadcast, row.broadcast_id)
                 assert broadcast is not None
-                self._texts[row.broadcast_id] = (broadcast.kind, broadcast.text)
-        kind, text = self._texts[row.broadcast_id]
+                buttons = decode_buttons(broadcast.buttons)
+                self._texts[row.broadcast_id] = (broadcast.kind, broadcast.text, buttons)
+        kind, text, buttons = self._texts[row.broadcast_id]
         if kind != "announcement" or row.member_id is None:
-            return Reply(text)
+            return Reply(text, buttons=buttons)
         label = Translator(row.language).gettext("Stop announcements")  # type: ignore[arg-type]
         return Reply(text, buttons=(Button(label, OPT_OUT_PAYLOAD),))
 
@@ -311,27 +314,7 @@ class DeliveryWorker:
                 unreachable=counts.unreachable,
                 failed=counts.failed,
             )
-            report = Broadcast(
-                kind="summary",
-                text=summary,
-                audience="author",
-                status="queued",
-                author_platform=broadcast.author_platform,
-                author_user_id=broadcast.author_user_id,
-                author_chat_id=broadcast.author_chat_id,
-                author_language=broadcast.author_language,
-                created_at=now,
-                enqueued_at=now,
-                total=1,
-            )
-            session.add(report)
-            await session.flush()
-            session.add(
-                Delivery(
-                    broadcast_id=report.id,
-                    platform=broadcast.author_platform,
-                    chat_id=broadcast.author_chat_id,
-                    status="queued",
-                    next_attempt_at=now,
-                )
+            author = Target(broadcast.author_platform, broadcast.author_chat_id)
+            await send_later(
+                session, author, summary, now, kind="summary", language=broadcast.author_language
             )

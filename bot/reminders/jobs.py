@@ -3,7 +3,10 @@ plain arguments, so these find the running bot through a context set when the sc
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,6 +29,32 @@ class JobContext:
 
 
 _context: JobContext | None = None
+# Jobs running now. Stopping the scheduler cancels them; their database work must not be cut
+# off mid-transaction (a connection left open keeps the process from exiting), so it runs on
+# shielded and `finish_running_jobs` waits for it before the database closes.
+_in_flight: set[asyncio.Future[None]] = set()
+
+
+def _finished_even_if_stopped(
+    job: Callable[..., Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
+    @functools.wraps(job)
+    async def run(*args: str) -> None:
+        work = asyncio.ensure_future(job(*args))
+        _in_flight.add(work)
+        work.add_done_callback(_in_flight.discard)
+        await asyncio.shield(work)
+
+    return run
+
+
+JOBS_FINISH_WITHIN = 30.0  # seconds a stopping process gives the jobs it was running
+
+
+async def finish_running_jobs() -> None:
+    """Wait (a while) for jobs that were running when the scheduler stopped."""
+    if _in_flight:
+        await asyncio.wait(set(_in_flight), timeout=JOBS_FINISH_WITHIN)
 
 
 def install(context: JobContext | None) -> None:
@@ -33,6 +62,7 @@ def install(context: JobContext | None) -> None:
     _context = context
 
 
+@_finished_even_if_stopped
 async def fire_reminder(deadline_key: str, offset: str, at_iso: str) -> None:
     """A reminder is due: enqueue it for the deadline's subscribers (once, however often run)."""
     if _context is None:
@@ -59,12 +89,14 @@ async def fire_reminder(deadline_key: str, offset: str, at_iso: str) -> None:
     log.info("reminder %s/%s enqueued %s deliveries", deadline_key, offset, count)
 
 
+@_finished_even_if_stopped
 async def reconcile() -> None:
     """Pick up deadline changes made by other processes (organizers' /deadline commands)."""
     if _context is not None:
         await _context.scheduler.reconcile()
 
 
+@_finished_even_if_stopped
 async def housekeeping() -> None:
     """Delete what is kept only for a while (see bot.housekeeping)."""
     if _context is None:

@@ -127,6 +127,8 @@ class Broadcast(Base):
     total: Mapped[int] = mapped_column(Integer, default=0)
     # Set for reminders: a job that fires twice finds its broadcast and enqueues nothing.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    # Buttons under a message to one chat, as JSON [[label, payload], …] (a ticket's Answer).
+    buttons: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class Delivery(Base):
@@ -304,3 +306,53 @@ class DashboardLoginFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GivenAnswer(Base):
+    """An answer the bot gave, kept so a member's vote on it (and a ticket) knows what was said."""
+
+    __tablename__ = "given_answers"
+    __table_args__ = (Index("ix_given_answers_member", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str] = mapped_column(Text, default="")  # "Title › Heading; …"
+    path: Mapped[str] = mapped_column(String(16))  # retrieval | unknown | intent | llm | …
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnswerVote(Base):
+    """A member's "helpful" or "not helpful" on an answer: one per member and answer."""
+
+    __tablename__ = "answer_votes"
+    __table_args__ = (UniqueConstraint("given_answer_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    given_answer_id: Mapped[int] = mapped_column(ForeignKey("given_answers.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    voted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Ticket(Base):
+    """A question handed to a person: open → answered → closed."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_status", "status"),
+        Index("ix_tickets_member", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answer: Mapped[str | None] = mapped_column(Text, default=None)
+    answered_by: Mapped[str | None] = mapped_column(String(100), default=None)  # "discord:42"
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -1,0 +1,92 @@
+"""Helpful / not helpful under every answer, and "Ask a person" where the bot could not help."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.context import Context
+from bot.core.router import Replies, Router
+from bot.i18n import Translator
+from bot.messages import Button, Reply
+from bot.storage.database import Database
+from bot.storage.feedback import FeedbackRepository
+
+router = Router()
+VOTE, ASK_PERSON = "vote", "human"
+
+
+def feedback_buttons(t: Translator, given_answer_id: int, known: bool) -> tuple[Button, ...]:
+    """Under an answer: the two votes; under a "don't know": a way to a person."""
+    if not known:
+        return (Button(t.gettext("Ask a person"), f"{ASK_PERSON}:{given_answer_id}"),)
+    return (
+        Button(t.gettext("Helpful"), f"{VOTE}:{given_answer_id}:1"),
+        Button(t.gettext("Not helpful"), f"{VOTE}:{given_answer_id}:0"),
+    )
+
+
+async def with_feedback(
+    ctx: Context, reply: Reply, question: str, sources: str, path: str, known: bool
+) -> Reply:
+    """The reply, kept as given, with the feedback buttons after its own."""
+    given = await FeedbackRepository(ctx.session).given(
+        ctx.member.id,
+        ctx.incoming.platform,
+        question,
+        reply.text,
+        sources,
+        path,
+        ctx.t.language,
+        ctx.services.clock.now(),
+    )
+    return replace(reply, buttons=reply.buttons + feedback_buttons(ctx.t, given.id, known))
+
+
+class ModelFeedback:
+    """The feedback buttons for the language model's answers: `now` for a reply given at once
+    (in the handler's transaction), `later` for a streamed one, complete only after the handler
+    has committed (so it opens its own session)."""
+
+    def __init__(self, ctx: Context, question: str, language: Translator) -> None:
+        self._ctx, self._question, self._t = ctx, question, language
+        self._database: Database = ctx.services.database
+        self._member_id, self._platform = ctx.member.id, ctx.incoming.platform
+
+    async def now(self, reply: Reply, path: str) -> Reply:
+        return await with_feedback(self._ctx, reply, self._question, "", path, path != "unknown")
+
+    async def later(self, reply: Reply, path: str) -> Reply:
+        clock = self._ctx.services.clock
+        async with self._database.session() as session:
+            given = await FeedbackRepository(session).given(
+                self._member_id,
+                self._platform,
+                self._question,
+                reply.text,
+                "",
+                path,
+                self._t.language,
+                clock.now(),
+            )
+            given_id = given.id
+        buttons = feedback_buttons(self._t, given_id, path != "unknown")
+        return replace(reply, buttons=reply.buttons + buttons)
+
+
+@router.button(VOTE)
+async def voted(ctx: Context) -> Replies:
+    parts = (ctx.incoming.pressed or "").split(":")
+    given_id, value = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+    repository = FeedbackRepository(ctx.session)
+    given = await repository.answer(int(given_id)) if given_id.isdigit() else None
+    if given is None:
+        return [Reply(ctx.t.gettext("That answer is no longer kept."), private=True)]
+    helpful = value == "1"
+    await repository.vote(given, ctx.member.id, helpful, ctx.services.clock.now())
+    if helpful:
+        return [Reply(ctx.t.gettext("Thank you: glad it helped."), private=True)]
+    text = ctx.t.gettext(
+        "Thank you for telling me. An organizer can answer it instead: press the button."
+    )
+    button = Button(ctx.t.gettext("Ask a person"), f"{ASK_PERSON}:{given.id}")
+    return [Reply(text, buttons=(button,), private=True)]

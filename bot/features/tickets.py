@@ -1,0 +1,262 @@
+"""A person when the bot can't help: tickets, the organizers' notice and their answer.
+
+A member opens a ticket with "Ask a person" (under a "don't know" or a "not helpful") or
+`/human <question>`. The organizers are told in their chat (BOT_TELEGRAM_ORGANIZER_CHAT,
+BOT_DISCORD_ORGANIZER_CHANNEL) or, when none is set, each privately, with an Answer button.
+`/reply <n> <text>` (or the button) sends the answer to the member privately, on the platform
+they asked from, through the outbox: stored with the ticket in one transaction, never lost.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.core.context import Context
+from bot.core.router import Argument, Replies, Router
+from bot.features.feedback import ASK_PERSON
+from bot.i18n import N_, Language, Translator, detect_language, preferred_language
+from bot.messages import Button, Reply, Target
+from bot.outbox.direct import send_later
+from bot.storage.conversations import ConversationRepository
+from bot.storage.feedback import FeedbackRepository, TicketRepository
+from bot.storage.models import Member, Ticket
+
+router = Router()
+ANSWER_BUTTON = "ticket"
+ANSWERING = "ticket-answer"  # the conversation that waits for an organizer's answer
+MAX_QUESTION_CHARACTERS = 1000
+MAX_ANSWER_CHARACTERS = 3000
+
+
+@router.command(
+    "human",
+    N_("Hand your question to a person (the organizers)"),
+    argument=Argument("question", N_("Your question"), required=True),
+)
+async def human(ctx: Context) -> Replies:
+    question = ctx.incoming.args.strip()
+    if not question:
+        example = ctx.t.gettext(
+            "Write your question after the command, e.g. /human Can one person enter two tracks?"
+        )
+        return [Reply(example, private=True)]
+    return await _open_ticket(ctx, question)
+
+
+@router.button(ASK_PERSON)
+async def ask_person_pressed(ctx: Context) -> Replies:
+    given_id = (ctx.incoming.pressed or "").partition(":")[2]
+    given = (
+        await FeedbackRepository(ctx.session).answer(int(given_id)) if given_id.isdigit() else None
+    )
+    if given is None:
+        return [Reply(ctx.t.gettext("That answer is no longer kept."), private=True)]
+    return await _open_ticket(ctx, given.question)
+
+
+async def _open_ticket(ctx: Context, question: str) -> Replies:
+    t, member = ctx.t, ctx.member
+    if len(question) > MAX_QUESTION_CHARACTERS:
+        text = t.gettext(
+            "That question is too long for me ({length} characters); please keep it under {limit}.",
+            length=len(question),
+            limit=MAX_QUESTION_CHARACTERS,
+        )
+        return [Reply(text, private=True)]
+    if member.private_chat_id is None:
+        # The answer goes privately, and a bot may only write to a person who wrote to it first.
+        text = t.gettext(
+            "The organizers' answer will come to you privately, so first send me any message in "
+            "a private chat, then ask again there."
+        )
+        return [Reply(text, private=True)]
+    language = detect_language(question) or t.language
+    ticket = await TicketRepository(ctx.session).open(
+        member.id, question, language, ctx.services.clock.now()
+    )
+    await _tell_organizers(ctx, ticket)
+    text = t.gettext(
+        "Ticket #{number}: I passed your question to the organizers. Their answer will come to "
+        "you here in private; /mytickets shows your tickets.",
+        number=ticket.id,
+    )
+    return [Reply(text, private=True)]
+
+
+async def _tell_organizers(ctx: Context, ticket: Ticket) -> None:
+    settings, now = ctx.services.settings, ctx.services.clock.now()
+    chats = [
+        (Target(platform, chat), settings.default_language)
+        for platform, chat in (
+            ("telegram", settings.telegram_organizer_chat),
+            ("discord", settings.discord_organizer_channel),
+        )
+        if chat
+    ]
+    if not chats:  # no organizers' chat: each organizer who has a private chat with the bot
+        members = await ctx.session.scalars(
+            select(Member).where(Member.private_chat_id.is_not(None))
+        )
+        chats = [
+            (Target(o.platform, o.private_chat_id or ""), _language_of(o, settings))
+            for o in members
+            if (o.platform, o.platform_user_id) in settings.organizers
+        ]
+    for target, language in chats:
+        t = Translator(language)
+        notice = t.gettext(
+            "Ticket #{number} from {name} ({platform}, {language}):\n{question}\n\n"
+            "Answer with /reply {number} <text>, or press the button.",
+            number=ticket.id,
+            name=ctx.member.display_name or t.gettext("a member"),
+            platform=ctx.member.platform,
+            language=ticket.language,
+            question=ticket.question,
+        )
+        label = t.gettext("Answer #{number}", number=ticket.id)
+        button = Button(label, f"{ANSWER_BUTTON}:{ticket.id}")
+        await send_later(
+            ctx.session, target, notice, now, kind="ticket", language=language, buttons=(button,)
+        )
+
+
+def _language_of(member: Member, settings: Settings) -> Language:
+    return preferred_language(
+        member.language, member.text_language, member.locale_hint, settings.default_language
+    )
+
+
+@router.command("mytickets", N_("Your questions handed to a person, and their answers"))
+async def my_tickets(ctx: Context) -> Replies:
+    t = ctx.t
+    tickets = await TicketRepository(ctx.session).of_member(ctx.member.id)
+    if not tickets:
+        return [Reply(t.gettext("You have no tickets. /human <question> opens one."), private=True)]
+    states = {
+        "open": t.gettext("waiting for an answer"),
+        "answered": t.gettext("answered"),
+        "closed": t.gettext("closed"),
+    }
+    lines = []
+    for ticket in tickets:
+        lines.append(
+            f"#{ticket.id} ({states.get(ticket.status, ticket.status)}): {ticket.question}"
+        )
+        if ticket.answer:
+            lines.append(t.gettext("  Answer: {answer}", answer=ticket.answer))
+    return [Reply("\n".join(lines), private=True)]
+
+
+@router.command("tickets", N_("Open tickets, oldest first (organizers)"), organizer_only=True)
+async def open_tickets(ctx: Context) -> Replies:
+    t = ctx.t
+    tickets = await TicketRepository(ctx.session).waiting()
+    if not tickets:
+        return [Reply(t.gettext("No open tickets."), private=True)]
+    lines = [f"#{ticket.id} [{ticket.language}] {ticket.question}" for ticket in tickets]
+    lines.append(t.gettext("Answer with /reply <number> <text>."))
+    return [Reply("\n".join(lines), private=True)]
+
+
+@router.command(
+    "reply",
+    N_("Answer a ticket: /reply <number> <text> (organizers)"),
+    organizer_only=True,
+    argument=Argument("answer", N_("The ticket's number, then your answer"), required=True),
+)
+async def reply(ctx: Context) -> Replies:
+    number, _, text = ctx.incoming.args.strip().partition(" ")
+    number = number.lstrip("#")
+    if not number.isdigit() or not text.strip():
+        usage = ctx.t.gettext("Write the ticket's number, then the answer: /reply 12 Yes, you can.")
+        return [Reply(usage, private=True)]
+    return await _answer_ticket(ctx, int(number), text.strip())
+
+
+@router.button(ANSWER_BUTTON, organizer_only=True)
+async def answer_pressed(ctx: Context) -> Replies:
+    number = (ctx.incoming.pressed or "").partition(":")[2]
+    ticket = await TicketRepository(ctx.session).get(int(number)) if number.isdigit() else None
+    if ticket is None:
+        return [Reply(ctx.t.gettext("There is no such ticket."), private=True)]
+    await ConversationRepository(ctx.session).start(
+        ctx.member.id, ANSWERING, "text", str(ticket.id), ctx.services.clock.now()
+    )
+    return [_answer_prompt(ctx, ticket)]
+
+
+@router.conversation_prompt(ANSWERING)
+async def answer_prompt_again(ctx: Context) -> Replies:
+    conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
+    ticket = (
+        await TicketRepository(ctx.session).get(int(conversation.subject)) if conversation else None
+    )
+    return [_answer_prompt(ctx, ticket)] if ticket is not None else []
+
+
+def _answer_prompt(ctx: Context, ticket: Ticket) -> Reply:
+    text = ctx.t.gettext(
+        "Write your answer to ticket #{number} here in our private chat (/skip to leave it):\n"
+        "{question}",
+        number=ticket.id,
+        question=ticket.question,
+    )
+    return Reply(text, private=True)
+
+
+@router.conversation(ANSWERING)
+async def answer_written(ctx: Context) -> Replies:
+    conversations = ConversationRepository(ctx.session)
+    conversation = await conversations.get(ctx.member.id)
+    await conversations.end(ctx.member.id)
+    text = ctx.incoming.text.strip()
+    if conversation is None or text.lower() in ("/skip", "skip", "跳过"):
+        return [Reply(ctx.t.gettext("The ticket stays open."), private=True)]
+    return await _answer_ticket(ctx, int(conversation.subject), text)
+
+
+async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
+    t, now = ctx.t, ctx.services.clock.now()
+    tickets = TicketRepository(ctx.session)
+    ticket = await tickets.get(number)
+    if ticket is None:
+        return [Reply(t.gettext("There is no ticket #{number}.", number=number), private=True)]
+    if len(answer) > MAX_ANSWER_CHARACTERS:
+        text = t.gettext(
+            "That answer is too long ({length} characters); please keep it under {limit}.",
+            length=len(answer),
+            limit=MAX_ANSWER_CHARACTERS,
+        )
+        return [Reply(text, private=True)]
+    member = await ctx.session.get(Member, ticket.member_id)
+    if member is None or member.private_chat_id is None:
+        return [
+            Reply(
+                t.gettext(
+                    "The member of ticket #{number} can no longer be reached.", number=number
+                ),
+                private=True,
+            )
+        ]
+    # The member reads the answer in the language it was written in, framed the same way.
+    language = detect_language(answer) or ticket.language
+    theirs = Translator(language)  # type: ignore[arg-type]
+    message = theirs.gettext(
+        "An organizer answered your question (ticket #{number}):\n{question}\n\n{answer}",
+        number=ticket.id,
+        question=ticket.question,
+        answer=answer,
+    )
+    target = Target(member.platform, member.private_chat_id)
+    await send_later(
+        ctx.session, target, message, now, kind="ticket", language=language, member_id=member.id
+    )
+    author = f"{ctx.incoming.platform}:{ctx.incoming.user.id}"
+    tickets.answered(ticket, answer, author, now)
+    text = t.gettext(
+        "Ticket #{number} answered: the member gets your answer privately on {platform}.",
+        number=ticket.id,
+        platform=member.platform,
+    )
+    return [Reply(text, private=True)]

@@ -1,0 +1,184 @@
+"""The answer loop: members rate answers, hand what the bot could not answer to a person, and an
+organizer's answer (on any platform) reaches them privately, on theirs, through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.core.app import Core
+from bot.messages import ChatKind, ChatRef, Reply, SendResult, Target
+from bot.outbox.worker import DeliveryWorker
+from bot.runtime import start_core
+from bot.storage.models import AnswerVote, GivenAnswer, Ticket
+from tests.conftest import ORGANIZER_ID, ManualClock, Member, only_text
+
+DISCORD_ORGANIZER = "77"
+
+
+@dataclass
+class Outbox:
+    """Every message the delivery worker sends, by platform and chat, with its buttons."""
+
+    sent: list[tuple[Target, Reply]] = field(default_factory=list)
+
+    async def send(self, target: Target, reply: Reply) -> SendResult:
+        self.sent.append((target, reply))
+        return SendResult.sent(str(len(self.sent)))
+
+    async def deliver(self, core: Core) -> list[tuple[Target, Reply]]:
+        """Run the outbox dry; returns what went out this time."""
+        before = len(self.sent)
+        senders = {"telegram": self.send, "discord": self.send}
+        worker = DeliveryWorker(core.services.database, senders, {}, core.services.clock)
+        while await worker.run_once():
+            pass
+        return self.sent[before:]
+
+
+async def loop_core(settings: Settings, clock: ManualClock, **changes: object) -> Core:
+    organizers = f"telegram:{ORGANIZER_ID},discord:{DISCORD_ORGANIZER}"
+    updated = settings.model_copy(update=changes)
+    updated = updated.model_copy(
+        update={"organizers": frozenset(tuple(o.split(":")) for o in organizers.split(","))}
+    )
+    return await start_core(updated, clock)
+
+
+@pytest.fixture
+async def loop(settings: Settings, clock: ManualClock) -> AsyncIterator[Core]:
+    core = await loop_core(settings, clock)
+    yield core
+    await core.services.database.close()
+
+
+async def test_an_answer_is_rated_once_per_member_and_the_vote_can_change(loop: Core) -> None:
+    member = Member(loop, locale="zh")
+    [answer] = await member.says("这次比赛分几个方向啊")
+    labels = {b.label: b.payload for b in answer.buttons}
+    assert set(labels) == {"有帮助", "没帮助"}
+    assert "谢谢" in only_text(await member.presses(labels["有帮助"]))
+    changed = await member.presses(labels["没帮助"])
+    assert [b.label for b in changed[0].buttons] == ["转人工"]
+    async with loop.services.database.session() as session:
+        [vote] = (await session.scalars(select(AnswerVote))).all()
+        given = await session.get(GivenAnswer, vote.given_answer_id)
+    assert vote.helpful is False
+    assert given is not None and given.question == "这次比赛分几个方向啊"
+    assert "AIGC技术创新" in given.answer and "赛道" in given.sources
+    assert (given.path, given.language, given.platform) == ("retrieval", "zh", "telegram")
+
+
+async def test_a_question_asked_on_telegram_is_answered_by_an_organizer_on_discord(
+    loop: Core,
+) -> None:
+    outbox = Outbox()
+    organizer = Member(loop, user_id=DISCORD_ORGANIZER, platform="discord", name="Org")
+    await organizer.says("/help")  # a private chat: where tickets reach them without a channel
+    member = Member(loop, user_id="501", name="Lin")
+    opened = only_text(await member.says("/human Can one person enter two tracks?"))
+    assert "Ticket #1" in opened
+    [(target, notice)] = await outbox.deliver(loop)
+    assert target == Target("discord", DISCORD_ORGANIZER)
+    assert "Can one person enter two tracks?" in notice.text and "Lin" in notice.text
+    [button] = notice.buttons
+    assert button.label == "Answer #1"
+
+    answered = only_text(await organizer.says("/reply 1 Yes: one person may enter every track."))
+    assert "Ticket #1 answered" in answered and "telegram" in answered
+    [(target, message)] = await outbox.deliver(loop)
+    assert target == Target("telegram", "501")
+    assert "Yes: one person may enter every track." in message.text
+    assert "Can one person enter two tracks?" in message.text
+    mine = only_text(await member.says("/mytickets"))
+    assert "#1 (answered)" in mine and "one person may enter every track" in mine
+
+
+async def test_the_answer_button_asks_the_organizer_for_the_text(loop: Core) -> None:
+    outbox = Outbox()
+    member = Member(loop, user_id="502", locale="zh")
+    await member.says("/human 作品可以用英文提交吗？")
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    prompt = only_text(await organizer.presses("ticket:1"))
+    assert "#1" in prompt and "作品可以用英文提交吗？" in prompt
+    assert "answered" in only_text(await organizer.says("可以，中英文都可以。"))
+    [(target, message)] = await outbox.deliver(loop)
+    # The member reads it in the language the organizer wrote it in, framed the same way.
+    assert target == Target("telegram", "502")
+    assert "主办方回答了你的问题" in message.text and "中英文都可以" in message.text
+
+
+async def test_new_tickets_go_to_the_organizers_chat_when_one_is_set(
+    settings: Settings, clock: ManualClock
+) -> None:
+    core = await loop_core(settings, clock, telegram_organizer_chat="-100555")
+    try:
+        await Member(core, user_id="503").says("/human Is there a dress code at the final?")
+        [(target, notice)] = await Outbox().deliver(core)
+        assert target == Target("telegram", "-100555") and notice.buttons
+    finally:
+        await core.services.database.close()
+
+
+async def test_a_dont_know_offers_a_person(loop: Core) -> None:
+    member = Member(loop, user_id="504")
+    [reply] = await member.says("What colour are the chairs in the zorblax hall?")
+    assert "couldn't find" in reply.text
+    [button] = reply.buttons
+    assert button.label == "Ask a person"
+    assert "Ticket #1" in only_text(await member.presses(button.payload))
+    async with loop.services.database.session() as session:
+        [ticket] = (await session.scalars(select(Ticket))).all()
+    assert ticket.question == "What colour are the chairs in the zorblax hall?"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/reply", "/reply 12"),
+        ("/reply twelve Yes", "/reply 12"),
+        ("/reply 12", "/reply 12"),
+        ("/reply 99 Yes, you can.", "There is no ticket #99"),
+    ],
+)
+async def test_a_wrong_reply_command_is_explained(loop: Core, command: str, expected: str) -> None:
+    assert expected in only_text(await Member(loop, user_id=ORGANIZER_ID).says(command))
+
+
+async def test_members_cannot_answer_tickets(loop: Core) -> None:
+    await Member(loop, user_id="505").says("/human Where do I park?")
+    stranger = Member(loop, user_id="506")
+    assert "organizers only" in only_text(await stranger.says("/reply 1 Anywhere"))
+    assert "organizers only" in only_text(await stranger.presses("ticket:1"))
+
+
+async def test_a_ticket_from_a_group_asks_for_a_private_chat_first(loop: Core) -> None:
+    in_group = Member(loop, user_id="507", chat=ChatRef("-100777", ChatKind.GROUP))
+    text = only_text(await in_group.says("/human Can I bring a friend?"))
+    assert "private chat" in text
+    async with loop.services.database.session() as session:
+        assert (await session.scalars(select(Ticket))).all() == []
+
+
+async def test_forgetting_a_member_erases_their_tickets_and_votes(loop: Core) -> None:
+    member = Member(loop, user_id="508")
+    [answer] = await member.says("Which tracks are there?")
+    await member.presses(answer.buttons[-1].payload)
+    await member.says("/human What about teams?")
+    done = only_text(await member.presses("forgetme:yes"))
+    assert "1 tickets" in done
+    async with loop.services.database.session() as session:
+        for table in (Ticket, AnswerVote, GivenAnswer):
+            assert (await session.scalars(select(table))).all() == []
+
+
+async def test_an_organizer_can_skip_answering_and_the_ticket_stays_open(loop: Core) -> None:
+    await Member(loop, user_id="509").says("/human Is lunch provided?")
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.presses("ticket:1")
+    assert "nothing was changed" in only_text(await organizer.says("/skip"))
+    assert "#1" in only_text(await organizer.says("/tickets"))
