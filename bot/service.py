@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from datetime import timedelta
 
 from adapters.base import Adapter
 from bot.config import Settings
@@ -19,9 +20,10 @@ from bot.ops.http import serve, service_app
 from bot.ops.roles import Role, RoleError, SqliteProcessLock, lead_scheduling
 from bot.reminders.jobs import finish_running_jobs
 from bot.reminders.scheduler import ReminderScheduler
-from bot.runtime import delivery_workers, start_core
+from bot.runtime import delivery_workers, follow_knowledge, start_core
 
 log = logging.getLogger(__name__)
+FOLLOW_FAQ_EVERY = timedelta(seconds=30)  # how soon another process's FAQ change answers here
 
 
 def platform_adapters(settings: Settings) -> list[Adapter]:
@@ -84,6 +86,8 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
                 ]
             if Role.SCHEDULE in roles:
                 group.create_task(_schedule(core.services, stopping))
+            if Role.RECEIVE in roles:  # the processes that answer follow the FAQ
+                group.create_task(_follow_faq(core.services, stopping))
             await stopping.wait()
             log.info("stopping: finishing the messages in hand")
             await asyncio.gather(*sending)
@@ -102,6 +106,19 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
         if sqlite_lock is not None:
             sqlite_lock.release()
         await database.close()
+
+
+async def _follow_faq(services: Services, stopping: asyncio.Event) -> None:
+    """Pick up FAQ entries published, edited or retired in another process."""
+    while not stopping.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), FOLLOW_FAQ_EVERY.total_seconds())
+        if stopping.is_set():
+            return
+        try:
+            await follow_knowledge(services)
+        except Exception:  # the old index keeps answering; the next round tries again
+            log.exception("rebuilding the index after an FAQ change failed")
 
 
 async def _schedule(services: Services, stopping: asyncio.Event) -> None:

@@ -128,7 +128,7 @@ async def test_a_dont_know_offers_a_person(loop: Core) -> None:
     member = Member(loop, user_id="504")
     [reply] = await member.says("What colour are the chairs in the zorblax hall?")
     assert "couldn't find" in reply.text
-    [button] = reply.buttons
+    button, _ = reply.buttons
     assert button.label == "Ask a person"
     assert "Ticket #1" in only_text(await member.presses(button.payload))
     async with loop.services.database.session() as session:
@@ -182,3 +182,83 @@ async def test_an_organizer_can_skip_answering_and_the_ticket_stays_open(loop: C
     await organizer.presses("ticket:1")
     assert "nothing was changed" in only_text(await organizer.says("/skip"))
     assert "#1" in only_text(await organizer.says("/tickets"))
+
+
+async def test_an_answer_published_as_faq_answers_everyone_and_tells_who_waited(
+    loop: Core,
+) -> None:
+    outbox = Outbox()
+    question = "Is there parking at the final venue?"
+    # A third member asked first, and asked to be told.
+    waiting = Member(loop, user_id="601", locale="zh")
+    [dont_know] = await waiting.says("决赛场地有停车位吗？")
+    assert "没有找到" in dont_know.text
+    watch = next(b.payload for b in dont_know.buttons if b.label == "有答案时通知我")
+    assert "告诉你" in only_text(await waiting.presses(watch))
+    # The first member hands it to a person; an organizer on Discord answers.
+    asker = Member(loop, user_id="602")
+    [reply] = await asker.says(question)
+    ask_person = next(b.payload for b in reply.buttons if b.label == "Ask a person")
+    await asker.presses(ask_person)
+    organizer = Member(loop, user_id=DISCORD_ORGANIZER, platform="discord")
+    await organizer.says("/reply 1 Yes: the park's car park is free for participants.")
+    published = only_text(await organizer.says("/faq publish 1"))
+    assert "FAQ #1 published" in published
+    # Without a language model to translate, the organizer adds the Chinese version.
+    edited = await organizer.says("/faq edit 1 决赛场地能停车吗？ | 可以，园区停车场对参赛者免费。")
+    assert "version 2" in only_text(edited)
+    # A second member asks the same in the other language: the FAQ answers, cited.
+    [answer] = await Member(loop, user_id="603", locale="zh").says("决赛那里能停车吗？")
+    assert "停车场对参赛者免费" in answer.text and "FAQ › 决赛场地能停车吗？" in answer.text
+    [english] = await Member(loop, user_id="605").says("can i park my car at the final?")
+    assert "car park is free" in english.text and "FAQ › Is there parking" in english.text
+    sent = await outbox.deliver(loop)
+    told = [reply for target, reply in sent if target == Target("telegram", "601")]
+    assert len(told) == 1 and "停车场对参赛者免费" in told[0].text
+    assert [t for t, _ in sent].count(Target("telegram", "602")) == 1  # the ticket's answer
+
+
+async def test_faq_entries_are_versioned_and_retired(loop: Core) -> None:
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/faq add Can I submit a game? | Yes, if AIGC is at its heart.")
+    await organizer.says(
+        "/faq edit 1 Can I submit a game? | Yes, games made with AIGC are welcome."
+    )
+    member = Member(loop, user_id="604")
+    assert "games made with AIGC" in (await member.says("Can I submit a game?"))[0].text
+    assert "retired" in only_text(await organizer.says("/faq retire 1"))
+    assert "games made with AIGC" not in (await member.says("Can I submit a game?"))[0].text
+    history = only_text(await organizer.says("/faq history 1"))
+    assert "v1 published" in history and "v2 published" in history and "v3 retired" in history
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/faq add only a question", "Use: /faq"),
+        ("/faq publish 7", "There is no ticket #7"),
+        ("/faq retire 9", "There is no FAQ entry #9"),
+        ("/faq frobnicate", "Use: /faq"),
+        ("/faq", "No FAQ entries yet"),
+    ],
+)
+async def test_a_wrong_faq_command_is_explained(loop: Core, command: str, expected: str) -> None:
+    assert expected in only_text(await Member(loop, user_id=ORGANIZER_ID).says(command))
+
+
+async def test_another_process_answers_from_an_entry_once_it_follows_the_faq(
+    loop: Core, settings: Settings, clock: ManualClock
+) -> None:
+    from bot.knowledge.build import follow_knowledge
+
+    other = await loop_core(settings, clock)  # a second process on the same database
+    try:
+        organizer = Member(loop, user_id=ORGANIZER_ID)
+        await organizer.says("/faq add Is there a dress code? | No: come as you are.")
+        member = Member(other, user_id="606")
+        assert "come as you are" not in (await member.says("Is there a dress code?"))[0].text
+        assert await follow_knowledge(other.services)
+        assert "come as you are" in (await member.says("Is there a dress code?"))[0].text
+        assert not await follow_knowledge(other.services)  # nothing changed since
+    finally:
+        await other.services.database.close()

@@ -16,6 +16,7 @@ from bot.features import (
     channels,
     contest_info,
     deadline_admin,
+    faq,
     feedback,
     language,
     organizer,
@@ -47,6 +48,7 @@ FEATURES = (
     deadline_admin,
     feedback,
     tickets,
+    faq,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does

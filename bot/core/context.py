@@ -38,6 +38,9 @@ class Services:
     llm: LlmAnswerer | None = None
     # The reminder scheduler, in the process that runs it (None elsewhere: it reconciles itself).
     reminders: ReminderScheduler | None = None
+    # The FAQ as the index knows it, (entries, versions summed): another process's edit shows
+    # as a different value, and the index is rebuilt (knowledge.build.follow_knowledge).
+    knowledge_version: tuple[int, int] = (0, 0)
 
 
 @dataclass(slots=True)

@@ -12,13 +12,16 @@ from bot.storage.database import Database
 from bot.storage.feedback import FeedbackRepository
 
 router = Router()
-VOTE, ASK_PERSON = "vote", "human"
+VOTE, ASK_PERSON, WATCH = "vote", "human", "watch"
 
 
 def feedback_buttons(t: Translator, given_answer_id: int, known: bool) -> tuple[Button, ...]:
     """Under an answer: the two votes; under a "don't know": a way to a person."""
     if not known:
-        return (Button(t.gettext("Ask a person"), f"{ASK_PERSON}:{given_answer_id}"),)
+        return (
+            Button(t.gettext("Ask a person"), f"{ASK_PERSON}:{given_answer_id}"),
+            Button(t.gettext("Tell me when answered"), f"{WATCH}:{given_answer_id}"),
+        )
     return (
         Button(t.gettext("Helpful"), f"{VOTE}:{given_answer_id}:1"),
         Button(t.gettext("Not helpful"), f"{VOTE}:{given_answer_id}:0"),

@@ -356,3 +356,53 @@ class Ticket(Base):
     answer: Mapped[str | None] = mapped_column(Text, default=None)
     answered_by: Mapped[str | None] = mapped_column(String(100), default=None)  # "discord:42"
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class FaqEntry(Base):
+    """An organizer's published answer: knowledge kept in the database, in zh and/or en.
+
+    It holds only the text the organizer approved: no reference to the member who asked."""
+
+    __tablename__ = "faq_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_zh: Mapped[str | None] = mapped_column(Text, default=None)
+    answer_zh: Mapped[str | None] = mapped_column(Text, default=None)
+    question_en: Mapped[str | None] = mapped_column(Text, default=None)
+    answer_en: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[str] = mapped_column(String(16), default="published")  # or "retired"
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FaqRevision(Base):
+    """Every version of an FAQ entry, for its history."""
+
+    __tablename__ = "faq_revisions"
+    __table_args__ = (UniqueConstraint("entry_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("faq_entries.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    question_zh: Mapped[str | None] = mapped_column(Text, default=None)
+    answer_zh: Mapped[str | None] = mapped_column(Text, default=None)
+    question_en: Mapped[str | None] = mapped_column(Text, default=None)
+    answer_en: Mapped[str | None] = mapped_column(Text, default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnswerWatch(Base):
+    """A member who asked to be told when a question the bot could not answer gets answered."""
+
+    __tablename__ = "answer_watches"
+    __table_args__ = (Index("ix_answer_watches_open", "notified_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -1,0 +1,250 @@
+"""Answers become knowledge: organizers publish FAQ entries (from a ticket's answer, or new),
+edit and retire them; each is indexed at once and cited "FAQ › <question>", and members who
+asked to be told when their question got answered are told, through the outbox.
+
+    /faq                                 the published entries
+    /faq publish <ticket>                a ticket's question and answer, as they were written
+    /faq add <question> | <answer>       a new entry (in the language it is written in)
+    /faq edit <n> <question> | <answer>  a new version of one language of entry n
+    /faq retire <n>                      no longer answered from
+    /faq history <n>                     every version
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.context import Context, Services
+from bot.core.router import Argument, Replies, Router
+from bot.features.feedback import WATCH
+from bot.i18n import N_, Translator, detect_language, preferred_language
+from bot.knowledge.build import follow_knowledge
+from bot.knowledge.faq import FAQ_TOPIC
+from bot.messages import Reply, Target
+from bot.outbox.direct import send_later
+from bot.storage.faq import FaqRepository, WatchRepository
+from bot.storage.feedback import FeedbackRepository, TicketRepository
+from bot.storage.models import AnswerWatch, FaqEntry, Member
+
+log = logging.getLogger(__name__)
+router = Router()
+_EDIT = re.compile(r"^#?(\d+)\s+(.+)$", re.S)
+MAX_TEXT = 3000
+
+
+@router.command(
+    "faq",
+    N_("Publish, edit and retire FAQ entries (organizers)"),
+    organizer_only=True,
+    argument=Argument(
+        "action", N_("publish <ticket>, add, edit, retire or history"), long_text=True
+    ),
+)
+async def faq(ctx: Context) -> Replies:
+    action, _, rest = ctx.incoming.args.strip().partition(" ")
+    rest = rest.strip()
+    handlers = {
+        "publish": _publish_ticket,
+        "add": _add,
+        "edit": _edit,
+        "retire": _retire,
+        "history": _history,
+    }
+    if not action or action == "list":
+        return await _list(ctx)
+    handler = handlers.get(action.lower())
+    if handler is None:
+        return [_usage(ctx)]
+    return await handler(ctx, rest)
+
+
+def _usage(ctx: Context) -> Reply:
+    text = ctx.t.gettext(
+        "Use: /faq publish <ticket number> · /faq add <question> | <answer> · "
+        "/faq edit <number> <question> | <answer> · /faq retire <number> · /faq history <number>"
+    )
+    return Reply(text, private=True)
+
+
+async def _list(ctx: Context) -> Replies:
+    entries = await FaqRepository(ctx.session).published()
+    if not entries:
+        return [Reply(ctx.t.gettext("No FAQ entries yet. /faq add or /faq publish creates one."))]
+    lines = [
+        f"#{e.id} (v{e.version}) {e.question_zh or ''} {e.question_en or ''}".rstrip()
+        for e in entries
+    ]
+    return [Reply("\n".join(lines), private=True)]
+
+
+async def _publish_ticket(ctx: Context, rest: str) -> Replies:
+    number = rest.lstrip("#")
+    ticket = await TicketRepository(ctx.session).get(int(number)) if number.isdigit() else None
+    if ticket is None:
+        return [Reply(ctx.t.gettext("There is no ticket #{number}.", number=rest), private=True)]
+    if not ticket.answer:
+        text = ctx.t.gettext(
+            "Ticket #{number} has no answer yet: /reply it first.", number=ticket.id
+        )
+        return [Reply(text, private=True)]
+    # Only the text the organizer approved: the question and the answer, not who asked.
+    return await _published(ctx, ticket.language, ticket.question, ticket.answer)
+
+
+async def _add(ctx: Context, rest: str) -> Replies:
+    parts = _question_and_answer(rest)
+    if parts is None:
+        return [_usage(ctx)]
+    question, answer = parts
+    return await _published(ctx, detect_language(question) or ctx.t.language, question, answer)
+
+
+async def _published(ctx: Context, language: str, question: str, answer: str) -> Replies:
+    entry = await FaqRepository(ctx.session).publish(
+        language, question, answer, _author(ctx), ctx.services.clock.now()
+    )
+    entry_id, services = entry.id, ctx.services
+    ctx.after_commit.append(lambda: _index_and_tell(services, entry_id))
+    text = ctx.t.gettext(
+        "FAQ #{number} published: it answers from now on, cited “FAQ › {question}”. Members "
+        "waiting for this answer are told.",
+        number=entry.id,
+        question=question,
+    )
+    return [Reply(text, private=True)]
+
+
+async def _edit(ctx: Context, rest: str) -> Replies:
+    match = _EDIT.match(rest)
+    parts = _question_and_answer(match[2]) if match else None
+    entry = await FaqRepository(ctx.session).get(int(match[1])) if match else None
+    if parts is None or match is None:
+        return [_usage(ctx)]
+    if entry is None:
+        return [_no_entry(ctx, match[1])]
+    question, answer = parts
+    language = detect_language(question) or ctx.t.language
+    FaqRepository(ctx.session).edit(
+        entry, language, question, answer, _author(ctx), ctx.services.clock.now()
+    )
+    # A new language or a better answer may now answer someone who is waiting.
+    entry_id, services = entry.id, ctx.services
+    ctx.after_commit.append(lambda: _index_and_tell(services, entry_id))
+    text = ctx.t.gettext(
+        "FAQ #{number} is now version {version}.", number=entry.id, version=entry.version
+    )
+    return [Reply(text, private=True)]
+
+
+async def _retire(ctx: Context, rest: str) -> Replies:
+    entry = await _entry(ctx, rest)
+    if entry is None:
+        return [_no_entry(ctx, rest)]
+    FaqRepository(ctx.session).retire(entry, _author(ctx), ctx.services.clock.now())
+    services = ctx.services
+    ctx.after_commit.append(lambda: follow_knowledge(services))
+    text = ctx.t.gettext("FAQ #{number} retired: it no longer answers questions.", number=entry.id)
+    return [Reply(text, private=True)]
+
+
+async def _history(ctx: Context, rest: str) -> Replies:
+    entry = await _entry(ctx, rest)
+    if entry is None:
+        return [_no_entry(ctx, rest)]
+    lines = []
+    for revision in await FaqRepository(ctx.session).history(entry.id):
+        when = ctx.t.datetime(revision.changed_at, ctx.zone)
+        texts = " / ".join(
+            f"{q} → {a}"
+            for q, a in (
+                (revision.question_zh, revision.answer_zh),
+                (revision.question_en, revision.answer_en),
+            )
+            if q
+        )
+        lines.append(f"v{revision.version} {revision.status} {when} {revision.changed_by}: {texts}")
+    return [Reply("\n".join(lines), private=True)]
+
+
+async def _entry(ctx: Context, number: str) -> FaqEntry | None:
+    number = number.strip().lstrip("#")
+    return await FaqRepository(ctx.session).get(int(number)) if number.isdigit() else None
+
+
+def _no_entry(ctx: Context, number: str) -> Reply:
+    return Reply(ctx.t.gettext("There is no FAQ entry #{number}.", number=number), private=True)
+
+
+def _question_and_answer(text: str) -> tuple[str, str] | None:
+    question, bar, answer = text.partition("|")
+    question, answer = question.strip(), answer.strip()
+    if not bar or not question or not answer or len(question) + len(answer) > MAX_TEXT:
+        return None
+    return question, answer
+
+
+def _author(ctx: Context) -> str:
+    return f"{ctx.incoming.platform}:{ctx.incoming.user.id}"
+
+
+async def _index_and_tell(services: Services, entry_id: int) -> None:
+    """Index the new entry, then tell the members whose waiting question it now answers."""
+    await follow_knowledge(services)
+    async with services.database.session() as session:
+        for watch in await WatchRepository(session).waiting():
+            member = await session.get(Member, watch.member_id)
+            if member is not None and member.private_chat_id is not None:
+                await _tell_if_answered(session, services, watch, member, entry_id)
+
+
+async def _tell_if_answered(
+    session: AsyncSession, services: Services, watch: AnswerWatch, member: Member, entry_id: int
+) -> None:
+    """The member's question, asked again: if the entry answers it now, they get the answer."""
+    vector = await asyncio.to_thread(services.index.embed, watch.question)
+    now, settings = services.clock.now(), services.settings
+    zone = member.timezone or settings.timezone
+    answer = services.answerer.answer(watch.question, watch.language, zone, now, vector=vector)
+    if not answer.known or not answer.hits:
+        return
+    if answer.hits[0].passage.section != (FAQ_TOPIC, entry_id):
+        return
+    language = preferred_language(
+        member.language, watch.language, member.locale_hint, settings.default_language
+    )
+    t = Translator(language)
+    text = t.gettext(
+        "Your question “{question}” has been answered:\n\n{answer}\n\nSource: {source}",
+        question=watch.question,
+        answer=answer.text,
+        source="; ".join(s.label() for s in answer.sources),
+    )
+    target = Target(member.platform, member.private_chat_id or "")
+    await send_later(
+        session, target, text, now, kind="answered", language=language, member_id=member.id
+    )
+    watch.notified_at = now
+
+
+@router.button(WATCH)
+async def watch_pressed(ctx: Context) -> Replies:
+    given_id = (ctx.incoming.pressed or "").partition(":")[2]
+    given = (
+        await FeedbackRepository(ctx.session).answer(int(given_id)) if given_id.isdigit() else None
+    )
+    if given is None:
+        return [Reply(ctx.t.gettext("That answer is no longer kept."), private=True)]
+    if ctx.member.private_chat_id is None:
+        text = ctx.t.gettext(
+            "I can only tell you privately, so first send me any message in a private chat."
+        )
+        return [Reply(text, private=True)]
+    await WatchRepository(ctx.session).watch(
+        ctx.member.id, given.question, given.language, ctx.services.clock.now()
+    )
+    text = ctx.t.gettext("I'll tell you here when the organizers publish an answer to it.")
+    return [Reply(text, private=True)]

@@ -1,0 +1,101 @@
+"""The knowledge index, built from the content and the published FAQ, and kept current: a
+process rebuilds it off the event loop and swaps it in whole when the FAQ changes (here or in
+another process)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.content.loader import ContentError
+from bot.content.models import Contest
+from bot.contest_text import contest_passages
+from bot.knowledge.answer import RetrievalAnswerer
+from bot.knowledge.asked import load_asked_questions
+from bot.knowledge.dense import SHIPPED_VECTORS, Embedder, load_embedder
+from bot.knowledge.faq import faq_knowledge
+from bot.knowledge.index import KnowledgeIndex
+from bot.knowledge.intents import load_intents, section_problems
+from bot.knowledge.passages import load_passages
+from bot.knowledge.synonyms import load_synonyms
+from bot.knowledge.tokenize import teach_words
+from bot.knowledge.topic_free import load_topic_free_words
+from bot.storage.faq import FaqRepository
+from bot.storage.models import FaqEntry
+
+if TYPE_CHECKING:
+    from bot.core.context import Services
+
+
+def build_index(
+    settings: Settings,
+    contest: Contest,
+    clock: Clock,
+    embedder: Embedder | None = None,
+    faq: Sequence[FaqEntry] = (),
+) -> KnowledgeIndex:
+    """Index the Markdown knowledge base, the contest facts and the published FAQ entries;
+    raise ContentError on problems.
+
+    `embedder`: an already loaded model to reuse (a content reload); else the configured one."""
+    synonyms, synonym_problems = load_synonyms(settings.content_dir)
+    teach_words(
+        [
+            *(track.name.zh for track in contest.tracks),
+            *(alias for track in contest.tracks for alias in track.aliases),
+            *(resource.name.zh for resource in contest.resources),
+            *synonyms.chinese,
+        ]
+    )
+    topic_free, word_problems = load_topic_free_words(settings.content_dir)
+    intents, intent_problems = load_intents(settings.content_dir)
+    passages, problems = load_passages(settings.content_dir)
+    live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
+    asked, asked_problems = load_asked_questions(settings.content_dir, [*passages, *live])
+    headings = {p.heading for p in [*passages, *live]}
+    intent_problems += section_problems(settings.content_dir, intents, headings)
+    problems = [*problems, *synonym_problems, *word_problems, *intent_problems, *asked_problems]
+    if problems:
+        raise ContentError(problems)
+    faq_passages, faq_asked = faq_knowledge(faq)
+    return KnowledgeIndex(
+        [*passages, *live, *faq_passages],
+        synonyms,
+        topic_free,
+        embedder if embedder is not None else load_embedder(settings),
+        settings.cache_dir,
+        intents,
+        [*asked, *faq_asked],
+        settings.content_dir / SHIPPED_VECTORS,
+    )
+
+
+async def follow_knowledge(services: Services, force: bool = False) -> bool:
+    """Bring the index up to date with the published FAQ entries, if they changed since it was
+    built (here or in another process); returns whether it was rebuilt.
+
+    The new index is built off the event loop, reusing the embedding model and the vector
+    cache, and swapped in whole: a question is answered by the old index or the new one."""
+    async with services.database.session() as session:
+        faq = FaqRepository(session)
+        version = await faq.version()
+        if version == services.knowledge_version and not force:
+            return False
+        entries = await faq.published()
+    index = await asyncio.to_thread(
+        build_index,
+        services.settings,
+        services.contest,
+        services.clock,
+        services.index.embedder,
+        entries,
+    )
+    services.index = index
+    services.answerer = RetrievalAnswerer(index, services.contest)
+    if services.llm is not None:
+        services.llm.index = index
+    services.knowledge_version = version
+    return True
