@@ -18,6 +18,8 @@ from bot.content.loader import load_contest
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, UserRef, parse_command
 from bot.runtime import build_index, start_core
+from tests.fakes.discord_api import FakeDiscordServer
+from tests.fakes.telegram_api import FakeTelegramServer
 
 POSTGRES_URL = os.environ.get("BOT_TEST_DATABASE_URL")
 ORGANIZER_ID = "900042"  # telegram:900042 is an organizer in the test settings
@@ -54,6 +56,22 @@ def child_environment(**variables: str) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "OPENAI_"))}
     environment["BOT_CACHE_DIR"] = os.environ["BOT_CACHE_DIR"]
     return environment | variables
+
+
+def both_platforms_environment(
+    telegram: FakeTelegramServer, discord: FakeDiscordServer, guild: int, **variables: str
+) -> dict[str, str]:
+    """A subprocess bot's environment for the Telegram and Discord stand-ins together."""
+    return child_environment(
+        BOT_TELEGRAM_TOKEN=telegram.token,
+        BOT_TELEGRAM_API_BASE=telegram.base_url,
+        BOT_DISCORD_TOKEN=discord.token,
+        BOT_DISCORD_API_BASE=discord.api_base,
+        BOT_DISCORD_GATEWAY_URL=str(discord.gateway_url),
+        BOT_DISCORD_GUILD_IDS=str(guild),
+        BOT_HTTP_PORT="0",
+        **variables,
+    )
 
 
 @pytest.fixture(autouse=True)

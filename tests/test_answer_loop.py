@@ -50,8 +50,8 @@ async def loop_core(settings: Settings, clock: ManualClock, **changes: object) -
 
 
 @pytest.fixture
-async def loop(settings: Settings, clock: ManualClock) -> AsyncIterator[Core]:
-    core = await loop_core(settings, clock)
+async def loop(settings: Settings, clock: ManualClock, database_url: str) -> AsyncIterator[Core]:
+    core = await loop_core(settings, clock, database_url=database_url)
     yield core
     await core.services.database.close()
 
@@ -251,7 +251,8 @@ async def test_another_process_answers_from_an_entry_once_it_follows_the_faq(
 ) -> None:
     from bot.knowledge.build import follow_knowledge
 
-    other = await loop_core(settings, clock)  # a second process on the same database
+    # A second process on the same database.
+    other = await loop_core(settings, clock, database_url=loop.services.settings.database_url)
     try:
         organizer = Member(loop, user_id=ORGANIZER_ID)
         await organizer.says("/faq add Is there a dress code? | No: come as you are.")

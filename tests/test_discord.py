@@ -19,7 +19,7 @@ from bot.core.router import ArgumentKind, Command, Router
 from bot.messages import Reply, SendStatus, Target
 from bot.runtime import start_core
 from bot.storage.models import Broadcast
-from tests.conftest import ManualClock, child_environment
+from tests.conftest import ManualClock, both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
 
 GUILD = 1
@@ -358,15 +358,8 @@ async def test_communitybot_run_serves_telegram_and_discord_together(
 
     telegram = FakeTelegramServer()
     await telegram.start()
-    environment = child_environment(
-        BOT_TELEGRAM_TOKEN=telegram.token,
-        BOT_TELEGRAM_API_BASE=telegram.base_url,
-        BOT_DISCORD_TOKEN=fake.token,
-        BOT_DISCORD_API_BASE=fake.api_base,
-        BOT_DISCORD_GATEWAY_URL=str(fake.gateway_url),
-        BOT_DISCORD_GUILD_IDS=str(GUILD),
-        BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        BOT_HTTP_PORT="0",
+    environment = both_platforms_environment(
+        telegram, fake, GUILD, BOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

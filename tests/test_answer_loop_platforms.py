@@ -1,0 +1,136 @@
+"""The whole answer loop through the real aiogram and discord.py clients and their stand-ins, on
+SQLite and PostgreSQL: a question asked on Telegram, answered by an organizer on Discord,
+published as FAQ, then answering a Discord member in the other language and telling the member
+who waited."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import both_platforms_environment
+from tests.fakes.discord_api import FakeDiscordServer
+from tests.fakes.telegram_api import FakeTelegramServer
+
+GUILD, CHANNEL, ORGANIZERS_CHANNEL = 1, 100, 200
+ORGANIZER, DISCORD_MEMBER = 5001, 5002
+ASKER, WAITER = 11, 13
+QUESTION = "What colour are the chairs in the zorblax hall?"
+CALLBACK = r"/interactions/\d+/[^/]+/callback"
+
+
+@pytest.fixture
+async def platforms() -> AsyncIterator[tuple[FakeTelegramServer, FakeDiscordServer]]:
+    telegram, discord = FakeTelegramServer(), FakeDiscordServer()
+    discord.add_guild(GUILD, channel_ids=(CHANNEL, ORGANIZERS_CHANNEL))
+    await telegram.start()
+    await discord.start()
+    yield telegram, discord
+    await discord.stop()
+    await telegram.stop()
+
+
+def buttons_of(call: dict[str, Any]) -> dict[str, str]:
+    """A Telegram message's inline buttons: label → payload."""
+    markup = call.get("reply_markup")
+    markup = json.loads(markup) if isinstance(markup, str) else markup or {}
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+
+
+def text_of(call: Any) -> str:
+    data = call.json.get("data") or {}
+    return str(data.get("content", ""))
+
+
+async def sent_to(telegram: FakeTelegramServer, chat: int, containing: str) -> dict[str, Any]:
+    [call] = await telegram.wait_for(
+        "sendMessage",
+        timeout=30,
+        predicate=lambda p: str(p.get("chat_id")) == str(chat) and containing in p["text"],
+    )
+    return call
+
+
+async def test_the_answer_loop_across_telegram_and_discord(
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer], database_url: str
+) -> None:
+    telegram, discord = platforms
+    environment = both_platforms_environment(
+        telegram,
+        discord,
+        GUILD,
+        BOT_DISCORD_ORGANIZER_CHANNEL=str(ORGANIZERS_CHANNEL),
+        BOT_ORGANIZERS=f"discord:{ORGANIZER}",
+        BOT_DATABASE_URL=database_url,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await telegram.wait_for("getUpdates", timeout=30)
+        await discord.wait_until_identified(timeout=30)
+        await discord.wait_for("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=30)
+
+        # 1. A Telegram member asks what the bot cannot answer, and asks a person. A second
+        #    one asks to be told when it is answered.
+        telegram.message_update(QUESTION, user_id=ASKER)
+        dont_know = await sent_to(telegram, ASKER, "couldn't find")
+        telegram.callback_update(buttons_of(dont_know)["Ask a person"], user_id=ASKER, message_id=1)
+        await sent_to(telegram, ASKER, "Ticket #1")
+        telegram.message_update("what colour are the chairs in the zorblax hall", user_id=WAITER)
+        waiting = await sent_to(telegram, WAITER, "couldn't find")
+        telegram.callback_update(
+            buttons_of(waiting)["Tell me when answered"], user_id=WAITER, message_id=1
+        )
+        await sent_to(telegram, WAITER, "tell you here")
+
+        # 2. The organizers' Discord channel gets the ticket; an organizer answers there.
+        [notice] = await discord.wait_for(
+            "POST", rf"/channels/{ORGANIZERS_CHANNEL}/messages", timeout=30
+        )
+        assert QUESTION in notice.json["content"]
+        said: list[str] = []
+
+        async def command(action: str, options: dict[str, object], **where: Any) -> str:
+            """Run a slash command and wait for its answer (one at a time, as a person would)."""
+            await discord.slash_command(action, options, channel_id=CHANNEL, **where)
+            calls = await discord.wait_for("POST", CALLBACK, count=len(said) + 1, timeout=30)
+            said.append(text_of(calls[-1]))
+            return said[-1]
+
+        answered = await command("reply", {"answer": "1 Blue, all 300 of them."}, user_id=ORGANIZER)
+        assert "Ticket #1 answered" in answered
+        # 3. The member receives it on Telegram.
+        await sent_to(telegram, ASKER, "Blue, all 300 of them.")
+
+        # 4. The organizer publishes it as FAQ, and adds the Chinese version.
+        assert "FAQ #1 published" in await command(
+            "faq", {"action": "publish 1"}, user_id=ORGANIZER
+        )
+        assert "version 2" in await command(
+            "faq",
+            {"action": "edit 1 zorblax大厅的椅子是什么颜色？ | 蓝色，一共300把。"},
+            user_id=ORGANIZER,
+        )
+        # 5. A Discord member asks the same in Chinese: the FAQ answers, cited.
+        answer = await command(
+            "ask",
+            {"question": "zorblax大厅里的椅子是啥颜色"},
+            user_id=DISCORD_MEMBER,
+            locale="zh-CN",
+        )
+        assert "蓝色" in answer and "FAQ › zorblax大厅的椅子是什么颜色？" in answer
+
+        # 6. The member who waited is told, on Telegram.
+        await sent_to(telegram, WAITER, "300")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
