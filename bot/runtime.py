@@ -10,7 +10,7 @@ from bot.content.loader import load_contest
 from bot.core.app import Core
 from bot.core.context import Services
 from bot.knowledge.answer import RetrievalAnswerer
-from bot.knowledge.build import build_index, follow_knowledge
+from bot.knowledge.build import build_index, content_fingerprint, follow_knowledge
 from bot.outbox.limits import PlatformLimiter, RateLimits
 from bot.outbox.worker import DeliveryWorker, SendFunction
 from bot.reminders.scheduler import ReminderScheduler
@@ -30,7 +30,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         from bot.llm.answerer import LlmAnswerer  # the openai SDK loads only when it is used
 
         llm = LlmAnswerer(settings, index, contest, database, clock)
-    return Services(settings, contest, index, retrieval, database, clock, llm=llm)
+    services = Services(settings, contest, index, retrieval, database, clock, llm=llm)
+    services.content_fingerprint = content_fingerprint(settings.content_dir)
+    return services
 
 
 async def start_core(settings: Settings, clock: Clock | None = None) -> Core:

@@ -16,6 +16,7 @@ from adapters.base import Adapter
 from bot.config import Settings
 from bot.core.context import Services
 from bot.dashboard.app import add_dashboard
+from bot.knowledge.build import reload_content
 from bot.ops.http import serve, service_app
 from bot.ops.roles import Role, RoleError, SqliteProcessLock, lead_scheduling
 from bot.reminders.jobs import finish_running_jobs
@@ -57,6 +58,14 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stopping.set)
+    reloading: set[asyncio.Task[None]] = set()
+
+    def reload_on_signal() -> None:
+        task = asyncio.create_task(_reload(core.services))
+        reloading.add(task)
+        task.add_done_callback(reloading.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, reload_on_signal)
     checks = (
         {a.platform: (lambda a=a: a.connected) for a in adapters} if Role.RECEIVE in roles else {}
     )
@@ -86,8 +95,8 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
                 ]
             if Role.SCHEDULE in roles:
                 group.create_task(_schedule(core.services, stopping))
-            if Role.RECEIVE in roles:  # the processes that answer follow the FAQ
-                group.create_task(_follow_faq(core.services, stopping))
+            if Role.RECEIVE in roles:  # the processes that answer follow the FAQ and content
+                group.create_task(_follow_knowledge(core.services, stopping))
             await stopping.wait()
             log.info("stopping: finishing the messages in hand")
             await asyncio.gather(*sending)
@@ -108,8 +117,19 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
         await database.close()
 
 
-async def _follow_faq(services: Services, stopping: asyncio.Event) -> None:
-    """Pick up FAQ entries published, edited or retired in another process."""
+async def _reload(services: Services) -> None:
+    """SIGHUP: reload the content as /reload does; a content that fails the check is logged."""
+    problems, summary = await reload_content(services)
+    for problem in problems:
+        log.warning("content check: %s", problem)
+    if problems:
+        log.warning("SIGHUP: nothing was reloaded (%d problems)", len(problems))
+    else:
+        log.info("SIGHUP: content reloaded (%s)", summary)
+
+
+async def _follow_knowledge(services: Services, stopping: asyncio.Event) -> None:
+    """Pick up FAQ entries published, edited or retired, and content reloaded, elsewhere."""
     while not stopping.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), FOLLOW_FAQ_EVERY.total_seconds())

@@ -22,6 +22,7 @@ from bot.features import (
     organizer,
     questions,
     registration,
+    reload,
     subscriptions,
     tickets,
     welcome,
@@ -49,6 +50,7 @@ FEATURES = (
     feedback,
     tickets,
     faq,
+    reload,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does

@@ -38,9 +38,11 @@ class Services:
     llm: LlmAnswerer | None = None
     # The reminder scheduler, in the process that runs it (None elsewhere: it reconciles itself).
     reminders: ReminderScheduler | None = None
-    # The FAQ as the index knows it, (entries, versions summed): another process's edit shows
-    # as a different value, and the index is rebuilt (knowledge.build.follow_knowledge).
-    knowledge_version: tuple[int, int] = (0, 0)
+    # What the index was built from: (FAQ entries, FAQ versions summed, the fingerprint of the
+    # content last reloaded anywhere). Another process's change shows as a different value, and
+    # the index is rebuilt (knowledge.build.follow_knowledge).
+    knowledge_version: tuple[int, int, str] = (0, 0, "")
+    content_fingerprint: str = ""  # of the content this process loaded
 
 
 @dataclass(slots=True)

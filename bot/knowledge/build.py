@@ -5,12 +5,20 @@ another process)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.content.loader import ContentError
+from bot.content.check import check_content
+from bot.content.loader import ContentError, Problem, load_contest
 from bot.content.models import Contest
 from bot.contest_text import contest_passages
 from bot.knowledge.answer import RetrievalAnswerer
@@ -24,10 +32,13 @@ from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
 from bot.knowledge.topic_free import load_topic_free_words
 from bot.storage.faq import FaqRepository
-from bot.storage.models import FaqEntry
+from bot.storage.models import FaqEntry, ServiceKey
 
 if TYPE_CHECKING:
     from bot.core.context import Services
+
+log = logging.getLogger(__name__)
+CONTENT = "content"  # the service key holding the fingerprint of the content last reloaded
 
 
 def build_index(
@@ -74,17 +85,20 @@ def build_index(
 
 
 async def follow_knowledge(services: Services, force: bool = False) -> bool:
-    """Bring the index up to date with the published FAQ entries, if they changed since it was
-    built (here or in another process); returns whether it was rebuilt.
+    """Bring the index up to date with the published FAQ entries and the content another
+    process reloaded, if either changed since it was built; returns whether it was rebuilt.
 
     The new index is built off the event loop, reusing the embedding model and the vector
     cache, and swapped in whole: a question is answered by the old index or the new one."""
     async with services.database.session() as session:
         faq = FaqRepository(session)
-        version = await faq.version()
+        version = (*await faq.version(), await _content_mark(session))
         if version == services.knowledge_version and not force:
             return False
         entries = await faq.published()
+    reloaded_elsewhere = version[2] and version[2] != services.content_fingerprint
+    if reloaded_elsewhere and not await _load_content(services):
+        log.warning("content reloaded elsewhere does not load here; kept as it was")
     index = await asyncio.to_thread(
         build_index,
         services.settings,
@@ -96,6 +110,57 @@ async def follow_knowledge(services: Services, force: bool = False) -> bool:
     services.index = index
     services.answerer = RetrievalAnswerer(index, services.contest)
     if services.llm is not None:
-        services.llm.index = index
+        services.llm.index, services.llm.contest = index, services.contest
     services.knowledge_version = version
     return True
+
+
+async def reload_content(services: Services) -> tuple[list[Problem], str]:
+    """/reload and SIGHUP: check the content folder; if it passes, load it, rebuild the index,
+    reconcile the reminders, and have every other process follow. Returns the check's problems
+    (nothing changed then) and its summary."""
+    content_dir = services.settings.content_dir
+    problems, summary = await asyncio.to_thread(check_content, content_dir)
+    if problems or not await _load_content(services):
+        return problems, summary
+    async with services.database.session() as session:
+        await _mark_content(session, services.content_fingerprint, services.clock.now())
+    await follow_knowledge(services, force=True)
+    if services.reminders is not None:
+        await services.reminders.reconcile()
+    return [], summary
+
+
+async def _load_content(services: Services) -> bool:
+    content_dir = services.settings.content_dir
+    try:
+        contest = await asyncio.to_thread(load_contest, content_dir)
+    except ContentError:
+        return False
+    services.contest = contest
+    services.content_fingerprint = content_fingerprint(content_dir)
+    return True
+
+
+def content_fingerprint(content_dir: Path) -> str:
+    """What the content folder says, as one hash (its shipped vectors aside)."""
+    digest = hashlib.sha256()
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_file() and SHIPPED_VECTORS not in path.relative_to(content_dir).parts:
+            digest.update(str(path.relative_to(content_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+async def _content_mark(session: AsyncSession) -> str:
+    return str(
+        await session.scalar(select(ServiceKey.value).where(ServiceKey.name == CONTENT)) or ""
+    )
+
+
+async def _mark_content(session: AsyncSession, fingerprint: str, now: datetime) -> None:
+    mark = await session.get(ServiceKey, CONTENT)
+    if mark is None:
+        session.add(ServiceKey(name=CONTENT, value=fingerprint, created_at=now))
+    else:
+        mark.value, mark.created_at = fingerprint, now
