@@ -263,3 +263,66 @@ async def test_another_process_answers_from_an_entry_once_it_follows_the_faq(
         assert not await follow_knowledge(other.services)  # nothing changed since
     finally:
         await other.services.database.close()
+
+
+async def test_an_entry_becomes_a_clarification_through_the_announcement_preview(
+    loop: Core,
+) -> None:
+    outbox = Outbox()
+    await Member(loop, user_id="607").says("/start")  # a member the announcement reaches
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/faq add Can teams mix students and professionals? | Yes, they can.")
+    [preview] = await organizer.says("/faq clarify 1")
+    assert (
+        "Clarification #1" in preview.text and "Nothing is sent until you confirm" in preview.text
+    )
+    confirm = next(b.payload for b in preview.buttons if b.payload.endswith(":confirm"))
+    await organizer.presses(confirm)
+    sent = await outbox.deliver(loop)
+    to_member = [reply.text for target, reply in sent if target == Target("telegram", "607")]
+    assert to_member and "Clarification #1" in to_member[0] and "Yes, they can." in to_member[0]
+
+
+async def test_tickets_and_votes_are_counted_for_the_metrics(loop: Core) -> None:
+    from bot.ops.metrics import REGISTRY
+
+    def value(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    opened, answered = (
+        value("bot_tickets_total", event="opened"),
+        value("bot_tickets_total", event="answered"),
+    )
+    timed, unhelpful = (
+        value("bot_ticket_answer_seconds_count"),
+        value("bot_answer_votes_total", helpful="no"),
+    )
+    member = Member(loop, user_id="608")
+    [answer] = await member.says("Which tracks are there?")
+    await member.presses(answer.buttons[-1].payload)
+    await member.says("/human Can I join late?")
+    await Member(loop, user_id=ORGANIZER_ID).says("/reply 1 Yes, until the deadline.")
+    assert value("bot_tickets_total", event="opened") == opened + 1
+    assert value("bot_tickets_total", event="answered") == answered + 1
+    assert value("bot_ticket_answer_seconds_count") == timed + 1
+    assert value("bot_answer_votes_total", helpful="no") == unhelpful + 1
+
+
+async def test_a_members_reply_reopens_a_closed_ticket(loop: Core) -> None:
+    outbox = Outbox()
+    member = Member(loop, user_id="609")
+    await member.says("/human Can I change my track later?")
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/help")
+    await organizer.says("/reply 1 Yes, until the submission deadline.")
+    assert "closed" in only_text(await organizer.says("/close 1"))
+    sent = await outbox.deliver(loop)
+    [answer] = [reply for target, reply in sent if target == Target("telegram", "609")]
+    [reply_button] = answer.buttons
+    await member.presses(reply_button.payload)
+    reopened = only_text(await member.says("And if my team has already registered?"))
+    assert "open again" in reopened
+    assert "#1" in only_text(await organizer.says("/tickets"))
+    [(_, notice)] = await outbox.deliver(loop)
+    assert "And if my team has already registered?" in notice.text
+    assert "Can I change my track later?" in notice.text

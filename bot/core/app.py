@@ -186,7 +186,9 @@ class Core:
         if incoming.is_private:
             conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
             if conversation is not None and conversation.kind in self.router.conversations:
-                if not looks_like_question(incoming.text) or self.router.text_handler is None:
+                takes_anything = conversation.kind in self.router.free_text_steps
+                detour = looks_like_question(incoming.text) and self.router.text_handler is not None
+                if takes_anything or not detour:
                     return await self.router.conversations[conversation.kind](ctx)
                 # "How can I use the cloud desktop?" is not a team name: answer, then ask again.
                 waiting = await self._waiting_step(ctx)

@@ -50,6 +50,9 @@ class Router:
     buttons: dict[str, Handler] = field(default_factory=dict)  # payload prefix → handler
     organizer_buttons: set[str] = field(default_factory=set)  # prefixes only organizers press
     conversations: dict[str, Handler] = field(default_factory=dict)  # kind → answer handler
+    # Kinds whose waiting step takes any text, a question too (a reply to the organizers),
+    # where other steps answer a question in between and ask again.
+    free_text_steps: set[str] = field(default_factory=set)
     # kind → the reply that asks the waiting step's question again (after a detour)
     prompts: dict[str, Handler] = field(default_factory=dict)
     text_handler: Handler | None = None
@@ -81,11 +84,14 @@ class Router:
 
         return register
 
-    def conversation(self, kind: str) -> Callable[[Handler], Handler]:
-        """Handle a member's text while a conversation of this kind waits for their answer."""
+    def conversation(self, kind: str, *, free_text: bool = False) -> Callable[[Handler], Handler]:
+        """Handle a member's text while a conversation of this kind waits for their answer;
+        `free_text`: the step takes a question as its answer, not as a detour."""
 
         def register(handler: Handler) -> Handler:
             self.conversations[kind] = handler
+            if free_text:
+                self.free_text_steps.add(kind)
             return handler
 
         return register
@@ -112,6 +118,7 @@ class Router:
         self.buttons.update(other.buttons)
         self.organizer_buttons |= other.organizer_buttons
         self.conversations.update(other.conversations)
+        self.free_text_steps |= other.free_text_steps
         self.prompts.update(other.prompts)
         if other.text_handler is not None:
             self.text_handler = other.text_handler

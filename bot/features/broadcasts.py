@@ -62,8 +62,13 @@ async def announce(ctx: Context) -> Replies:
             length=len(args),
         )
         return [Reply(text, private=True)]
+    return [await draft_announcement(ctx, args, at)]
+
+
+async def draft_announcement(ctx: Context, text: str, at: datetime | None = None) -> Reply:
+    """An announcement waiting for its author's confirmation: the preview, with its buttons."""
     broadcast = Broadcast(
-        text=args,
+        text=text,
         audience=EVERYONE,
         status="draft",
         author_platform=ctx.incoming.platform,
@@ -74,7 +79,7 @@ async def announce(ctx: Context) -> Replies:
         created_at=ctx.services.clock.now(),
     )
     await BroadcastRepository(ctx.session).add(broadcast)
-    return [await _preview(ctx, broadcast)]
+    return await _preview(ctx, broadcast)
 
 
 @router.button("broadcast", organizer_only=True)

@@ -8,6 +8,8 @@ asked to be told when their question got answered are told, through the outbox.
     /faq edit <n> <question> | <answer>  a new version of one language of entry n
     /faq retire <n>                      no longer answered from
     /faq history <n>                     every version
+    /faq clarify <n>                     post it to the community as "Clarification #n",
+                                         through the announcement preview (confirm to send)
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
+from bot.features.broadcasts import draft_announcement
 from bot.features.feedback import WATCH
 from bot.i18n import N_, Translator, detect_language, preferred_language
 from bot.knowledge.build import follow_knowledge
 from bot.knowledge.faq import FAQ_TOPIC
 from bot.messages import Reply, Target
 from bot.outbox.direct import send_later
-from bot.storage.faq import FaqRepository, WatchRepository
+from bot.storage.faq import PUBLISHED, FaqRepository, WatchRepository
 from bot.storage.feedback import FeedbackRepository, TicketRepository
 from bot.storage.models import AnswerWatch, FaqEntry, Member
 
@@ -53,6 +56,7 @@ async def faq(ctx: Context) -> Replies:
         "edit": _edit,
         "retire": _retire,
         "history": _history,
+        "clarify": _clarify,
     }
     if not action or action == "list":
         return await _list(ctx)
@@ -65,7 +69,8 @@ async def faq(ctx: Context) -> Replies:
 def _usage(ctx: Context) -> Reply:
     text = ctx.t.gettext(
         "Use: /faq publish <ticket number> · /faq add <question> | <answer> · "
-        "/faq edit <number> <question> | <answer> · /faq retire <number> · /faq history <number>"
+        "/faq edit <number> <question> | <answer> · /faq retire <number> · "
+        "/faq history <number> · /faq clarify <number>"
     )
     return Reply(text, private=True)
 
@@ -168,6 +173,25 @@ async def _history(ctx: Context, rest: str) -> Replies:
         )
         lines.append(f"v{revision.version} {revision.status} {when} {revision.changed_by}: {texts}")
     return [Reply("\n".join(lines), private=True)]
+
+
+async def _clarify(ctx: Context, rest: str) -> Replies:
+    entry = await _entry(ctx, rest)
+    if entry is None or entry.status != PUBLISHED:
+        return [_no_entry(ctx, rest)]
+    parts = [
+        f"{question}\n{answer}"
+        for question, answer in (
+            (entry.question_zh, entry.answer_zh),
+            (entry.question_en, entry.answer_en),
+        )
+        if question and answer
+    ]
+    heading = f"{Translator('zh').gettext('Clarification #{number}', number=entry.id)} / " + (
+        Translator("en").gettext("Clarification #{number}", number=entry.id)
+    )
+    text = heading + "\n\n" + "\n\n".join(parts)
+    return [await draft_announcement(ctx, text)]
 
 
 async def _entry(ctx: Context, number: str) -> FaqEntry | None:

@@ -8,6 +8,7 @@ from bot.core.context import Context
 from bot.core.router import Replies, Router
 from bot.i18n import Translator
 from bot.messages import Button, Reply
+from bot.ops.metrics import VOTES
 from bot.storage.database import Database
 from bot.storage.feedback import FeedbackRepository
 
@@ -86,6 +87,7 @@ async def voted(ctx: Context) -> Replies:
         return [Reply(ctx.t.gettext("That answer is no longer kept."), private=True)]
     helpful = value == "1"
     await repository.vote(given, ctx.member.id, helpful, ctx.services.clock.now())
+    VOTES.labels("yes" if helpful else "no").inc()
     if helpful:
         return [Reply(ctx.t.gettext("Thank you: glad it helped."), private=True)]
     text = ctx.t.gettext(

@@ -17,14 +17,16 @@ from bot.core.router import Argument, Replies, Router
 from bot.features.feedback import ASK_PERSON
 from bot.i18n import N_, Language, Translator, detect_language, preferred_language
 from bot.messages import Button, Reply, Target
+from bot.ops.metrics import TICKET_ANSWER_SECONDS, TICKETS
 from bot.outbox.direct import send_later
 from bot.storage.conversations import ConversationRepository
-from bot.storage.feedback import FeedbackRepository, TicketRepository
+from bot.storage.feedback import CLOSED, OPEN, FeedbackRepository, TicketRepository
 from bot.storage.models import Member, Ticket
 
 router = Router()
 ANSWER_BUTTON = "ticket"
 ANSWERING = "ticket-answer"  # the conversation that waits for an organizer's answer
+FOLLOW_UP = "followup"  # a member's Reply under an answer: the conversation that waits for it
 MAX_QUESTION_CHARACTERS = 1000
 MAX_ANSWER_CHARACTERS = 3000
 
@@ -76,6 +78,7 @@ async def _open_ticket(ctx: Context, question: str) -> Replies:
         member.id, question, language, ctx.services.clock.now()
     )
     await _tell_organizers(ctx, ticket)
+    TICKETS.labels("opened").inc()
     text = t.gettext(
         "Ticket #{number}: I passed your question to the organizers. Their answer will come to "
         "you here in private; /mytickets shows your tickets.",
@@ -205,7 +208,7 @@ def _answer_prompt(ctx: Context, ticket: Ticket) -> Reply:
     return Reply(text, private=True)
 
 
-@router.conversation(ANSWERING)
+@router.conversation(ANSWERING, free_text=True)
 async def answer_written(ctx: Context) -> Replies:
     conversations = ConversationRepository(ctx.session)
     conversation = await conversations.get(ctx.member.id)
@@ -249,14 +252,102 @@ async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
         answer=answer,
     )
     target = Target(member.platform, member.private_chat_id)
+    reply_button = Button(theirs.gettext("Reply"), f"{FOLLOW_UP}:{ticket.id}")
     await send_later(
-        ctx.session, target, message, now, kind="ticket", language=language, member_id=member.id
+        ctx.session,
+        target,
+        message,
+        now,
+        kind="ticket",
+        language=language,
+        member_id=member.id,
+        buttons=(reply_button,),
     )
     author = f"{ctx.incoming.platform}:{ctx.incoming.user.id}"
+    if ticket.answered_at is None:
+        TICKET_ANSWER_SECONDS.observe((now - ticket.created_at).total_seconds())
     tickets.answered(ticket, answer, author, now)
+    TICKETS.labels("answered").inc()
     text = t.gettext(
         "Ticket #{number} answered: the member gets your answer privately on {platform}.",
         number=ticket.id,
         platform=member.platform,
     )
     return [Reply(text, private=True)]
+
+
+@router.command(
+    "close",
+    N_("Close a ticket: /close <number> (organizers)"),
+    organizer_only=True,
+    argument=Argument("ticket", N_("The ticket's number"), required=True),
+)
+async def close(ctx: Context) -> Replies:
+    number = ctx.incoming.args.strip().lstrip("#")
+    ticket = await TicketRepository(ctx.session).get(int(number)) if number.isdigit() else None
+    if ticket is None:
+        text = ctx.t.gettext("Write the ticket's number: /close 12.")
+        return [Reply(text if not number.isdigit() else _no_ticket(ctx, number), private=True)]
+    ticket.status = CLOSED
+    text = ctx.t.gettext(
+        "Ticket #{number} closed; a reply from the member opens it again.", number=ticket.id
+    )
+    return [Reply(text, private=True)]
+
+
+@router.button(FOLLOW_UP)
+async def follow_up_pressed(ctx: Context) -> Replies:
+    number = (ctx.incoming.pressed or "").partition(":")[2]
+    ticket = await TicketRepository(ctx.session).get(int(number)) if number.isdigit() else None
+    if ticket is None or ticket.member_id != ctx.member.id:
+        return [Reply(ctx.t.gettext("There is no such ticket."), private=True)]
+    await ConversationRepository(ctx.session).start(
+        ctx.member.id, FOLLOW_UP, "text", str(ticket.id), ctx.services.clock.now()
+    )
+    return [_follow_up_prompt(ctx, ticket)]
+
+
+@router.conversation_prompt(FOLLOW_UP)
+async def follow_up_prompt_again(ctx: Context) -> Replies:
+    conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
+    tickets = TicketRepository(ctx.session)
+    ticket = await tickets.get(int(conversation.subject)) if conversation else None
+    return [_follow_up_prompt(ctx, ticket)] if ticket is not None else []
+
+
+def _follow_up_prompt(ctx: Context, ticket: Ticket) -> Reply:
+    text = ctx.t.gettext(
+        "Write your reply about ticket #{number} (/skip to leave it); the organizers get it.",
+        number=ticket.id,
+    )
+    return Reply(text, private=True)
+
+
+@router.conversation(FOLLOW_UP, free_text=True)
+async def follow_up_written(ctx: Context) -> Replies:
+    conversations = ConversationRepository(ctx.session)
+    conversation = await conversations.get(ctx.member.id)
+    await conversations.end(ctx.member.id)
+    text = ctx.incoming.text.strip()
+    ticket = (
+        await TicketRepository(ctx.session).get(int(conversation.subject)) if conversation else None
+    )
+    if ticket is None or not text:
+        return [Reply(ctx.t.gettext("Nothing was sent."), private=True)]
+    if len(ticket.question) + len(text) > MAX_QUESTION_CHARACTERS * 3:
+        return [
+            Reply(ctx.t.gettext("That reply is too long; please write it shorter."), private=True)
+        ]
+    # The ticket keeps the whole exchange; the member's reply opens it again.
+    ticket.question = f"{ticket.question}\n\n↪ {text}"
+    ticket.status = OPEN
+    await _tell_organizers(ctx, ticket)
+    TICKETS.labels("reopened").inc()
+    text = ctx.t.gettext(
+        "Ticket #{number} is open again: the organizers have your reply.", number=ticket.id
+    )
+    return [Reply(text, private=True)]
+
+
+def _no_ticket(ctx: Context, number: str) -> str:
+    return ctx.t.gettext("There is no ticket #{number}.", number=number)

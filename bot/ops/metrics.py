@@ -23,3 +23,13 @@ LLM_TOKENS = Counter(
     "bot_llm_tokens_total", "Tokens used by the chat model", ["kind"], registry=REGISTRY
 )
 OUTBOX_DEPTH = Gauge("bot_outbox_depth", "Deliveries waiting to be sent", registry=REGISTRY)
+TICKETS = Counter(
+    "bot_tickets_total", "Questions handed to a person, by event", ["event"], registry=REGISTRY
+)
+TICKET_ANSWER_SECONDS = Histogram(
+    "bot_ticket_answer_seconds",
+    "Time from a ticket opened to its first answer",
+    buckets=(60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 3 * 24 * 3600),
+    registry=REGISTRY,
+)
+VOTES = Counter("bot_answer_votes_total", "Votes on answers", ["helpful"], registry=REGISTRY)
