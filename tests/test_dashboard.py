@@ -33,6 +33,8 @@ PAGES = [
     "/dashboard/broadcasts",
     "/dashboard/deadlines",
     "/dashboard/unanswered",
+    "/dashboard/tickets",
+    "/dashboard/faq",
 ]
 needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None,
@@ -276,3 +278,55 @@ async def test_organizer_logs_in_sees_a_registration_and_sends_a_broadcast(
         assert (await page.inner_text("#broadcasts tr:nth-child(2) .sent")).strip() == "2"
         await browser.close()
     assert sorted(delivered) == ["11", "12"]
+
+
+async def csrf_of(http: aiohttp.ClientSession, url: str) -> str:
+    async with http.get(url) as page:
+        html = await page.text()
+    return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+async def test_tickets_are_answered_and_published_from_the_dashboard(
+    site: tuple[str, Core],
+) -> None:
+    from bot.messages import Target
+    from tests.test_answer_loop import Outbox
+
+    base, core = site
+    member = Member(core, user_id="31", name="Mei")
+    await member.says("/human Can two people share one <b>entry</b>?")
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        async with http.get(base + "/dashboard/tickets") as page:
+            html = await page.text()
+        assert "Can two people share one &lt;b&gt;entry&lt;/b&gt;?" in html  # escaped
+        csrf = await csrf_of(http, base + "/dashboard/tickets")
+        async with http.post(
+            base + "/dashboard/tickets/1/answer",
+            data={"csrf": csrf, "answer": "Yes, as one team."},
+        ) as answered:
+            assert "Ticket #1 answered" in await answered.text()
+        async with http.post(base + "/dashboard/tickets/1/publish", data={"csrf": csrf}) as done:
+            assert "FAQ #1 published from ticket #1" in await done.text()
+    sent = await Outbox().deliver(core)
+    assert any(t == Target("telegram", "31") and "Yes, as one team." in r.text for t, r in sent)
+    [answer] = await Member(core, user_id="32").says("can two people share one entry?")
+    assert "Yes, as one team." in answer.text and "FAQ ›" in answer.text
+
+
+async def test_faq_entries_are_added_and_retired_and_content_reloaded_from_the_dashboard(
+    site: tuple[str, Core],
+) -> None:
+    base, core = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        csrf = await csrf_of(http, base + "/dashboard/faq")
+        form = {"csrf": csrf, "question": "Is there Wi-Fi at the venue?", "answer": "Yes, free."}
+        async with http.post(base + "/dashboard/faq/add", data=form) as added:
+            assert "FAQ #1 published" in await added.text()
+        assert "Yes, free." in (await Member(core).says("Is there Wi-Fi at the venue?"))[0].text
+        async with http.post(base + "/dashboard/faq/1/retire", data={"csrf": csrf}) as retired:
+            assert "FAQ #1 retired" in await retired.text()
+        assert "Yes, free." not in (await Member(core).says("Is there Wi-Fi at the venue?"))[0].text
+        async with http.post(base + "/dashboard/reload", data={"csrf": csrf}) as reloaded:
+            assert "Content reloaded" in await reloaded.text()

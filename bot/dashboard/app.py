@@ -1,5 +1,6 @@
 """Dashboard pages: registrations, broadcasts (compose → preview → confirm, through the same outbox
-as /announce), deadlines and upcoming reminders, unanswered questions.
+as /announce), deadlines and upcoming reminders, unanswered questions, the ticket queue (answer,
+publish as FAQ), the FAQ (add, retire) and the content reload.
 
 Access (see `access.py`): the organizer token from BOT_DASHBOARD_TOKEN, with failed logins
 limited, then a server-side session named by a signed, HttpOnly, SameSite=Strict cookie (Secure
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,24 @@ from bot.core.context import Services
 from bot.dashboard.access import SESSION_LIFETIME, DashboardAccess, SessionInfo
 from bot.deadlines import current_deadlines
 from bot.export import registrations_csv
-from bot.i18n import Translator
+from bot.features.faq import index_and_tell
+from bot.features.tickets import MAX_ANSWER_CHARACTERS, answer_ticket
+from bot.i18n import Translator, detect_language
+from bot.knowledge.build import follow_knowledge, reload_content
 from bot.outbox.audience import CHANNELS, EVERYONE, PLATFORMS, audience_size, is_valid
 from bot.outbox.broadcasts import BroadcastRepository
 from bot.storage.answers import AnswerRepository
-from bot.storage.models import Broadcast, Delivery, Member, Registration, UnansweredQuestion
+from bot.storage.faq import FaqRepository
+from bot.storage.feedback import TicketRepository
+from bot.storage.models import (
+    Broadcast,
+    Delivery,
+    FaqEntry,
+    Member,
+    Registration,
+    Ticket,
+    UnansweredQuestion,
+)
 from bot.storage.registrations import RegistrationRepository
 from bot.timeparse import parse_local_time
 
@@ -57,6 +71,13 @@ def add_dashboard(app: web.Application, services: Services, token: str) -> None:
         ("POST", r"/dashboard/broadcasts/{number:\d+}/cancel", dashboard.cancel, True),
         ("GET", "/dashboard/deadlines", dashboard.deadlines, True),
         ("GET", "/dashboard/unanswered", dashboard.unanswered, True),
+        ("GET", "/dashboard/tickets", dashboard.tickets, True),
+        ("POST", r"/dashboard/tickets/{number:\d+}/answer", dashboard.answer_ticket, True),
+        ("POST", r"/dashboard/tickets/{number:\d+}/publish", dashboard.publish_ticket, True),
+        ("GET", "/dashboard/faq", dashboard.faq, True),
+        ("POST", "/dashboard/faq/add", dashboard.add_faq, True),
+        ("POST", r"/dashboard/faq/{number:\d+}/retire", dashboard.retire_faq, True),
+        ("POST", "/dashboard/reload", dashboard.reload, True),
     ]
     for method, path, handler, protected in routes:
         app.router.add_route(method, path, dashboard.guard(handler) if protected else handler)
@@ -288,6 +309,101 @@ class Dashboard:
         async with self.services.database.session() as session:
             rows = await AnswerRepository(session).most_unanswered(50)
         return self._page(request, "unanswered.html", "Unanswered questions", rows=rows)
+
+    # --- the answer loop ------------------------------------------------------------------------
+
+    async def tickets(
+        self, request: web.Request, notice: str = "", error: str = ""
+    ) -> web.StreamResponse:
+        async with self.services.database.session() as session:
+            waiting = await TicketRepository(session).waiting(100)
+            answered = list(
+                await session.scalars(
+                    select(Ticket)
+                    .where(Ticket.status != "open")
+                    .order_by(Ticket.answered_at.desc())
+                    .limit(20)
+                )
+            )
+        return self._page(
+            request,
+            "tickets.html",
+            "Tickets",
+            waiting=waiting,
+            answered=answered,
+            notice=notice,
+            error=error,
+        )
+
+    async def answer_ticket(self, request: web.Request) -> web.StreamResponse:
+        number = int(request.match_info["number"])
+        answer = str((await request.post()).get("answer", "")).strip()
+        if not answer or len(answer) > MAX_ANSWER_CHARACTERS:
+            return await self.tickets(request, error="Write an answer (at most 3,000 characters).")
+        async with self.services.database.session() as session:
+            ticket = await TicketRepository(session).get(number)
+            if ticket is None:
+                return await self.tickets(request, error=f"There is no ticket #{number}.")
+            member = await answer_ticket(session, self.services, ticket, answer, "dashboard")
+        if member is None:
+            return await self.tickets(request, error=f"The member of #{number} left.")
+        return await self.tickets(request, notice=f"Ticket #{number} answered.")
+
+    async def publish_ticket(self, request: web.Request) -> web.StreamResponse:
+        number = int(request.match_info["number"])
+        async with self.services.database.session() as session:
+            ticket = await TicketRepository(session).get(number)
+            if ticket is None or not ticket.answer:
+                return await self.tickets(request, error=f"Ticket #{number} has no answer yet.")
+            entry = await FaqRepository(session).publish(
+                ticket.language, ticket.question, ticket.answer, "dashboard", self._now()
+            )
+            entry_id = entry.id
+        await index_and_tell(self.services, entry_id)
+        return await self.faq(request, notice=f"FAQ #{entry_id} published from ticket #{number}.")
+
+    async def faq(
+        self, request: web.Request, notice: str = "", error: str = ""
+    ) -> web.StreamResponse:
+        async with self.services.database.session() as session:
+            entries = list(await session.scalars(select(FaqEntry).order_by(FaqEntry.id)))
+        return self._page(request, "faq.html", "FAQ", entries=entries, notice=notice, error=error)
+
+    async def add_faq(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+        question = str(form.get("question", "")).strip()
+        answer = str(form.get("answer", "")).strip()
+        if not question or not answer or len(question) + len(answer) > 3000:
+            return await self.faq(request, error="Write a question and its answer.")
+        language = detect_language(question) or self.services.settings.default_language
+        async with self.services.database.session() as session:
+            entry = await FaqRepository(session).publish(
+                language, question, answer, "dashboard", self._now()
+            )
+            entry_id = entry.id
+        await index_and_tell(self.services, entry_id)
+        return await self.faq(request, notice=f"FAQ #{entry_id} published.")
+
+    async def retire_faq(self, request: web.Request) -> web.StreamResponse:
+        number = int(request.match_info["number"])
+        async with self.services.database.session() as session:
+            repository = FaqRepository(session)
+            entry = await repository.get(number)
+            if entry is None:
+                return await self.faq(request, error=f"There is no FAQ entry #{number}.")
+            repository.retire(entry, "dashboard", self._now())
+        await follow_knowledge(self.services)
+        return await self.faq(request, notice=f"FAQ #{number} retired.")
+
+    async def reload(self, request: web.Request) -> web.StreamResponse:
+        problems, summary = await reload_content(self.services)
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems[:20])
+            return await self.faq(request, error=f"Nothing was reloaded: {listed}")
+        return await self.faq(request, notice=f"Content reloaded: {summary}.")
+
+    def _now(self) -> datetime:
+        return self.services.clock.now()
 
     # --- helpers --------------------------------------------------------------------------------
 

@@ -113,7 +113,7 @@ async def _published(ctx: Context, language: str, question: str, answer: str) ->
         language, question, answer, _author(ctx), ctx.services.clock.now()
     )
     entry_id, services = entry.id, ctx.services
-    ctx.after_commit.append(lambda: _index_and_tell(services, entry_id))
+    ctx.after_commit.append(lambda: index_and_tell(services, entry_id))
     text = ctx.t.gettext(
         "FAQ #{number} published: it answers from now on, cited “FAQ › {question}”. Members "
         "waiting for this answer are told.",
@@ -138,7 +138,7 @@ async def _edit(ctx: Context, rest: str) -> Replies:
     )
     # A new language or a better answer may now answer someone who is waiting.
     entry_id, services = entry.id, ctx.services
-    ctx.after_commit.append(lambda: _index_and_tell(services, entry_id))
+    ctx.after_commit.append(lambda: index_and_tell(services, entry_id))
     text = ctx.t.gettext(
         "FAQ #{number} is now version {version}.", number=entry.id, version=entry.version
     )
@@ -215,7 +215,7 @@ def _author(ctx: Context) -> str:
     return f"{ctx.incoming.platform}:{ctx.incoming.user.id}"
 
 
-async def _index_and_tell(services: Services, entry_id: int) -> None:
+async def index_and_tell(services: Services, entry_id: int) -> None:
     """Index the new entry, then tell the members whose waiting question it now answers."""
     await follow_knowledge(services)
     async with services.database.session() as session:

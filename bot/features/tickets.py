@@ -10,9 +10,10 @@ they asked from, through the outbox: stored with the ticket in one transaction, 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.core.context import Context
+from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
 from bot.features.feedback import ASK_PERSON
 from bot.i18n import N_, Language, Translator, detect_language, preferred_language
@@ -220,9 +221,8 @@ async def answer_written(ctx: Context) -> Replies:
 
 
 async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
-    t, now = ctx.t, ctx.services.clock.now()
-    tickets = TicketRepository(ctx.session)
-    ticket = await tickets.get(number)
+    t = ctx.t
+    ticket = await TicketRepository(ctx.session).get(number)
     if ticket is None:
         return [Reply(t.gettext("There is no ticket #{number}.", number=number), private=True)]
     if len(answer) > MAX_ANSWER_CHARACTERS:
@@ -232,16 +232,28 @@ async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
             limit=MAX_ANSWER_CHARACTERS,
         )
         return [Reply(text, private=True)]
-    member = await ctx.session.get(Member, ticket.member_id)
+    author = f"{ctx.incoming.platform}:{ctx.incoming.user.id}"
+    member = await answer_ticket(ctx.session, ctx.services, ticket, answer, author)
+    if member is None:
+        text = t.gettext("The member of ticket #{number} can no longer be reached.", number=number)
+        return [Reply(text, private=True)]
+    text = t.gettext(
+        "Ticket #{number} answered: the member gets your answer privately on {platform}.",
+        number=ticket.id,
+        platform=member.platform,
+    )
+    return [Reply(text, private=True)]
+
+
+async def answer_ticket(
+    session: AsyncSession, services: Services, ticket: Ticket, answer: str, author: str
+) -> Member | None:
+    """Store an organizer's answer and queue it for the member, privately, on their platform
+    (from chat or the dashboard); None when the member can no longer be reached."""
+    member = await session.get(Member, ticket.member_id)
     if member is None or member.private_chat_id is None:
-        return [
-            Reply(
-                t.gettext(
-                    "The member of ticket #{number} can no longer be reached.", number=number
-                ),
-                private=True,
-            )
-        ]
+        return None
+    now = services.clock.now()
     # The member reads the answer in the language it was written in, framed the same way.
     language = detect_language(answer) or ticket.language
     theirs = Translator(language)  # type: ignore[arg-type]
@@ -251,11 +263,10 @@ async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
         question=ticket.question,
         answer=answer,
     )
-    target = Target(member.platform, member.private_chat_id)
     reply_button = Button(theirs.gettext("Reply"), f"{FOLLOW_UP}:{ticket.id}")
     await send_later(
-        ctx.session,
-        target,
+        session,
+        Target(member.platform, member.private_chat_id),
         message,
         now,
         kind="ticket",
@@ -263,17 +274,11 @@ async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
         member_id=member.id,
         buttons=(reply_button,),
     )
-    author = f"{ctx.incoming.platform}:{ctx.incoming.user.id}"
     if ticket.answered_at is None:
         TICKET_ANSWER_SECONDS.observe((now - ticket.created_at).total_seconds())
-    tickets.answered(ticket, answer, author, now)
+    TicketRepository(session).answered(ticket, answer, author, now)
     TICKETS.labels("answered").inc()
-    text = t.gettext(
-        "Ticket #{number} answered: the member gets your answer privately on {platform}.",
-        number=ticket.id,
-        platform=member.platform,
-    )
-    return [Reply(text, private=True)]
+    return member
 
 
 @router.command(
