@@ -326,3 +326,12 @@ async def test_a_members_reply_reopens_a_closed_ticket(loop: Core) -> None:
     [(_, notice)] = await outbox.deliver(loop)
     assert "And if my team has already registered?" in notice.text
     assert "Can I change my track later?" in notice.text
+
+
+async def test_the_buttons_speak_the_answers_language(loop: Core) -> None:
+    member = Member(loop, user_id="610", locale="zh")
+    [english] = await member.says("Which tracks are there?")
+    assert "AIGC Creative Works" in english.text
+    assert [b.label for b in english.buttons] == ["Helpful", "Not helpful"]
+    [chinese] = await member.says("有哪些赛道？")
+    assert [b.label for b in chinese.buttons] == ["有帮助", "没帮助"]

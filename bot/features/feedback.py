@@ -30,9 +30,16 @@ def feedback_buttons(t: Translator, given_answer_id: int, known: bool) -> tuple[
 
 
 async def with_feedback(
-    ctx: Context, reply: Reply, question: str, sources: str, path: str, known: bool
+    ctx: Context,
+    reply: Reply,
+    question: str,
+    sources: str,
+    path: str,
+    known: bool,
+    t: Translator,
 ) -> Reply:
-    """The reply, kept as given, with the feedback buttons after its own."""
+    """The reply, kept as given, with the feedback buttons after its own, in `t`'s language
+    (the answer's)."""
     given = await FeedbackRepository(ctx.session).given(
         ctx.member.id,
         ctx.incoming.platform,
@@ -40,10 +47,10 @@ async def with_feedback(
         reply.text,
         sources,
         path,
-        ctx.t.language,
+        t.language,
         ctx.services.clock.now(),
     )
-    return replace(reply, buttons=reply.buttons + feedback_buttons(ctx.t, given.id, known))
+    return replace(reply, buttons=reply.buttons + feedback_buttons(t, given.id, known))
 
 
 class ModelFeedback:
@@ -57,7 +64,9 @@ class ModelFeedback:
         self._member_id, self._platform = ctx.member.id, ctx.incoming.platform
 
     async def now(self, reply: Reply, path: str) -> Reply:
-        return await with_feedback(self._ctx, reply, self._question, "", path, path != "unknown")
+        return await with_feedback(
+            self._ctx, reply, self._question, "", path, path != "unknown", self._t
+        )
 
     async def later(self, reply: Reply, path: str) -> Reply:
         clock = self._ctx.services.clock

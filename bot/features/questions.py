@@ -80,7 +80,8 @@ async def _answer(ctx: Context, text: str) -> Replies:
         return [reply]
     sources = "; ".join(source.label() for source in answer.sources)
     path = "retrieval" if answer.known else "unknown"
-    return [await with_feedback(ctx, reply, text, sources, path, answer.known)]
+    t = Translator(answer.language)
+    return [await with_feedback(ctx, reply, text, sources, path, answer.known, t)]
 
 
 async def _asking_too_fast(ctx: Context, answers: AnswerRepository, now: datetime) -> bool:
