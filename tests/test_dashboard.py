@@ -22,7 +22,7 @@ from bot.messages import Reply, SendResult, Target
 from bot.ops.http import serve, service_app
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
-from tests.conftest import ManualClock, Member
+from tests.conftest import ORGANIZER_ID, ManualClock, Member
 
 TOKEN = "dashboard-token-for-tests-0123456789"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,6 +35,7 @@ PAGES = [
     "/dashboard/unanswered",
     "/dashboard/tickets",
     "/dashboard/faq",
+    "/dashboard/report",
 ]
 needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None,
@@ -330,3 +331,63 @@ async def test_faq_entries_are_added_and_retired_and_content_reloaded_from_the_d
         assert "Yes, free." not in (await Member(core).says("Is there Wi-Fi at the venue?"))[0].text
         async with http.post(base + "/dashboard/reload", data={"csrf": csrf}) as reloaded:
             assert "Content reloaded" in await reloaded.text()
+
+
+async def seed_the_answer_loop(core: Core, clock: ManualClock) -> None:
+    """A few days of questions: answered, rated, handed to a person and answered."""
+    organizer = Member(core, user_id=ORGANIZER_ID)
+    for day in range(3):
+        for n in range(3):
+            member = Member(core, user_id=f"4{day}{n}")
+            [answer] = await member.says("Which tracks are there?")
+            await member.presses(answer.buttons[n % 2].payload)  # helpful, not helpful
+        asker = Member(core, user_id=f"5{day}")
+        await asker.says(f"/human Is there <script>alert({day})</script> parking on day {day}?")
+        clock.advance(timedelta(hours=2 + day))
+        await organizer.says(f"/reply {day + 1} Yes.")
+        clock.advance(timedelta(days=1))
+
+
+async def test_the_report_draws_the_loop_as_charts_and_escapes_what_members_wrote(
+    site: tuple[str, Core], clock: ManualClock
+) -> None:
+    base, core = site
+    await seed_the_answer_loop(core, clock)
+    await Member(core, user_id="60").says("What colour are the chairs in the zorblax hall?")
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        async with http.get(base + "/dashboard/report") as page:
+            html = await page.text()
+    assert html.count("<svg") == 3
+    assert "answered" in html and "to a person" in html  # the legend
+    assert "67%" in html or "33%" in html or "50%" in html  # a helpful rate was drawn
+    assert "zorblax" in html  # the unanswered question is listed
+    assert "<script>" not in html
+
+
+@needs_chromium
+async def test_the_report_page_in_chromium_with_a_screenshot(
+    site: tuple[str, Core], clock: ManualClock
+) -> None:
+    from playwright.async_api import async_playwright
+
+    from bot.config import PROJECT_ROOT
+
+    base, core = site
+    await seed_the_answer_loop(core, clock)
+    artifacts = PROJECT_ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = await browser.new_page(viewport={"width": 1000, "height": 900})
+        await page.goto(base + "/dashboard/login")
+        await page.fill("input[name=token]", TOKEN)
+        await page.click("text=Log in")
+        await page.goto(base + "/dashboard/report")
+        assert await page.locator("#per-day svg rect").count() >= 9  # stacked bars and legend
+        assert await page.locator("#helpful svg").is_visible()
+        await page.screenshot(path=str(artifacts / "dashboard-report.png"), full_page=True)
+        await browser.close()
+    assert (artifacts / "dashboard-report.png").stat().st_size > 10_000

@@ -1,6 +1,7 @@
 """Dashboard pages: registrations, broadcasts (compose → preview → confirm, through the same outbox
 as /announce), deadlines and upcoming reminders, unanswered questions, the ticket queue (answer,
-publish as FAQ), the FAQ (add, retire) and the content reload.
+publish as FAQ), the FAQ (add, retire), the content reload and the answers report (SVG charts
+drawn on the server).
 
 Access (see `access.py`): the organizer token from BOT_DASHBOARD_TOKEN, with failed logins
 limited, then a server-side session named by a signed, HttpOnly, SameSite=Strict cookie (Secure
@@ -18,11 +19,14 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from bot.content.models import parse_offset
 from bot.core.context import Services
 from bot.dashboard.access import SESSION_LIFETIME, DashboardAccess, SessionInfo
+from bot.dashboard.charts import bars, stacked_bars
+from bot.dashboard.report import OUTCOMES, answers_report
 from bot.deadlines import current_deadlines
 from bot.export import registrations_csv
 from bot.features.faq import index_and_tell
@@ -71,6 +75,7 @@ def add_dashboard(app: web.Application, services: Services, token: str) -> None:
         ("POST", r"/dashboard/broadcasts/{number:\d+}/cancel", dashboard.cancel, True),
         ("GET", "/dashboard/deadlines", dashboard.deadlines, True),
         ("GET", "/dashboard/unanswered", dashboard.unanswered, True),
+        ("GET", "/dashboard/report", dashboard.report, True),
         ("GET", "/dashboard/tickets", dashboard.tickets, True),
         ("POST", r"/dashboard/tickets/{number:\d+}/answer", dashboard.answer_ticket, True),
         ("POST", r"/dashboard/tickets/{number:\d+}/publish", dashboard.publish_ticket, True),
@@ -311,6 +316,22 @@ class Dashboard:
         return self._page(request, "unanswered.html", "Unanswered questions", rows=rows)
 
     # --- the answer loop ------------------------------------------------------------------------
+
+    async def report(self, request: web.Request) -> web.StreamResponse:
+        async with self.services.database.session() as session:
+            data = await answers_report(session, self._now())
+        charts = {
+            "per_day": stacked_bars(data.per_day, OUTCOMES, "Questions per day by outcome"),
+            "helpful": bars(data.helpful_per_week, "Helpful rate per week", "%"),
+            "hours": bars(data.hours_to_answer_per_week, "Hours to a person's answer", "h"),
+        }
+        return self._page(
+            request,
+            "report.html",
+            "Answers report",
+            charts={name: Markup(svg) for name, svg in charts.items()},  # escaped when drawn
+            unanswered=data.unanswered,
+        )
 
     async def tickets(
         self, request: web.Request, notice: str = "", error: str = ""
