@@ -290,3 +290,27 @@ async def test_questions_members_were_refused_now_reach_the_model(
     [request] = model.requests
     assert must_see in request["messages"][0]["content"]  # the passages holding the facts
     assert must_see in answer and ("Sources:" in answer or "来源：" in answer)
+
+
+async def test_a_model_drafts_an_faq_entrys_other_language_for_the_organizer_to_approve(
+    core: Core, model: FakeOpenAIServer
+) -> None:
+    organizer = Member(core, user_id=ORGANIZER_ID)
+    [published] = await organizer.says("/faq add Is there Wi-Fi at the venue? | Yes, it is free.")
+    [draft] = published.buttons
+    assert draft.label == "Draft the Chinese version"
+    model.script("Q: 会场有Wi-Fi吗？\nA: 有，免费使用。")
+    proposal = only_text(await organizer.presses(draft.payload))
+    assert "/faq edit 1 会场有Wi-Fi吗？ | 有，免费使用。" in proposal
+    # Nothing changed until the organizer sends it.
+    [history] = await organizer.says("/faq history 1")
+    assert "会场" not in history.text
+    await organizer.says("/faq edit 1 会场有Wi-Fi吗？ | 有，免费使用。")
+    # The entry now answers in Chinese too (what the model is given to read).
+    answer = core.services.answerer.answer(
+        "会场有Wi-Fi吗？", "zh", "UTC", core.services.clock.now()
+    )
+    assert "免费使用" in answer.text and answer.sources[0].label() == "FAQ › 会场有Wi-Fi吗？"
+    model.script("I cannot do that.")
+    failed = only_text(await organizer.presses(draft.payload))
+    assert "/faq edit" in failed and "could not draft" in failed

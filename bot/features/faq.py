@@ -27,7 +27,7 @@ from bot.features.feedback import WATCH
 from bot.i18n import N_, Translator, detect_language, preferred_language
 from bot.knowledge.build import follow_knowledge
 from bot.knowledge.faq import FAQ_TOPIC
-from bot.messages import Reply, Target
+from bot.messages import Button, Reply, Target
 from bot.outbox.direct import send_later
 from bot.storage.faq import PUBLISHED, FaqRepository, WatchRepository
 from bot.storage.feedback import FeedbackRepository, TicketRepository
@@ -35,6 +35,7 @@ from bot.storage.models import AnswerWatch, FaqEntry, Member
 
 log = logging.getLogger(__name__)
 router = Router()
+TRANSLATE = "faqtranslate"
 _EDIT = re.compile(r"^#?(\d+)\s+(.+)$", re.S)
 MAX_TEXT = 3000
 
@@ -120,7 +121,39 @@ async def _published(ctx: Context, language: str, question: str, answer: str) ->
         number=entry.id,
         question=question,
     )
-    return [Reply(text, private=True)]
+    buttons = ()
+    if services.llm is not None:  # a model can draft the other language, for review
+        other = "en" if language == "zh" else "zh"
+        label = (
+            ctx.t.gettext("Draft the Chinese version")
+            if other == "zh"
+            else ctx.t.gettext("Draft the English version")
+        )
+        buttons = (Button(label, f"{TRANSLATE}:{entry.id}:{other}"),)
+    return [Reply(text, buttons=buttons, private=True)]
+
+
+@router.button(TRANSLATE, organizer_only=True)
+async def translate_pressed(ctx: Context) -> Replies:
+    parts = (ctx.incoming.pressed or "").split(":")
+    entry = await _entry(ctx, parts[1]) if len(parts) == 3 else None
+    llm = ctx.services.llm
+    if entry is None or llm is None or parts[2] not in ("zh", "en"):
+        return [Reply(ctx.t.gettext("That button no longer works."), private=True)]
+    source = "en" if parts[2] == "zh" else "zh"
+    question = entry.question_zh if source == "zh" else entry.question_en
+    answer = entry.answer_zh if source == "zh" else entry.answer_en
+    drafted = await llm.translate(question or "", answer or "", parts[2]) if question else None
+    if drafted is None:
+        text = ctx.t.gettext("The model could not draft it; add it with /faq edit yourself.")
+        return [Reply(text, private=True)]
+    # Nothing changes until the organizer sends it: they may correct it first.
+    text = ctx.t.gettext(
+        "Proposed version in the other language. Send this to approve it (correct it first if "
+        "needed):"
+    )
+    command = f"/faq edit {entry.id} {drafted[0]} | {drafted[1]}"
+    return [Reply(f"{text}\n\n{command}", private=True)]
 
 
 async def _edit(ctx: Context, rest: str) -> Replies:

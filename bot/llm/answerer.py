@@ -60,6 +60,34 @@ class LlmAnswerer:
             max_retries=settings.llm_max_retries,
         )
 
+    async def translate(self, question: str, answer: str, language: str) -> tuple[str, str] | None:
+        """An FAQ entry in the other language, for an organizer to review (the model only writes
+        text; the organizer decides). None when the provider fails or answers out of shape."""
+        target = "Simplified Chinese" if language == "zh" else "English"
+        instructions = (
+            f"Translate this FAQ entry of a developer community's contest into {target}. Keep "
+            "names, numbers and dates exactly. Answer with two lines only: 'Q: <question>' and "
+            "'A: <answer>' (the answer on one line)."
+        )
+        try:
+            response = await self.client.chat.completions.create(
+                model=self.settings.llm_model,
+                messages=[
+                    {"role": "system", "content": instructions},
+                    {"role": "user", "content": f"Q: {question}\nA: {answer}"},
+                ],
+                temperature=0,
+                max_tokens=self.settings.llm_max_answer_tokens,
+            )
+        except (APIError, OpenAIError) as error:
+            log.warning("translation failed (%s)", type(error).__name__)
+            return None
+        text = response.choices[0].message.content or ""
+        match = _TRANSLATED.search(text)
+        if match is None:
+            return None
+        return match["question"].strip(), match["answer"].strip()
+
     async def reply(
         self,
         answers: AnswerRepository,
@@ -145,6 +173,9 @@ def _answerable(hits: list[Hit]) -> bool:
 def _cache_key(language: str, zone_name: str, question: str) -> str:
     raw = f"{language}|{zone_name}|{normalize_question(question)}"
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+_TRANSLATED = re.compile(r"Q:\s*(?P<question>.+?)\s*\n\s*A:\s*(?P<answer>.+)", re.S)
 
 
 class Feedback(Protocol):
