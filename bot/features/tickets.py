@@ -192,10 +192,7 @@ async def answer_pressed(ctx: Context) -> Replies:
 
 @router.conversation_prompt(ANSWERING)
 async def answer_prompt_again(ctx: Context) -> Replies:
-    conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
-    ticket = (
-        await TicketRepository(ctx.session).get(int(conversation.subject)) if conversation else None
-    )
+    ticket = await _ticket_waited_on(ctx)
     return [_answer_prompt(ctx, ticket)] if ticket is not None else []
 
 
@@ -211,13 +208,22 @@ def _answer_prompt(ctx: Context, ticket: Ticket) -> Reply:
 
 @router.conversation(ANSWERING, free_text=True)
 async def answer_written(ctx: Context) -> Replies:
+    ticket = await _ticket_waited_on(ctx, done=True)
+    text = ctx.incoming.text.strip()
+    if ticket is None or text.lower() in ("/skip", "skip", "跳过"):
+        return [Reply(ctx.t.gettext("The ticket stays open."), private=True)]
+    return await _answer_ticket(ctx, ticket.id, text)
+
+
+async def _ticket_waited_on(ctx: Context, done: bool = False) -> Ticket | None:
+    """The ticket this member's waiting step is about; `done`: the step ends here."""
     conversations = ConversationRepository(ctx.session)
     conversation = await conversations.get(ctx.member.id)
-    await conversations.end(ctx.member.id)
-    text = ctx.incoming.text.strip()
-    if conversation is None or text.lower() in ("/skip", "skip", "跳过"):
-        return [Reply(ctx.t.gettext("The ticket stays open."), private=True)]
-    return await _answer_ticket(ctx, int(conversation.subject), text)
+    if done:
+        await conversations.end(ctx.member.id)
+    if conversation is None or not conversation.subject.isdigit():
+        return None
+    return await TicketRepository(ctx.session).get(int(conversation.subject))
 
 
 async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
@@ -314,9 +320,7 @@ async def follow_up_pressed(ctx: Context) -> Replies:
 
 @router.conversation_prompt(FOLLOW_UP)
 async def follow_up_prompt_again(ctx: Context) -> Replies:
-    conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
-    tickets = TicketRepository(ctx.session)
-    ticket = await tickets.get(int(conversation.subject)) if conversation else None
+    ticket = await _ticket_waited_on(ctx)
     return [_follow_up_prompt(ctx, ticket)] if ticket is not None else []
 
 
@@ -330,13 +334,8 @@ def _follow_up_prompt(ctx: Context, ticket: Ticket) -> Reply:
 
 @router.conversation(FOLLOW_UP, free_text=True)
 async def follow_up_written(ctx: Context) -> Replies:
-    conversations = ConversationRepository(ctx.session)
-    conversation = await conversations.get(ctx.member.id)
-    await conversations.end(ctx.member.id)
+    ticket = await _ticket_waited_on(ctx, done=True)
     text = ctx.incoming.text.strip()
-    ticket = (
-        await TicketRepository(ctx.session).get(int(conversation.subject)) if conversation else None
-    )
     if ticket is None or not text:
         return [Reply(ctx.t.gettext("Nothing was sent."), private=True)]
     if len(ticket.question) + len(text) > MAX_QUESTION_CHARACTERS * 3:
