@@ -23,14 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
 from bot.features.broadcasts import draft_announcement
-from bot.features.feedback import WATCH
+from bot.features.feedback import WATCH, pressed_answer
 from bot.i18n import N_, Translator, detect_language, preferred_language
 from bot.knowledge.build import follow_knowledge
 from bot.knowledge.faq import FAQ_TOPIC
 from bot.messages import Button, Reply, Target
 from bot.outbox.direct import send_later
 from bot.storage.faq import PUBLISHED, FaqRepository, WatchRepository
-from bot.storage.feedback import FeedbackRepository, TicketRepository
+from bot.storage.feedback import TicketRepository
 from bot.storage.models import AnswerWatch, FaqEntry, Member
 
 log = logging.getLogger(__name__)
@@ -289,10 +289,7 @@ async def _tell_if_answered(
 
 @router.button(WATCH)
 async def watch_pressed(ctx: Context) -> Replies:
-    given_id = (ctx.incoming.pressed or "").partition(":")[2]
-    given = (
-        await FeedbackRepository(ctx.session).answer(int(given_id)) if given_id.isdigit() else None
-    )
+    given = await pressed_answer(ctx)
     if given is None:
         return [Reply(ctx.t.gettext("That answer is no longer kept."), private=True)]
     if ctx.member.private_chat_id is None:

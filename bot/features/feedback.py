@@ -11,6 +11,7 @@ from bot.messages import Button, Reply
 from bot.ops.metrics import VOTES
 from bot.storage.database import Database
 from bot.storage.feedback import FeedbackRepository
+from bot.storage.models import GivenAnswer
 
 router = Router()
 VOTE, ASK_PERSON, WATCH = "vote", "human", "watch"
@@ -86,16 +87,28 @@ class ModelFeedback:
         return replace(reply, buttons=reply.buttons + buttons)
 
 
+def pressed_number(ctx: Context) -> int | None:
+    """The number a button's payload carries after its prefix ("human:12" → 12)."""
+    field = (ctx.incoming.pressed or "").split(":")[1:2]
+    return int(field[0]) if field and field[0].isdigit() else None
+
+
+async def pressed_answer(ctx: Context) -> GivenAnswer | None:
+    """The kept answer a button under it refers to (vote, Ask a person, Tell me …)."""
+    number = pressed_number(ctx)
+    return await FeedbackRepository(ctx.session).answer(number) if number is not None else None
+
+
 @router.button(VOTE)
 async def voted(ctx: Context) -> Replies:
-    parts = (ctx.incoming.pressed or "").split(":")
-    given_id, value = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
-    repository = FeedbackRepository(ctx.session)
-    given = await repository.answer(int(given_id)) if given_id.isdigit() else None
+    given = await pressed_answer(ctx)
+    value = (ctx.incoming.pressed or "").rpartition(":")[2]
     if given is None:
         return [Reply(ctx.t.gettext("That answer is no longer kept."), private=True)]
     helpful = value == "1"
-    await repository.vote(given, ctx.member.id, helpful, ctx.services.clock.now())
+    await FeedbackRepository(ctx.session).vote(
+        given, ctx.member.id, helpful, ctx.services.clock.now()
+    )
     VOTES.labels("yes" if helpful else "no").inc()
     if helpful:
         return [Reply(ctx.t.gettext("Thank you: glad it helped."), private=True)]

@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
-from bot.features.feedback import ASK_PERSON
+from bot.features.feedback import ASK_PERSON, pressed_answer, pressed_number
 from bot.i18n import N_, Language, Translator, detect_language, preferred_language
 from bot.messages import Button, Reply, Target
 from bot.ops.metrics import TICKET_ANSWER_SECONDS, TICKETS
 from bot.outbox.direct import send_later
 from bot.storage.conversations import ConversationRepository
-from bot.storage.feedback import CLOSED, OPEN, FeedbackRepository, TicketRepository
+from bot.storage.feedback import CLOSED, OPEN, TicketRepository
 from bot.storage.models import Member, Ticket
 
 router = Router()
@@ -49,10 +49,7 @@ async def human(ctx: Context) -> Replies:
 
 @router.button(ASK_PERSON)
 async def ask_person_pressed(ctx: Context) -> Replies:
-    given_id = (ctx.incoming.pressed or "").partition(":")[2]
-    given = (
-        await FeedbackRepository(ctx.session).answer(int(given_id)) if given_id.isdigit() else None
-    )
+    given = await pressed_answer(ctx)
     if given is None:
         return [Reply(ctx.t.gettext("That answer is no longer kept."), private=True)]
     return await _open_ticket(ctx, given.question)
@@ -180,8 +177,7 @@ async def reply(ctx: Context) -> Replies:
 
 @router.button(ANSWER_BUTTON, organizer_only=True)
 async def answer_pressed(ctx: Context) -> Replies:
-    number = (ctx.incoming.pressed or "").partition(":")[2]
-    ticket = await TicketRepository(ctx.session).get(int(number)) if number.isdigit() else None
+    ticket = await _pressed_ticket(ctx)
     if ticket is None:
         return [Reply(ctx.t.gettext("There is no such ticket."), private=True)]
     await ConversationRepository(ctx.session).start(
@@ -213,6 +209,11 @@ async def answer_written(ctx: Context) -> Replies:
     if ticket is None or text.lower() in ("/skip", "skip", "跳过"):
         return [Reply(ctx.t.gettext("The ticket stays open."), private=True)]
     return await _answer_ticket(ctx, ticket.id, text)
+
+
+async def _pressed_ticket(ctx: Context) -> Ticket | None:
+    number = pressed_number(ctx)
+    return await TicketRepository(ctx.session).get(number) if number is not None else None
 
 
 async def _ticket_waited_on(ctx: Context, done: bool = False) -> Ticket | None:
@@ -308,8 +309,7 @@ async def close(ctx: Context) -> Replies:
 
 @router.button(FOLLOW_UP)
 async def follow_up_pressed(ctx: Context) -> Replies:
-    number = (ctx.incoming.pressed or "").partition(":")[2]
-    ticket = await TicketRepository(ctx.session).get(int(number)) if number.isdigit() else None
+    ticket = await _pressed_ticket(ctx)
     if ticket is None or ticket.member_id != ctx.member.id:
         return [Reply(ctx.t.gettext("There is no such ticket."), private=True)]
     await ConversationRepository(ctx.session).start(

@@ -14,7 +14,7 @@ from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
 from bot.knowledge.index import Hit, KnowledgeIndex
-from bot.knowledge.intents import Intent
+from bot.knowledge.intents import Intent, IntentMatch
 
 # The gate: a question concerns the knowledge base when its best section holds enough of its
 # topical words (coverage), or is close enough in meaning (similarity), or both in part.
@@ -88,13 +88,17 @@ class RetrievalAnswerer:
         if vector is None:
             vector = self.index.embed(question)
         hits = self.index.search(question, vector=vector)
-        intent = self._nearest_intent(question, vector)
-        if intent is None and hits and (concerns_knowledge(hits[0]) or self._in_domain(vector)):
+        # Matched once: the nearest intent example, and the nearest way of asking for a section.
+        match = self.index.intents.match(question, vector)
+        asked = self.index.closest_asked(vector)
+        intent = self._nearest_intent(question, vector, match, asked)
+        in_domain = self._in_domain(vector, asked)
+        if intent is None and hits and (concerns_knowledge(hits[0]) or in_domain):
             intent = self.index.section_intent(hits[0].passage)
             if intent is None:
                 return self._section_answer(hits, language, t, zone_name, now, deadlines)
         if intent is None:
-            intent = self._worded_intent(question, vector, hits)
+            intent = _worded_intent(match, hits)
         if intent is None:
             return Answer(dont_know_text(t), language, known=False, hits=hits)
         return Answer(
@@ -142,21 +146,18 @@ class RetrievalAnswerer:
                 return by_command[command]
         return None
 
-    def _in_domain(self, vector: np.ndarray | None) -> bool:
+    def _in_domain(self, vector: np.ndarray | None, asked: float) -> bool:
         """Nearer to how members ask about the knowledge than to what the bot declines."""
-        asked = self.index.closest_asked(vector)
         declined = self.index.intents.closest_decline(vector)
         return asked >= MIN_NEIGHBOUR_SIMILARITY and asked >= declined + NEIGHBOUR_MARGIN
 
-    def _nearest_intent(self, question: str, vector: np.ndarray | None) -> Intent | None:
+    def _nearest_intent(
+        self, question: str, vector: np.ndarray | None, match: IntentMatch | None, asked: float
+    ) -> Intent | None:
         """The intent whose example is the question's nearest neighbour, clearly nearer than
-        any way members ask for a knowledge section."""
+        any way members ask for a knowledge section (`asked`)."""
         matcher = self.index.intents
-        match = matcher.match(question, vector)
-        if (
-            match is not None
-            and match.similarity > self.index.closest_asked(vector) + INTENT_MARGIN
-        ):
+        if match is not None and match.similarity > asked + INTENT_MARGIN:
             return match.intent
         # "Translate this: …", "帮我写一段介绍：…": the instruction, not its material, says what
         # is asked, and the material may well be about the community.
@@ -173,19 +174,13 @@ class RetrievalAnswerer:
             else None
         )
 
-    def _worded_intent(
-        self, question: str, vector: np.ndarray | None, hits: list[Hit]
-    ) -> Intent | None:
-        """Without a knowledge section to answer: an intent the question says in words."""
-        match = self.index.intents.match(question, vector)
-        best_similarity = hits[0].similarity if hits else 0.0
-        if match is None or not match.worded:
-            return None
-        return (
-            match.intent
-            if match.similarity >= max(MIN_INTENT_SIMILARITY, best_similarity)
-            else None
-        )
+
+def _worded_intent(match: IntentMatch | None, hits: list[Hit]) -> Intent | None:
+    """Without a knowledge section to answer: an intent the question says in words."""
+    if match is None or not match.worded:
+        return None
+    best_similarity = hits[0].similarity if hits else 0.0
+    return match.intent if match.similarity >= max(MIN_INTENT_SIMILARITY, best_similarity) else None
 
 
 def instruction_head(question: str) -> str | None:
