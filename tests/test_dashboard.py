@@ -251,9 +251,16 @@ async def test_organizer_logs_in_sees_a_registration_and_sends_a_broadcast(
         await page.fill("input[name=token]", TOKEN)
         await page.click("text=Log in")
         await page.goto(base + "/dashboard/registrations")
-        table = await page.inner_text("#registrations")
-        assert "张伟" in table and "AIGC应用创新" in table and "声音魔方" in table
+        table = await page.inner_text("#registrations")  # the browser asks for English
+        assert "张伟" in table and "AIGC Application Innovation" in table and "声音魔方" in table
         assert "1" in await page.inner_text("#per-track")
+        await page.click("#languages >> text=中文")  # the switch keeps the page and its language
+        assert page.url.endswith("/dashboard/registrations")
+        assert "AIGC应用创新" in await page.inner_text("#registrations")
+        assert await page.inner_text("h1") == "报名" and "下载 CSV" in await page.inner_text("body")
+        await page.goto(base + "/dashboard/tickets")
+        assert await page.inner_text("h1") == "工单"  # remembered from page to page
+        await page.click("#languages >> text=English")
 
         await page.goto(base + "/dashboard/broadcasts")
         await page.fill("textarea[name=text]", "决赛将在长沙举行 / The final is in Changsha")
@@ -375,6 +382,9 @@ async def test_the_report_page_in_chromium_with_a_screenshot(
 
     base, core = site
     await seed_the_answer_loop(core, clock)
+    unanswered = ["Is there parking at the venue?", "Can I park my car?", "会场里能借到充电宝吗？"]
+    for user, question in enumerate(unanswered):
+        await Member(core, user_id=f"9{user}").says(question)
     artifacts = PROJECT_ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
@@ -388,6 +398,104 @@ async def test_the_report_page_in_chromium_with_a_screenshot(
         await page.goto(base + "/dashboard/report")
         assert await page.locator("#per-day svg rect").count() >= 9  # stacked bars and legend
         assert await page.locator("#helpful svg").is_visible()
+        [parking, power_bank] = (await page.inner_text("#unanswered")).split("\n\n")
+        assert "2\t" in parking and "Also asked as:" in parking and "Is there parking" in parking
+        assert "1\t会场里能借到充电宝吗？" in power_bank
         await page.screenshot(path=str(artifacts / "dashboard-report.png"), full_page=True)
+        chinese = await browser.new_page(viewport={"width": 1000, "height": 900}, locale="zh-CN")
+        await chinese.goto(base + "/dashboard/login")
+        await chinese.fill("input[name=token]", TOKEN)
+        await chinese.click("button:has-text('登录')")
+        await chinese.goto(base + "/dashboard/report")
+        assert await chinese.inner_text("h1") == "问答报告"
+        assert "转人工" in await chinese.inner_text("#per-day")  # the legend is translated too
+        await chinese.screenshot(path=str(artifacts / "dashboard-report-zh.png"), full_page=True)
         await browser.close()
     assert (artifacts / "dashboard-report.png").stat().st_size > 10_000
+
+
+async def test_pages_follow_the_browsers_language_and_the_switch(site: tuple[str, Core]) -> None:
+    base, _ = site
+    chinese_browser = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
+    async with aiohttp.ClientSession(cookie_jar=jar(), headers=chinese_browser) as http:
+        async with http.get(base + "/dashboard/login") as login:
+            assert "组织者令牌" in await login.text()
+        async with http.post(base + "/dashboard/login", data={"token": "wrong"}) as refused:
+            assert "令牌不正确" in await refused.text()
+        await log_in(http, base)
+        for page, heading in [("/dashboard/", "概览"), ("/dashboard/report", "问答报告")]:
+            async with http.get(base + page) as response:
+                html = await response.text()
+            assert f"<h1>{heading}</h1>" in html and 'lang="zh-CN"' in html, page
+        async with http.get(base + "/dashboard/report") as report:
+            assert "最常见的未解答话题" in await report.text()
+        async with http.get(
+            base + "/dashboard/language?to=en&back=/dashboard/report", allow_redirects=False
+        ) as switched:
+            assert switched.status == 303 and switched.headers["Location"] == "/dashboard/report"
+        async with http.get(base + "/dashboard/report") as report:
+            assert "<h1>Answers report</h1>" in await report.text()  # the choice beats the browser
+        async with http.get(
+            base + "/dashboard/language?to=zh&back=https://evil.example/", allow_redirects=False
+        ) as elsewhere:
+            assert elsewhere.headers["Location"] == "/dashboard/"  # the switch is no open redirect
+    english_browser = {"Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"}
+    async with (
+        aiohttp.ClientSession(cookie_jar=jar(), headers=english_browser) as http,
+        http.get(base + "/dashboard/login") as login,
+    ):
+        assert "Organizer token" in await login.text()
+
+
+async def test_an_faq_entry_is_edited_in_place_in_both_languages(site: tuple[str, Core]) -> None:
+    base, core = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        csrf = await csrf_of(http, base + "/dashboard/faq")
+        form = {"csrf": csrf, "question": "Is there Wi-Fi at the venue?", "answer": "Yes."}
+        async with http.post(base + "/dashboard/faq/add", data=form):
+            pass
+        edit = {
+            "csrf": csrf,
+            "question_en": "Is there Wi-Fi at the venue?",
+            "answer_en": "Yes, the network is CommunityGuest.",
+            "question_zh": "决赛现场有无线网络吗？",
+            "answer_zh": "有，网络名称是 CommunityGuest。",
+        }
+        async with http.post(base + "/dashboard/faq/1/edit", data=edit) as edited:
+            assert "FAQ #1 is now version 2" in await edited.text()
+        async with http.post(base + "/dashboard/faq/1/edit", data=edit) as again:
+            assert "FAQ #1 is unchanged" in await again.text()
+        async with http.post(
+            base + "/dashboard/faq/1/edit", data={"csrf": csrf, "question_en": "Only a question"}
+        ) as half:
+            assert "Write a question and its answer in at least one language" in await half.text()
+        async with http.post(base + "/dashboard/faq/9/edit", data=edit) as missing:
+            assert "There is no FAQ entry #9" in await missing.text()
+        async with http.get(base + "/dashboard/faq") as page:
+            html = await page.text()
+        assert 'value="决赛现场有无线网络吗？"' in html  # the form shows what is live
+    [english] = await Member(core).says("Is there Wi-Fi at the venue?")
+    assert "CommunityGuest" in english.text
+    [chinese] = await Member(core, user_id="77", locale="zh").says("决赛现场有无线网络吗？")
+    assert "有，网络名称是 CommunityGuest" in chinese.text
+
+
+async def test_the_report_groups_unanswered_questions_into_topics(
+    site: tuple[str, Core],
+) -> None:
+    base, core = site
+    parking, other = (
+        ["比赛现场有停车位吗？", "比赛现场有停车位吗？", "决赛场地能停车吗"],
+        "会场里能借到充电宝吗？",
+    )
+    for user, question in enumerate([*parking, other]):
+        await Member(core, user_id=f"8{user}", locale="zh").says(question)
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        async with http.get(base + "/dashboard/report") as page:
+            html = await page.text()
+    rows = html.split('<table id="unanswered">', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]
+    assert len(rows) == 2, rows  # parking (asked three times, two ways) and a power bank
+    assert "<td>3</td>" in rows[0] and "停车位" in rows[0] and "决赛场地能停车吗" in rows[0]
+    assert "<td>1</td>" in rows[1] and "充电宝" in rows[1]

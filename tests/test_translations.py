@@ -14,14 +14,22 @@ from bot.i18n import LOCALES_DIR, Translator, detect_language, normalize_languag
 _PLACEHOLDER = re.compile(r"\{(\w+)[^}]*\}")
 
 
+# Python sources, and the dashboard's templates, which call _("…") through Jinja2.
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
+
+
 def source_messages() -> set[str]:
     found = set()
     for folder in ("bot", "adapters"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            PROJECT_ROOT / folder, keywords=DEFAULT_KEYWORDS
+            PROJECT_ROOT / folder, method_map=METHODS, keywords=DEFAULT_KEYWORDS
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found
+
+
+def test_the_dashboard_templates_are_extracted() -> None:
+    assert {"Most frequent unanswered topics", "Publish as FAQ"} <= source_messages()
 
 
 def chinese_catalog() -> dict[str, str]:

@@ -12,9 +12,14 @@ PALETTE = ("#2f7d32", "#1565c0", "#6a1b9a", "#ef6c00", "#c62828", "#546e7a")
 
 
 def stacked_bars(
-    columns: Sequence[tuple[str, Mapping[str, float]]], kinds: Sequence[str], title: str
+    columns: Sequence[tuple[str, Mapping[str, float]]],
+    kinds: Sequence[str],
+    title: str,
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    """One bar per column (a day, a week), stacked by kind, with a legend."""
+    """One bar per column (a day, a week), stacked by kind, with a legend; `names` are the
+    kinds as shown (translated)."""
+    names = names or {}
     if not columns:
         return _empty(title)
     highest = max(sum(values.values()) for _, values in columns) or 1
@@ -30,7 +35,7 @@ def stacked_bars(
                 top -= height
                 parts.append(
                     f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar:.1f}" height="{height:.1f}" '
-                    f'fill="{colour}"><title>{escape(label)} · {escape(kind)}: '
+                    f'fill="{colour}"><title>{escape(label)} · {escape(names.get(kind, kind))}: '
                     f"{values.get(kind, 0):g}</title></rect>"
                 )
         if len(columns) <= 16 or position % max(len(columns) // 8, 1) == 0:
@@ -40,9 +45,9 @@ def stacked_bars(
             )
     parts.append(f'<text x="4" y="{MARGIN - 6}" font-size="10">{highest:g}</text>')
     for number, (kind, colour) in enumerate(zip(kinds, PALETTE, strict=False)):
-        x = MARGIN + number * 110
+        x, shown = MARGIN + number * 110, escape(names.get(kind, kind))
         parts.append(f'<rect x="{x}" y="{HEIGHT - 12}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10">{escape(kind)}</text>')
+        parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10">{shown}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -4,6 +4,7 @@ PostgreSQL; a community's four weeks of questions fit in memory easily)."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -12,11 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
+from bot.knowledge.index import KnowledgeIndex
+from bot.knowledge.topics import Topic, group_into_topics
 from bot.storage.answers import AnswerRepository
 from bot.storage.models import AnswerVote, GivenAnswer, Ticket
 
 WINDOW = timedelta(days=28)
-OUTCOMES = ("answered", "FAQ", "LLM", "don't know", "to a person")
+MAX_UNANSWERED_GROUPED = 300  # distinct questions embedded per report: a second or two
+# The outcomes, named for the chart's legend (translated where it is drawn).
+OUTCOMES = (N_("answered"), N_("FAQ"), N_("LLM"), N_("don't know"), N_("to a person"))
 _BY_PATH = {"retrieval": "answered", "fallback": "answered", "llm": "LLM", "cache": "LLM"}
 
 
@@ -25,10 +31,12 @@ class AnswersReport:
     per_day: list[tuple[str, dict[str, float]]]  # "11-28" → outcome → questions
     helpful_per_week: list[tuple[str, float]]  # "W48" → % of votes that said helpful
     hours_to_answer_per_week: list[tuple[str, float]]  # "W48" → median hours to a first answer
-    unanswered: list[tuple[str, int]]  # the most frequent questions the bot could not answer
+    unanswered: list[Topic]  # what the bot could not answer most often, grouped by topic
 
 
-async def answers_report(session: AsyncSession, now: datetime) -> AnswersReport:
+async def answers_report(
+    session: AsyncSession, now: datetime, index: KnowledgeIndex
+) -> AnswersReport:
     since = now - WINDOW
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     answers = await session.execute(
@@ -52,6 +60,7 @@ async def answers_report(session: AsyncSession, now: datetime) -> AnswersReport:
         if ticket.answered_at is not None:
             waited = (ticket.answered_at - ticket.created_at).total_seconds() / 3600
             hours[_week(ticket.answered_at)].append(waited)
+    unanswered = await AnswerRepository(session).most_unanswered(MAX_UNANSWERED_GROUPED, since)
     return AnswersReport(
         per_day=[(day, dict(per_day[day])) for day in sorted(per_day)],
         helpful_per_week=[
@@ -60,7 +69,7 @@ async def answers_report(session: AsyncSession, now: datetime) -> AnswersReport:
         hours_to_answer_per_week=[
             (week, round(statistics.median(h), 1)) for week, h in sorted(hours.items())
         ],
-        unanswered=await AnswerRepository(session).most_unanswered(10),
+        unanswered=await asyncio.to_thread(group_into_topics, unanswered, index),
     )
 
 

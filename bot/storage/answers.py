@@ -145,11 +145,15 @@ class AnswerRepository:
             )
         )
 
-    async def most_unanswered(self, limit: int = 15) -> list[tuple[str, int]]:
+    async def most_unanswered(
+        self, limit: int = 15, since: datetime | None = None
+    ) -> list[tuple[str, int]]:
         """(question, how many members asked it), most asked first."""
+        query = select(func.min(UnansweredQuestion.question), func.count())
+        if since is not None:
+            query = query.where(UnansweredQuestion.created_at >= since)
         rows = await self.session.execute(
-            select(func.min(UnansweredQuestion.question), func.count())
-            .group_by(UnansweredQuestion.normalized)
+            query.group_by(UnansweredQuestion.normalized)
             .order_by(func.count().desc(), func.max(UnansweredQuestion.created_at).desc())
             .limit(limit)
         )

@@ -47,7 +47,14 @@ class FaqRepository:
     def edit(
         self, entry: FaqEntry, language: str, question: str, answer: str, by: str, now: datetime
     ) -> None:
-        _set_text(entry, language, question, answer)
+        self.edit_languages(entry, {language: (question, answer)}, by, now)
+
+    def edit_languages(
+        self, entry: FaqEntry, texts: dict[str, tuple[str, str]], by: str, now: datetime
+    ) -> None:
+        """One new version with each given language's (question, answer)."""
+        for language, (question, answer) in texts.items():
+            _set_text(entry, language, question, answer)
         self._next_version(entry, by, now)
 
     def retire(self, entry: FaqEntry, by: str, now: datetime) -> None:
