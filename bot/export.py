@@ -10,10 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.models import Member
 from bot.storage.registrations import RegistrationRepository
+from bot.storage.teams import TeamRepository
 
 COLUMNS = ("platform", "user_id", "display_name", "track", "team", "idea", "registered_at_utc")
 # What Excel, LibreOffice and Google Sheets read as the start of a formula (OWASP's list).
@@ -44,8 +47,48 @@ async def registrations_csv(session: AsyncSession) -> tuple[bytes, int]:
             registration.track,
             registration.team,
             registration.idea,
-            registration.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            _utc(registration.created_at),
         )
         async for member, registration in RegistrationRepository(session).export_rows()
     ]
     return csv_document(COLUMNS, rows), len(rows)
+
+
+TEAM_COLUMNS = (
+    "team",
+    "track",
+    "registered_at_utc",
+    "size",
+    "captain",
+    "members",
+    "idea",
+    "invite_code",
+    "created_at_utc",
+)
+
+
+async def teams_csv(session: AsyncSession) -> tuple[bytes, int]:
+    """The teams as a CSV file (members as "platform:name", captain first) and how many."""
+    rows = [
+        (
+            roster.team.name,
+            roster.team.track or "",
+            _utc(roster.team.registered_at),
+            len(roster.members),
+            _who(roster.captain) if roster.captain else "",
+            "; ".join(_who(member) for member, _ in roster.members),
+            roster.team.idea,
+            roster.team.invite_code,
+            _utc(roster.team.created_at),
+        )
+        for roster in await TeamRepository(session).all_rosters()
+    ]
+    return csv_document(TEAM_COLUMNS, rows), len(rows)
+
+
+def _who(member: Member) -> str:
+    return f"{member.platform}:{member.display_name or member.platform_user_id}"
+
+
+def _utc(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""

@@ -40,6 +40,8 @@ class ContestInfo(Strict):
     community: Bilingual
     organizers: Bilingual
     links: list[Link] = []
+    # The most members a team may have, once announced (unset: the bot says no limit is known).
+    team_max_size: Annotated[int, Field(ge=1, le=100)] | None = None
 
     @field_validator("timezone")
     @classmethod

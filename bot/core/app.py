@@ -24,6 +24,8 @@ from bot.features import (
     registration,
     reload,
     subscriptions,
+    teams,
+    teams_admin,
     tickets,
     welcome,
 )
@@ -51,6 +53,8 @@ FEATURES = (
     tickets,
     faq,
     reload,
+    teams,
+    teams_admin,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does

@@ -250,7 +250,8 @@ def _confirm_withdrawal(ctx: Context, key: str) -> Reply:
 async def forget_me(ctx: Context) -> Replies:
     question = ctx.t.gettext(
         "This erases your profile, registrations, reminder subscriptions, delivery records, the "
-        "questions you asked, your tickets and votes, and our recent conversation. Continue?"
+        "questions you asked, your tickets and votes, your place in a team, and our recent "
+        "conversation. Continue?"
     )
     buttons = (
         Button(ctx.t.gettext("Yes, erase everything"), "forgetme:yes"),

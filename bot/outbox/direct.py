@@ -5,12 +5,14 @@ worker like any broadcast, so a restart or a failed send loses nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import Language, Translator, preferred_language
 from bot.messages import Button, Target
-from bot.storage.models import Broadcast, Delivery
+from bot.storage.models import Broadcast, Delivery, Member
 
 
 async def send_later(
@@ -51,6 +53,39 @@ async def send_later(
             next_attempt_at=now,
         )
     )
+
+
+def member_language(member: Member, default: Language) -> Language:
+    """The language to write to a member in unasked: their choice, else what they write in."""
+    return preferred_language(member.language, member.text_language, member.locale_hint, default)
+
+
+async def tell_member(
+    session: AsyncSession,
+    member: Member,
+    message: Callable[[Translator], tuple[str, tuple[Button, ...]]],
+    now: datetime,
+    *,
+    kind: str,
+    default_language: Language,
+) -> bool:
+    """Queue a message for a member's private chat, written by `message` in their language;
+    False when the bot has no private chat with them (they see it next time they ask)."""
+    if member.private_chat_id is None:
+        return False
+    language = member_language(member, default_language)
+    text, buttons = message(Translator(language))
+    await send_later(
+        session,
+        Target(member.platform, member.private_chat_id),
+        text,
+        now,
+        kind=kind,
+        language=language,
+        buttons=buttons,
+        member_id=member.id,
+    )
+    return True
 
 
 def decode_buttons(stored: str | None) -> tuple[Button, ...]:

@@ -406,3 +406,31 @@ class AnswerWatch(Base):
     language: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class Team(Base):
+    """A contest team: members from any platform, one captain, joined with an invite code."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    track: Mapped[str | None] = mapped_column(String(64), default=None)  # None: not chosen yet
+    idea: Mapped[str | None] = mapped_column(String(300), default=None)
+    invite_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # When the captain registered the team for its track (None: still forming).
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamMembership(Base):
+    """A member in a team; a member is in one team at most."""
+
+    __tablename__ = "team_memberships"
+    __table_args__ = (UniqueConstraint("member_id"), Index("ix_team_memberships_team", "team_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    captain: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
