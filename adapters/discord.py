@@ -56,7 +56,7 @@ def _user_ref(user: discord.User | discord.Member, locale: str | None) -> UserRe
         for role in (getattr(user, "roles", ()) if guild is not None else ())
         for value in (role.id, role.name)
     )
-    return UserRef(str(user.id), user.display_name, locale, roles)
+    return UserRef(str(user.id), user.display_name, locale, roles, handle=f"@{user.name}")
 
 
 def _chat_ref(channel: Any, guild: discord.Guild | None) -> ChatRef:

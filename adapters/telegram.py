@@ -34,6 +34,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
     Update,
+    User,
 )
 from aiogram.utils.chat_action import ChatActionSender
 from aiogram.utils.text_decorations import html_decoration
@@ -180,7 +181,7 @@ class TelegramAdapter:
         text = message.text
         key = None if update_id is None else str(update_id)
         chat = ChatRef(str(message.chat.id), _CHAT_KINDS.get(message.chat.type, ChatKind.GROUP))
-        sender = UserRef(str(user.id), user.full_name, user.language_code)
+        sender = _user_ref(user)
         command = parse_command(text)
         if command is not None:
             addressee = text.split(maxsplit=1)[0].partition("@")[2].lower()
@@ -222,7 +223,7 @@ class TelegramAdapter:
         chat = ChatRef(str(message.chat.id), _CHAT_KINDS.get(message.chat.type, ChatKind.GROUP))
         incoming = Incoming(
             self.platform,
-            UserRef(str(user.id), user.full_name, user.language_code),
+            _user_ref(user),
             chat,
             pressed=callback.data,
             update_id=str(event_update.update_id),
@@ -351,3 +352,8 @@ def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     buttons = [InlineKeyboardButton(text=b.label, callback_data=b.payload) for b in reply.buttons]
     rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _user_ref(user: User) -> UserRef:
+    handle = f"@{user.username}" if user.username else None
+    return UserRef(str(user.id), user.full_name, user.language_code, handle=handle)

@@ -28,6 +28,8 @@ class UserRef:
     # Platform roles, each qualified by the server that grants it: "<server id>:<role id>" and
     # "<server id>:<role name>" (Discord). A role only means something in the server it is from.
     roles: frozenset[str] = frozenset()
+    # How others find them on the platform ("@lin_dev"), if it has such a name.
+    handle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,6 +184,7 @@ class Member:
     platform: str = "telegram"
     chat: ChatRef | None = None  # default: the member's own private chat
     name: str = "Ada"
+    handle: str | None = None  # "@ada_dev"
 
     def __post_init__(self) -> None:
         if self.chat is None:
@@ -193,7 +194,7 @@ class Member:
         command = parse_command(text) if pressed is None else None
         return Incoming(
             platform=self.platform,
-            user=UserRef(self.user_id, self.name, self.locale),
+            user=UserRef(self.user_id, self.name, self.locale, handle=self.handle),
             chat=self.chat or ChatRef(self.user_id, ChatKind.PRIVATE),
             text=text,
             command=command[0] if command else None,

@@ -8,6 +8,7 @@ import asyncio
 import re
 import signal
 import sys
+from typing import Any
 
 from tests.conftest import both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
@@ -23,6 +24,16 @@ from tests.test_answer_loop_platforms import (
 )
 
 CAPTAIN, DISCORD_MATE = 21, 5101
+
+
+async def discord_message_containing(discord: FakeDiscordServer, text: str) -> Any:
+    """The bot's first message posted to a Discord channel (a DM too) that contains `text`."""
+    for _ in range(300):
+        for call in discord.calls_to("POST", r"/channels/\d+/messages"):
+            if text in str(call.json.get("content", "")):
+                return call
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no Discord message with {text!r}")
 
 
 async def test_a_team_created_on_telegram_is_joined_from_discord(
@@ -61,6 +72,66 @@ async def test_a_team_created_on_telegram_is_joined_from_discord(
 
         told = await sent_to(telegram, CAPTAIN, "joined your team")
         assert "声音魔方" in told["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+
+
+async def test_a_contact_exchange_across_platforms_shows_handles_only_after_consent(
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
+    database_url: str,
+) -> None:
+    telegram, discord = platforms
+    environment = both_platforms_environment(
+        telegram, discord, GUILD, BOT_DATABASE_URL=database_url
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await telegram.wait_for("getUpdates", timeout=30)
+        await discord.wait_until_identified(timeout=30)
+        await discord.wait_for("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=30)
+
+        # A Telegram member makes a profile, step by step.
+        lin = {"user_id": CAPTAIN, "username": "lin_dev"}
+        telegram.message_update("/lookingfor", first_name="Lin", **lin)
+        asked = await sent_to(telegram, CAPTAIN, "Which track")
+        telegram.callback_update(buttons_of(asked)["AIGC Application Innovation"], **lin)
+        await sent_to(telegram, CAPTAIN, "Your skills")
+        telegram.message_update("前端, 配乐", first_name="Lin", **lin)
+        languages = await sent_to(telegram, CAPTAIN, "Which languages")
+        telegram.callback_update(buttons_of(languages)["Both"], **lin)
+        await sent_to(telegram, CAPTAIN, "What are you looking for")
+        telegram.message_update("a designer", first_name="Lin", **lin)
+        await sent_to(telegram, CAPTAIN, "visible in /findteam")
+
+        # A Discord member finds them in a private chat with the bot and asks to be introduced.
+        await discord.slash_command("findteam", {}, guild_id=None, user_id=DISCORD_MATE)
+        [found] = await discord.wait_for("POST", CALLBACK, timeout=30)
+        listing = text_of(found)
+        assert "Lin" in listing and "lin_dev" not in listing, listing
+        rows = found.json["data"]["components"]
+        contact = next(
+            c["custom_id"] for row in rows for c in row["components"] if c["label"] == "Contact 1"
+        )
+        message_id = next(
+            int(m["id"]) for m in discord.messages.values() if m.get("components") == rows
+        )
+        await discord.press_button(contact, message_id=message_id, user_id=DISCORD_MATE)
+        calls = await discord.wait_for("POST", CALLBACK, count=2, timeout=30)
+        assert "passed your introduction on to Lin" in text_of(calls[-1])
+
+        # The Telegram member sees no handle until accepting; then both get the other's.
+        introduction = await sent_to(telegram, CAPTAIN, "would like to team up")
+        assert "@ada" not in introduction["text"]
+        telegram.callback_update(buttons_of(introduction)["Accept"], **lin)
+        accepted = await sent_to(telegram, CAPTAIN, "Accepted")
+        assert "@ada" in accepted["text"]
+        told = await discord_message_containing(discord, "@lin_dev")
+        assert "accepted your introduction" in told.json["content"]
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)

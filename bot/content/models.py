@@ -64,6 +64,17 @@ class Track(Strict):
         return {n.casefold() for n in (self.key, self.name.zh, self.name.en, *self.aliases)}
 
 
+class Skill(Strict):
+    """A skill tag members pick for the teammate finder (/lookingfor, /findteam)."""
+
+    key: Annotated[str, Field(pattern=_KEY)]
+    name: Bilingual
+    aliases: list[str] = []
+
+    def names(self) -> set[str]:
+        return {n.casefold() for n in (self.key, self.name.zh, self.name.en, *self.aliases)}
+
+
 class Prize(Strict):
     key: Annotated[str, Field(pattern=_KEY)]
     name: Bilingual
@@ -129,10 +140,11 @@ class Contest(Strict):
     prizes: list[Prize] = []
     deadlines: list[Deadline] = []
     resources: list[Resource] = []
+    skills: list[Skill] = []
 
     @model_validator(mode="after")
     def _keys_unique_and_known(self) -> Contest:
-        for section in ("tracks", "prizes", "deadlines", "resources"):
+        for section in ("tracks", "prizes", "deadlines", "resources", "skills"):
             keys = [item.key for item in getattr(self, section)]
             for index, key in enumerate(keys):
                 if key in keys[:index]:
@@ -149,6 +161,14 @@ class Contest(Strict):
 
     def track(self, key: str) -> Track | None:
         return next((t for t in self.tracks if t.key == key), None)
+
+    def skill(self, key: str) -> Skill | None:
+        return next((s for s in self.skills if s.key == key), None)
+
+    def find_skill(self, typed: str) -> Skill | None:
+        """The skill tag a member meant by its key, name or alias in either language."""
+        wanted = typed.strip().casefold()
+        return next((s for s in self.skills if wanted in s.names()), None)
 
     def find_track(self, typed: str) -> Track | None:
         """The track a member meant by a key, name or alias in either language."""

@@ -18,6 +18,7 @@ from bot.features import (
     deadline_admin,
     faq,
     feedback,
+    finder,
     language,
     organizer,
     questions,
@@ -55,6 +56,7 @@ FEATURES = (
     reload,
     teams,
     teams_admin,
+    finder,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does
@@ -104,6 +106,7 @@ class Core:
                     incoming.user.display_name,
                     incoming.user.locale,
                     self.services.clock.now(),
+                    incoming.user.handle,
                 )
                 if incoming.is_private:
                     # A private chat is where the bot may write to this member unasked.

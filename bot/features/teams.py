@@ -20,9 +20,9 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
+from bot.features.notify import tell
 from bot.i18n import N_, Translator
 from bot.messages import Button, Reply
-from bot.outbox.direct import tell_member
 from bot.storage.models import Member
 from bot.storage.teams import Roster, TeamRepository
 
@@ -410,14 +410,7 @@ async def _tell_others(ctx: Context, roster: Roster, text: Callable[[Translator]
 
 
 async def _tell(ctx: Context, member: Member, text: Callable[[Translator], str]) -> None:
-    await tell_member(
-        ctx.session,
-        member,
-        lambda t: (text(t), ()),
-        ctx.services.clock.now(),
-        kind="team",
-        default_language=ctx.services.settings.default_language,
-    )
+    await tell(ctx, member, text, kind="team")
 
 
 def _name(t: Translator, member: Member) -> str:

@@ -9,17 +9,15 @@ they asked from, through the outbox: stored with the ticket in one transaction, 
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
 from bot.features.feedback import ASK_PERSON, pressed_answer, pressed_number
-from bot.i18n import N_, Language, Translator, detect_language, preferred_language
+from bot.i18n import N_, Translator, detect_language
 from bot.messages import Button, Reply, Target
 from bot.ops.metrics import TICKET_ANSWER_SECONDS, TICKETS
-from bot.outbox.direct import send_later
+from bot.outbox.direct import organizer_chats, send_later
 from bot.storage.conversations import ConversationRepository
 from bot.storage.feedback import CLOSED, OPEN, TicketRepository
 from bot.storage.models import Member, Ticket
@@ -86,24 +84,8 @@ async def _open_ticket(ctx: Context, question: str) -> Replies:
 
 
 async def _tell_organizers(ctx: Context, ticket: Ticket) -> None:
-    settings, now = ctx.services.settings, ctx.services.clock.now()
-    chats = [
-        (Target(platform, chat), settings.default_language)
-        for platform, chat in (
-            ("telegram", settings.telegram_organizer_chat),
-            ("discord", settings.discord_organizer_channel),
-        )
-        if chat
-    ]
-    if not chats:  # no organizers' chat: each organizer who has a private chat with the bot
-        members = await ctx.session.scalars(
-            select(Member).where(Member.private_chat_id.is_not(None))
-        )
-        chats = [
-            (Target(o.platform, o.private_chat_id or ""), _language_of(o, settings))
-            for o in members
-            if (o.platform, o.platform_user_id) in settings.organizers
-        ]
+    now = ctx.services.clock.now()
+    chats = await organizer_chats(ctx.session, ctx.services.settings)
     for target, language in chats:
         t = Translator(language)
         notice = t.gettext(
@@ -120,12 +102,6 @@ async def _tell_organizers(ctx: Context, ticket: Ticket) -> None:
         await send_later(
             ctx.session, target, notice, now, kind="ticket", language=language, buttons=(button,)
         )
-
-
-def _language_of(member: Member, settings: Settings) -> Language:
-    return preferred_language(
-        member.language, member.text_language, member.locale_hint, settings.default_language
-    )
 
 
 @router.command("mytickets", N_("Your questions handed to a person, and their answers"))

@@ -8,8 +8,10 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Settings
 from bot.i18n import Language, Translator, preferred_language
 from bot.messages import Button, Target
 from bot.storage.models import Broadcast, Delivery, Member
@@ -86,6 +88,29 @@ async def tell_member(
         member_id=member.id,
     )
     return True
+
+
+async def organizer_chats(
+    session: AsyncSession, settings: Settings
+) -> list[tuple[Target, Language]]:
+    """Where organizers hear of things (a ticket, a report): the organizers' chats when set,
+    else each organizer who has a private chat with the bot, in their language."""
+    chats: list[tuple[Target, Language]] = [
+        (Target(platform, chat), settings.default_language)
+        for platform, chat in (
+            ("telegram", settings.telegram_organizer_chat),
+            ("discord", settings.discord_organizer_channel),
+        )
+        if chat
+    ]
+    if chats:
+        return chats
+    members = await session.scalars(select(Member).where(Member.private_chat_id.is_not(None)))
+    return [
+        (Target(o.platform, o.private_chat_id or ""), member_language(o, settings.default_language))
+        for o in members
+        if (o.platform, o.platform_user_id) in settings.organizers
+    ]
 
 
 def decode_buttons(stored: str | None) -> tuple[Button, ...]:

@@ -10,19 +10,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Member
 
-_TABLES: dict[str, Any] = {}  # label → mapped class with a `member_id` column
+_TABLES: dict[str, tuple[Any, tuple[str, ...]]] = {}  # label → (mapped class, member columns)
 # What must happen before a member's rows go (a captain hands the team on).
 _BEFORE: list[Callable[[AsyncSession, Member], Awaitable[None]]] = []
 
 
-def erased_with_member(label: str, model: Any) -> None:
-    """Register a table whose rows about a member go when the member asks to be forgotten."""
-    _TABLES[label] = model
+def erased_with_member(label: str, model: Any, *columns: str) -> None:
+    """Register a table whose rows about a member go when the member asks to be forgotten:
+    the rows whose `columns` (default: member_id) name the member."""
+    _TABLES[label] = (model, columns or ("member_id",))
 
 
 def before_erasure(step: Callable[[AsyncSession, Member], Awaitable[None]]) -> None:
@@ -31,7 +32,7 @@ def before_erasure(step: Callable[[AsyncSession, Member], Awaitable[None]]) -> N
 
 
 def registered_tables() -> set[str]:
-    return {model.__tablename__ for model in _TABLES.values()}
+    return {model.__tablename__ for model, _ in _TABLES.values()}
 
 
 async def erase_member(session: AsyncSession, member: Member) -> dict[str, int]:
@@ -39,8 +40,9 @@ async def erase_member(session: AsyncSession, member: Member) -> dict[str, int]:
     for step in _BEFORE:
         await step(session, member)
     erased = {}
-    for label, model in _TABLES.items():
-        result = await session.execute(delete(model).where(model.member_id == member.id))
+    for label, (model, columns) in _TABLES.items():
+        about_member = or_(*(getattr(model, column) == member.id for column in columns))
+        result = await session.execute(delete(model).where(about_member))
         erased[label] = result.rowcount or 0
     await session.execute(delete(Member).where(Member.id == member.id))
     session.expunge(member)

@@ -15,7 +15,13 @@ class MemberRepository:
         self.session = session
 
     async def seen(
-        self, platform: str, user_id: str, display_name: str, locale_hint: str | None, now: datetime
+        self,
+        platform: str,
+        user_id: str,
+        display_name: str,
+        locale_hint: str | None,
+        now: datetime,
+        handle: str | None = None,
     ) -> Member:
         """Record that a member wrote now, creating them on first contact; returns the row.
 
@@ -27,6 +33,7 @@ class MemberRepository:
             "platform_user_id": user_id,
             "display_name": display_name[:200],
             "locale_hint": (locale_hint or None) and locale_hint[:16],
+            "handle": (handle or None) and handle[:100],
             "first_seen": now,
             "last_seen": now,
         }
@@ -38,6 +45,7 @@ class MemberRepository:
                 set_={
                     "display_name": values["display_name"],
                     "locale_hint": values["locale_hint"],
+                    "handle": values["handle"],
                     "last_seen": now,
                 },
             )

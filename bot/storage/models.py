@@ -63,6 +63,8 @@ class Member(Base):
     platform: Mapped[str] = mapped_column(String(16))
     platform_user_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    # How others reach them on the platform ("@lin_dev"); shown only with their consent.
+    handle: Mapped[str | None] = mapped_column(String(100), default=None)
     # Chosen with /lang; None means "follow the platform's locale".
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     # The platform's locale the last time the member wrote, e.g. "zh-hans".
@@ -434,3 +436,42 @@ class TeamMembership(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     captain: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeammateProfile(Base):
+    """What a member looking for a team offers and wants (/lookingfor); hidden when off."""
+
+    __tablename__ = "teammate_profiles"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    track: Mapped[str | None] = mapped_column(String(64), default=None)  # None: any track
+    skills: Mapped[str] = mapped_column(String(300), default="")  # skill keys, comma-separated
+    other_skills: Mapped[str] = mapped_column(String(200), default="")  # in their own words
+    languages: Mapped[str] = mapped_column(String(16), default="")  # "zh", "en" or "zh,en"
+    role: Mapped[str] = mapped_column(String(200), default="")  # the teammate or team wanted
+    visible: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ContactRequest(Base):
+    """An introduction relayed by the bot: pending → accepted | declined | blocked. Handles are
+    exchanged only on acceptance."""
+
+    __tablename__ = "contact_requests"
+    __table_args__ = (
+        Index("ix_contact_requests_requester", "requester_id", "created_at"),
+        Index("ix_contact_requests_recipient", "recipient_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    # The team the request is about (its captain is the recipient), if any.
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), default=None
+    )
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -138,11 +138,12 @@ class FakeTelegramServer:
         first_name: str = "Ada",
         reply_to_bot: bool = False,
         message_id: int | None = None,
+        username: str | None = None,
     ) -> dict[str, Any]:
         """Push a user's text message, with the entities Telegram's clients would attach."""
         chat_id = user_id if chat_id is None else chat_id
         chat = self._chat(chat_id, chat_type, first_name)
-        sender = self._user(user_id, first_name, language_code)
+        sender = self._user(user_id, first_name, language_code, username)
         message_id = self._next_message_id(chat_id) if message_id is None else message_id
         message = self._msg(chat, message_id, sender, text=text)
         if entities := self._entities(text):
@@ -163,6 +164,7 @@ class FakeTelegramServer:
         message_id: int = 1,
         language_code: str | None = "en",
         chat_type: str = "private",
+        username: str | None = None,
     ) -> dict[str, Any]:
         """Push an inline-button press on the bot's message `message_id` in that chat."""
         chat_id = user_id if chat_id is None else chat_id
@@ -170,7 +172,7 @@ class FakeTelegramServer:
         message = self._messages.get((chat_id, message_id)) or self._msg(chat, message_id, text="…")
         query = {
             "id": str(next(self._callback_ids)),
-            "from": self._user(user_id, "Ada", language_code),
+            "from": self._user(user_id, "Ada", language_code, username),
             "chat_instance": f"ci-{chat_id}",
             "data": data,
             "message": message,
@@ -370,10 +372,14 @@ class FakeTelegramServer:
         return chat
 
     @staticmethod
-    def _user(user_id: int, first_name: str, language_code: str | None) -> dict[str, Any]:
+    def _user(
+        user_id: int, first_name: str, language_code: str | None, username: str | None = None
+    ) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code is not None:
             user["language_code"] = language_code
+        if username is not None:
+            user["username"] = username
         return user
 
     def _msg(
