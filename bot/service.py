@@ -13,6 +13,7 @@ import signal
 from datetime import timedelta
 
 from adapters.base import Adapter
+from bot.calendars.feed import add_calendar_feeds
 from bot.config import Settings
 from bot.core.context import Services
 from bot.dashboard.app import add_dashboard
@@ -75,6 +76,7 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
             settings.metrics_token.get_secret_value() if settings.metrics_token else None
         )
         app = service_app(database, checks, metrics_token)
+        add_calendar_feeds(app, core.services)
         if settings.dashboard_token is not None:
             add_dashboard(app, core.services, settings.dashboard_token.get_secret_value())
         http = await serve(app, settings.http_host, settings.http_port)

@@ -13,6 +13,7 @@ from bot.core.question_shape import looks_like_question
 from bot.core.router import Command, Replies, Router
 from bot.features import (
     broadcasts,
+    calendar,
     channels,
     contest_info,
     deadline_admin,
@@ -57,6 +58,7 @@ FEATURES = (
     teams,
     teams_admin,
     finder,
+    calendar,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does

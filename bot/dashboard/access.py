@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.database import Database, upsert_insert
-from bot.storage.models import DashboardLoginFailure, DashboardSession, ServiceKey
+from bot.storage.database import Database
+from bot.storage.keys import shared_key
+from bot.storage.models import DashboardLoginFailure, DashboardSession
 
 WINDOW = timedelta(minutes=15)
 PER_CLIENT = 5
@@ -101,18 +102,6 @@ class DashboardAccess:
             key = await shared_key(self.database, SIGNING_KEY_NAME)
             self._signer = URLSafeSerializer(key, salt="community-bot dashboard session")
         return self._signer
-
-
-async def shared_key(database: Database, name: str) -> str:
-    """A random key made once and then read by every process of the deployment."""
-    async with database.session() as session:
-        insert = upsert_insert(session)
-        await session.execute(
-            insert(ServiceKey)
-            .values(name=name, value=secrets.token_urlsafe(48), created_at=func.now())
-            .on_conflict_do_nothing(index_elements=["name"])
-        )
-        return str(await session.scalar(select(ServiceKey.value).where(ServiceKey.name == name)))
 
 
 async def forget_expired(session: AsyncSession, idle: timedelta, now: datetime) -> None:

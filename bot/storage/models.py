@@ -475,3 +475,14 @@ class ContactRequest(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class CalendarRevision(Base):
+    """What the calendar files last showed of a deadline, and its SEQUENCE (bumped on change)."""
+
+    __tablename__ = "calendar_revisions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())

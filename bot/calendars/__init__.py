@@ -1,0 +1,1 @@
+"""Contest dates as iCalendar files and feeds."""
