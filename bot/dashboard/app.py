@@ -25,8 +25,9 @@ from bot.dashboard.answer_loop import AnswerLoopPages
 from bot.dashboard.page import SESSION_KEY, render, switch_language, translator_for
 from bot.deadlines import current_deadlines
 from bot.export import registrations_csv
+from bot.features.broadcasts import audience_label, offered_audiences
 from bot.i18n import N_, Translator
-from bot.outbox.audience import CHANNELS, EVERYONE, PLATFORMS, audience_size, is_valid
+from bot.outbox.audience import EVERYONE, audience_size, is_stage, is_valid, narrowed
 from bot.outbox.broadcasts import BroadcastRepository
 from bot.storage.answers import AnswerRepository
 from bot.storage.models import Broadcast, Delivery, Member, Registration, UnansweredQuestion
@@ -309,27 +310,22 @@ class Dashboard:
     # --- helpers --------------------------------------------------------------------------------
 
     def _audiences(self, t: Translator) -> list[tuple[str, str]]:
-        tracks = [
-            (
-                f"track:{track.key}",
-                t.gettext("Registrants of {track}", track=t.pick(track.name.as_dict())),
-            )
-            for track in self.services.contest.tracks
-        ]
-        platforms = [
-            (f"platform:{p}", t.gettext("{platform} only", platform=p.capitalize()))
-            for p in PLATFORMS
-        ]
-        return [
-            (EVERYONE, t.gettext("Everyone")),
-            *platforms,
-            (CHANNELS, t.gettext("Announcement channels only")),
-            *tracks,
-        ]
+        """Every audience, the contest stages also on each platform alone."""
+        contest = self.services.contest
+        choices = []
+        for audience in offered_audiences(contest):
+            choices.append(audience)
+            if is_stage(audience):
+                choices += [a for a in narrowed(audience) if "@" in a]
+        return [(a, _capitalized(audience_label(t, a, contest))) for a in choices]
 
 
 async def _count(session: Any, model: type) -> int:
     return await session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _track_name(contest: Any, key: str, t: Translator) -> str:

@@ -14,7 +14,20 @@ from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
 from bot.i18n import N_, Translator
 from bot.messages import Button, Reply
-from bot.outbox.audience import CHANNELS, EVERYONE, PLATFORMS, audience_size, is_valid
+from bot.outbox.audience import (
+    CHANNELS,
+    EVERYONE,
+    SMALL_TEAMS,
+    SOLO,
+    SUBSCRIBERS,
+    TRACK,
+    UNREGISTERED,
+    audience_size,
+    is_valid,
+    narrowed,
+    offered,
+    split,
+)
 from bot.outbox.broadcasts import BroadcastRepository
 from bot.storage.models import Broadcast
 from bot.timeparse import parse_local_time
@@ -221,39 +234,55 @@ async def _preview(ctx: Context, broadcast: Broadcast) -> Reply:
         "When: {when}\nNothing is sent until you confirm.",
         number=broadcast.id,
         text=broadcast.text,
-        audience=_audience_label(t, broadcast.audience, ctx.services.contest),
+        audience=audience_label(t, broadcast.audience, ctx.services.contest),
         reach=reach,
         when=when,
     )
-    prefix = f"broadcast:{broadcast.id}:"
+    prefix, contest = f"broadcast:{broadcast.id}:", ctx.services.contest
     buttons = (
         Button(t.gettext("Confirm"), prefix + "confirm"),
         Button(t.gettext("Cancel"), prefix + "cancel"),
         *(
-            Button(
-                _audience_label(t, audience, ctx.services.contest), prefix + f"audience={audience}"
-            )
-            for audience in (
-                EVERYONE,
-                *(f"platform:{p}" for p in PLATFORMS),
-                CHANNELS,
-                *(f"track:{track.key}" for track in ctx.services.contest.tracks),
-            )
+            Button(audience_label(t, audience, contest), prefix + f"audience={audience}")
+            for audience in (*narrowed(broadcast.audience), *offered_audiences(contest))
             if audience != broadcast.audience
         ),
     )
     return Reply(text, buttons=buttons, private=True)
 
 
-def _audience_label(t: Translator, audience: str, contest: Contest) -> str:
+def offered_audiences(contest: Contest) -> list[str]:
+    """The audiences offered as buttons; "teams below a size" means not full yet (or below 3
+    while no size limit is announced)."""
+    size = max(contest.contest.team_max_size or 3, 2)
+    return offered((track.key for track in contest.tracks), size)
+
+
+def audience_label(t: Translator, audience: str, contest: Contest) -> str:
+    """An audience as an organizer reads it: "solo@discord" → "registered, without a team, on
+    Discord"."""
     if audience == EVERYONE:
         return t.gettext("everyone")
     if audience == CHANNELS:
         return t.gettext("announcement channels only")
-    kind, _, value = audience.partition(":")
-    if kind == "track" and (track := contest.track(value)) is not None:
-        return t.gettext("registrants of {track}", track=t.pick(track.name.as_dict()))
-    return t.gettext("{platform} only", platform=value.capitalize())
+    kind, value, platform = split(audience)
+    if kind == "platform":
+        return t.gettext("{platform} only", platform=value.capitalize())
+    if kind == TRACK and (track := contest.track(value)) is not None:
+        label = t.gettext("registrants of {track}", track=t.pick(track.name.as_dict()))
+    elif kind == SOLO:
+        label = t.gettext("registered, without a team")
+    elif kind == SMALL_TEAMS:
+        label = t.gettext("teams of fewer than {size}", size=value)
+    elif kind == SUBSCRIBERS:
+        label = t.gettext("reminder subscribers")
+    elif kind == UNREGISTERED:
+        label = t.gettext("members with no registration")
+    else:
+        label = audience
+    if platform is None:
+        return label
+    return t.gettext("{audience}, on {platform}", audience=label, platform=platform.capitalize())
 
 
 def _status_label(t: Translator, status: str) -> str:
