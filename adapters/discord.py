@@ -288,6 +288,11 @@ class DiscordAdapter:
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or self._core is None or self.client.user is None:
             return
+        if message.type is discord.MessageType.new_member and message.guild is not None:
+            # The server's system message "X joined": no privileged members intent needed.
+            joined = _user_ref(message.author, None)
+            await self._core.members_joined(self.platform, str(message.channel.id), [joined])
+            return
         incoming = self.to_incoming(message)
         if not incoming.concerns_bot:
             return

@@ -45,7 +45,16 @@ from adapters.base import SendResult
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Language, Translator, normalize_language
 from bot.message_split import split_message
-from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.messages import (
+    Button,
+    ChatKind,
+    ChatRef,
+    Incoming,
+    Reply,
+    Target,
+    UserRef,
+    parse_command,
+)
 from bot.streaming import ThrottledEditor
 
 if TYPE_CHECKING:
@@ -86,6 +95,7 @@ class TelegramAdapter:
         self.dispatcher = Dispatcher()
         router = Router(name="community-bot")
         router.message.register(self._on_message, F.text)
+        router.message.register(self._on_joined, F.new_chat_members)
         router.callback_query.register(self._on_button)
         self.dispatcher.include_router(router)
         self.dispatcher.errors.register(self._on_error)
@@ -204,6 +214,12 @@ class TelegramAdapter:
             self.platform, sender, chat, text, addressed_to_bot=mentioned or replied, update_id=key
         )
 
+    async def _on_joined(self, message: Message) -> None:
+        """People joined a group: the core greets them if an organizer turned welcomes on."""
+        people = [_user_ref(user) for user in message.new_chat_members or () if not user.is_bot]
+        if people and self._core is not None:
+            await self._core.members_joined(self.platform, str(message.chat.id), people)
+
     async def _on_message(self, message: Message, event_update: Update) -> None:
         incoming = self.to_incoming(message, event_update.update_id)
         if incoming is None or not incoming.concerns_bot or self._core is None:
@@ -280,10 +296,17 @@ class TelegramAdapter:
 
     # --- sending ---------------------------------------------------------------------------
 
+    async def _username(self, reply: Reply) -> str:
+        """The bot's @username, for deep links; asked once in a process that only sends."""
+        if not self.username and any(b.opens_private_chat for b in reply.buttons):
+            me = await self.bot.get_me()
+            self.username = (me.username or "").lower()
+        return self.username
+
     async def _send_reply(self, chat_id: int | str, reply: Reply) -> str | None:
         """Send one reply (split if long; buttons under the last piece); the last message id."""
         pieces = split_message(reply.text, MESSAGE_LIMIT, measure=_escaped_length)
-        keyboard = _keyboard(reply)
+        keyboard = _keyboard(reply, await self._username(reply))
         message_id: str | None = None
         for number, piece in enumerate(pieces, start=1):
             sent = await self.bot.send_message(
@@ -323,7 +346,7 @@ class TelegramAdapter:
             html_decoration.quote(first),
             chat_id=chat_id,
             message_id=editor.handle.message_id,
-            reply_markup=_keyboard(final) if not rest else None,
+            reply_markup=_keyboard(final, await self._username(final)) if not rest else None,
         )
         if rest:
             await self._send_reply(chat_id, replace(final, text="\n\n".join(rest)))
@@ -346,12 +369,21 @@ class TelegramAdapter:
             return SendResult.failed(f"{type(error).__name__}: {error.message}", retryable=False)
 
 
-def _keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+def _keyboard(reply: Reply, username: str = "") -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
-    buttons = [InlineKeyboardButton(text=b.label, callback_data=b.payload) for b in reply.buttons]
+    buttons = [_button(b, username) for b in reply.buttons]
     rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _button(button: Button, username: str) -> InlineKeyboardButton:
+    command = button.payload.removeprefix("run:")
+    if button.opens_private_chat and username and command != button.payload:
+        # A deep link: the private chat with the bot opens and sends "/start <command>".
+        url = f"https://t.me/{username}?start={command}"
+        return InlineKeyboardButton(text=button.label, url=url)
+    return InlineKeyboardButton(text=button.label, callback_data=button.payload)
 
 
 def _user_ref(user: User) -> UserRef:

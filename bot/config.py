@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     # Questions a member may ask (either path) before being asked to slow down.
     questions_per_minute: int = Field(default=6, ge=1)
     questions_per_hour: int = Field(default=60, ge=1)
+    # Welcomes in a chat (/welcome on) are batched: at most one greeting per this many seconds.
+    welcome_interval_seconds: float = Field(default=60, ge=0)
     # Introductions a member may ask the teammate finder to relay per day.
     contact_requests_per_day: int = Field(default=5, ge=1)
     # Answer records and unanswered questions older than this are deleted.

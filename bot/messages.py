@@ -73,6 +73,9 @@ class Button:
 
     label: str
     payload: str
+    # A "run:<command>" button under a group message that platforms able to should turn into a
+    # link opening the private chat with the bot (Telegram: t.me/<bot>?start=<command>).
+    opens_private_chat: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from bot.calendars.feed import add_calendar_feeds
 from bot.config import Settings
 from bot.core.context import Services
 from bot.dashboard.app import add_dashboard
+from bot.features.newcomers import send_due_welcomes
 from bot.knowledge.build import reload_content
 from bot.ops.http import serve, service_app
 from bot.ops.roles import Role, RoleError, SqliteProcessLock, lead_scheduling
@@ -99,6 +100,7 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
                 group.create_task(_schedule(core.services, stopping))
             if Role.RECEIVE in roles:  # the processes that answer follow the FAQ and content
                 group.create_task(_follow_knowledge(core.services, stopping))
+                group.create_task(_greet_newcomers(core.services, stopping))
             await stopping.wait()
             log.info("stopping: finishing the messages in hand")
             await asyncio.gather(*sending)
@@ -141,6 +143,20 @@ async def _follow_knowledge(services: Services, stopping: asyncio.Event) -> None
             await follow_knowledge(services)
         except Exception:  # the old index keeps answering; the next round tries again
             log.exception("rebuilding the index after an FAQ change failed")
+
+
+async def _greet_newcomers(services: Services, stopping: asyncio.Event) -> None:
+    """Send the batched welcomes whose interval is over (joins greet at once when it is)."""
+    every = max(min(services.settings.welcome_interval_seconds / 4, 15), 1)
+    while not stopping.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), every)
+        if stopping.is_set():
+            return
+        try:
+            await send_due_welcomes(services)
+        except Exception:  # the newcomers wait for the next round
+            log.exception("sending welcomes failed")
 
 
 async def _schedule(services: Services, stopping: asyncio.Event) -> None:

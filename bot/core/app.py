@@ -21,6 +21,7 @@ from bot.features import (
     feedback,
     finder,
     language,
+    newcomers,
     organizer,
     questions,
     registration,
@@ -31,8 +32,9 @@ from bot.features import (
     tickets,
     welcome,
 )
+from bot.features.newcomers import GREETING_COMMANDS, members_joined
 from bot.i18n import Language, Translator, detect_language, normalize_language, preferred_language
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, Reply, UserRef
 from bot.ops.metrics import UPDATES
 from bot.storage.conversations import ConversationRepository
 from bot.storage.members import MemberRepository
@@ -59,6 +61,7 @@ FEATURES = (
     teams_admin,
     finder,
     calendar,
+    newcomers,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does
@@ -88,6 +91,13 @@ class Core:
         return tuple(
             (c.name, c.description) for c in self.commands() if organizer or not c.organizer_only
         )
+
+    async def members_joined(self, platform: str, chat_id: str, people: list[UserRef]) -> None:
+        """People joined a group or server channel: greet them there if welcomes are on."""
+        try:
+            await members_joined(self.services, platform, chat_id, people)
+        except Exception:  # a greeting is not worth a crash
+            log.exception("recording joins in %s %s failed", platform, chat_id)
 
     async def handle(self, incoming: Incoming) -> Replies:
         """Answer one thing a person did. Never raises: failures become a polite reply."""
@@ -161,7 +171,16 @@ class Core:
         if incoming.pressed is not None and incoming.pressed.startswith(RUN_COMMAND):
             # A button that runs a command (under an answer: "how do I sign up?" → /register).
             name = incoming.pressed.removeprefix(RUN_COMMAND)
-            incoming = replace(incoming, command=name, text=f"/{name}", pressed=None)
+            ctx.incoming = replace(incoming, command=name, text=f"/{name}", pressed=None)
+            replies = await self._dispatch(ctx)
+            if incoming.is_private:
+                return replies
+            # Pressed under a group message (a welcome): the answer is for the one who pressed.
+            return [replace(reply, private=True) for reply in replies]
+        if incoming.command == "start" and incoming.args.strip() in GREETING_COMMANDS:
+            # A deep link from a group's welcome (t.me/<bot>?start=register) runs that command.
+            name = incoming.args.strip()
+            incoming = replace(incoming, command=name, text=f"/{name}", args="")
             ctx.incoming = incoming
         if incoming.pressed is not None:
             handler = self.router.button_handler(incoming.pressed)

@@ -41,7 +41,7 @@ async def send_later(
         created_at=now,
         enqueued_at=now,
         total=1,
-        buttons=json.dumps([[b.label, b.payload] for b in buttons]) if buttons else None,
+        buttons=json.dumps([_stored(b) for b in buttons]) if buttons else None,
     )
     session.add(message)
     await session.flush()
@@ -113,7 +113,13 @@ async def organizer_chats(
     ]
 
 
+def _stored(button: Button) -> list[object]:
+    """[label, payload], and a third item true for a button that opens the private chat."""
+    fields: list[object] = [button.label, button.payload]
+    return [*fields, True] if button.opens_private_chat else fields
+
+
 def decode_buttons(stored: str | None) -> tuple[Button, ...]:
     if not stored:
         return ()
-    return tuple(Button(label, payload) for label, payload in json.loads(stored))
+    return tuple(Button(*fields) for fields in json.loads(stored))

@@ -486,3 +486,31 @@ class CalendarRevision(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WelcomeChat(Base):
+    """A group or server channel where an organizer turned welcomes on (/welcome on)."""
+
+    __tablename__ = "welcome_chats"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))  # the greeting's language
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the last greeting went out: the next waits BOT_WELCOME_INTERVAL_SECONDS.
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class PendingWelcome(Base):
+    """Someone who joined a welcoming chat, waiting for the next batched greeting."""
+
+    __tablename__ = "pending_welcomes"
+    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("welcome_chats.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -478,6 +478,16 @@ class FakeDiscordServer:
             self._changed.notify_all()
 
     # --- feeding events ---
+    async def member_joined(
+        self, user_id: int, *, guild_id: int = 1, channel_id: int = 100, name: str = "ada"
+    ) -> JSON:
+        """Dispatch the server's system message "<user> joined" (type 7) in its channel."""
+        self._join(guild_id, user_id, [])
+        fields: JSON = {"type": 7, "guild_id": str(guild_id), "member": self._member(user_id, [])}
+        message = self._new_message(channel_id, self.user(user_id, name), "", **fields)
+        await self.dispatch("MESSAGE_CREATE", message)
+        return message
+
     async def send_message(
         self,
         content: str,

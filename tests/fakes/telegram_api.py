@@ -155,6 +155,17 @@ class FakeTelegramServer:
             )
         return self.push_update({"message": message})
 
+    def members_joined_update(
+        self, chat_id: int, people: list[tuple[int, str]], chat_type: str = "supergroup"
+    ) -> dict[str, Any]:
+        """Push the service message Telegram sends when people join a group."""
+        chat = self._chat(chat_id, chat_type, "Group")
+        joined = [self._user(user_id, name, None) for user_id, name in people]
+        message = self._msg(
+            chat, self._next_message_id(chat_id), joined[0], new_chat_members=joined
+        )
+        return self.push_update({"message": message})
+
     def callback_update(
         self,
         data: str,
