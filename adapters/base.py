@@ -6,6 +6,8 @@ An adapter:
   platform event becomes a `bot.messages.Incoming`, is passed to `core.handle`, and the returned
   replies are delivered to the same chat. It holds no business rule: what to answer is the
   core's decision.
+- People who join a group or server channel are reported with `core.members_joined(platform,
+  chat id, people)` (the core greets them there if an organizer turned welcomes on).
 - `stop()` stops receiving and releases connections.
 - `open_for_sending()` readies `send` in a process that delivers without receiving.
 - `connected` says whether the adapter is up (for the health check).

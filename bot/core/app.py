@@ -23,6 +23,7 @@ from bot.features import (
     language,
     newcomers,
     organizer,
+    pairing,
     questions,
     registration,
     reload,
@@ -62,6 +63,7 @@ FEATURES = (
     finder,
     calendar,
     newcomers,
+    pairing,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does

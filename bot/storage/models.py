@@ -514,3 +514,18 @@ class PendingWelcome(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PairingInvite(Base):
+    """A solo registrant invited by the organizers (/pairsolos) to team up with a group: handles
+    are shared only among those of the group who accept."""
+
+    __tablename__ = "pairing_invites"
+    __table_args__ = (Index("ix_pairing_invites_group", "group_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_code: Mapped[str] = mapped_column(String(16))
+    track: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # accepted, declined
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
