@@ -3,7 +3,12 @@ a clock the test controls, and a running core."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
+import socket
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -11,12 +16,14 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
+from aiohttp import web
 from sqlalchemy.engine import make_url
 
 from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
 from bot.content.loader import load_contest
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, UserRef, parse_command
+from bot.ops.http import serve
 from bot.runtime import build_index, start_core
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
@@ -72,6 +79,40 @@ def both_platforms_environment(
         BOT_HTTP_PORT="0",
         **variables,
     )
+
+
+@contextlib.asynccontextmanager
+async def served(app: web.Application) -> AsyncIterator[str]:
+    """The app on a free port of 127.0.0.1, for as long as the block runs; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    runner = await serve(app, "127.0.0.1", port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def bot_on_both_platforms(
+    telegram: FakeTelegramServer, discord: FakeDiscordServer, environment: dict[str, str]
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`communitybot run` in a subprocess, once both clients are connected; stopped with
+    SIGTERM afterwards, and it must then exit cleanly."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await telegram.wait_for("getUpdates", timeout=30)
+        await discord.wait_until_identified(timeout=30)
+        await discord.wait_for("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=30)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
 
 
 @pytest.fixture(autouse=True)

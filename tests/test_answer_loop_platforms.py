@@ -5,16 +5,13 @@ who waited."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
-import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import both_platforms_environment
+from tests.conftest import bot_on_both_platforms, both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
 
@@ -69,15 +66,7 @@ async def test_the_answer_loop_across_telegram_and_discord(
         BOT_ORGANIZERS=f"discord:{ORGANIZER}",
         BOT_DATABASE_URL=database_url,
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        await telegram.wait_for("getUpdates", timeout=30)
-        await discord.wait_until_identified(timeout=30)
-        await discord.wait_for("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=30)
-
+    async with bot_on_both_platforms(telegram, discord, environment):
         # 1. A Telegram member asks what the bot cannot answer, and asks a person. A second
         #    one asks to be told when it is answered.
         telegram.message_update(QUESTION, user_id=ASKER)
@@ -130,7 +119,3 @@ async def test_the_answer_loop_across_telegram_and_discord(
 
         # 6. The member who waited is told, on Telegram.
         await sent_to(telegram, WAITER, "300")
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()

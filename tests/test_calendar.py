@@ -4,7 +4,6 @@ vobject, with the alarms and the times checked across time zones."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -17,9 +16,9 @@ from bot.calendars.feed import add_calendar_feeds
 from bot.config import Settings
 from bot.content.models import Bilingual, Deadline
 from bot.core.app import Core
-from bot.ops.http import serve, service_app
+from bot.ops.http import service_app
 from bot.runtime import start_core
-from tests.conftest import ORGANIZER_ID, ManualClock, Member
+from tests.conftest import ORGANIZER_ID, ManualClock, Member, served
 
 PUBLIC = "https://bot.example.org"
 
@@ -95,12 +94,8 @@ async def feed(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[st
     core = await start_core(settings.model_copy(update={"public_url": PUBLIC}), clock)
     app = service_app(core.services.database, {})
     add_calendar_feeds(app, core.services)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    runner = await serve(app, "127.0.0.1", port)
-    yield f"http://127.0.0.1:{port}", core
-    await runner.cleanup()
+    async with served(app) as base:
+        yield base, core
     await core.services.database.close()
 
 

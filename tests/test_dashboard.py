@@ -4,7 +4,6 @@ see a registration, send a broadcast and see its counts; and no page opens witho
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -19,10 +18,10 @@ from bot.core.app import Core
 from bot.dashboard.access import OVERALL, DashboardAccess
 from bot.dashboard.app import add_dashboard
 from bot.messages import Reply, SendResult, Target
-from bot.ops.http import serve, service_app
+from bot.ops.http import service_app
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
-from tests.conftest import ORGANIZER_ID, ManualClock, Member
+from tests.conftest import ORGANIZER_ID, ManualClock, Member, served
 
 TOKEN = "dashboard-token-for-tests-0123456789"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -62,12 +61,8 @@ async def site(
     )
     app = service_app(core.services.database, {})
     add_dashboard(app, core.services, TOKEN)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    runner = await serve(app, "127.0.0.1", port)
-    yield f"http://127.0.0.1:{port}", core
-    await runner.cleanup()
+    async with served(app) as base:
+        yield base, core
     await core.services.database.close()
 
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-import signal
-import sys
 from typing import Any
 
-from tests.conftest import both_platforms_environment
+from tests.conftest import bot_on_both_platforms, both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
 from tests.test_answer_loop_platforms import (
@@ -44,15 +42,7 @@ async def test_a_team_created_on_telegram_is_joined_from_discord(
     environment = both_platforms_environment(
         telegram, discord, GUILD, BOT_DATABASE_URL=database_url
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        await telegram.wait_for("getUpdates", timeout=30)
-        await discord.wait_until_identified(timeout=30)
-        await discord.wait_for("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=30)
-
+    async with bot_on_both_platforms(telegram, discord, environment):
         telegram.message_update("/team create 声音魔方", user_id=CAPTAIN, first_name="Lin")
         created = await sent_to(telegram, CAPTAIN, "/team join")
         code = re.search(r"/team join ([A-Z0-9]{6})", created["text"])
@@ -72,10 +62,6 @@ async def test_a_team_created_on_telegram_is_joined_from_discord(
 
         told = await sent_to(telegram, CAPTAIN, "joined your team")
         assert "声音魔方" in told["text"]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()
 
 
 async def test_a_contact_exchange_across_platforms_shows_handles_only_after_consent(
@@ -86,15 +72,7 @@ async def test_a_contact_exchange_across_platforms_shows_handles_only_after_cons
     environment = both_platforms_environment(
         telegram, discord, GUILD, BOT_DATABASE_URL=database_url
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        await telegram.wait_for("getUpdates", timeout=30)
-        await discord.wait_until_identified(timeout=30)
-        await discord.wait_for("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=30)
-
+    async with bot_on_both_platforms(telegram, discord, environment):
         # A Telegram member makes a profile, step by step.
         lin = {"user_id": CAPTAIN, "username": "lin_dev"}
         telegram.message_update("/lookingfor", first_name="Lin", **lin)
@@ -132,7 +110,3 @@ async def test_a_contact_exchange_across_platforms_shows_handles_only_after_cons
         assert "@ada" in accepted["text"]
         told = await discord_message_containing(discord, "@lin_dev")
         assert "accepted your introduction" in told.json["content"]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()

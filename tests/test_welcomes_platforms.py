@@ -4,12 +4,9 @@ its "joined" system message."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
-import sys
 
-from tests.conftest import both_platforms_environment
+from tests.conftest import bot_on_both_platforms, both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
 from tests.test_answer_loop_platforms import (
@@ -35,15 +32,7 @@ async def test_newcomers_are_greeted_on_telegram_and_discord(
         BOT_DATABASE_URL=database_url,
         BOT_ORGANIZERS=f"telegram:{ORGANIZER},discord:{DISCORD_ORGANIZER}",
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        await telegram.wait_for("getUpdates", timeout=30)
-        await discord.wait_until_identified(timeout=30)
-        await discord.wait_for("PUT", r"/applications/\d+/guilds/\d+/commands", timeout=30)
-
+    async with bot_on_both_platforms(telegram, discord, environment):
         telegram.message_update(
             "/welcome on", user_id=ORGANIZER, chat_id=GROUP, chat_type="supergroup"
         )
@@ -69,7 +58,3 @@ async def test_newcomers_are_greeted_on_telegram_and_discord(
         posted = await discord_message_containing(discord, "Welcome Kai!")
         assert posted.path.endswith(f"/channels/{CHANNEL}/messages")
         assert posted.json["components"]  # Ask, Register, Deadlines, Calendar
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()

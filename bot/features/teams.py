@@ -250,20 +250,11 @@ async def _idea(ctx: Context, idea: str) -> Replies:
 
 
 async def _remove(ctx: Context, chosen: str) -> Replies:
-    roster, refusal = await _own_team_as_captain(ctx)
-    if roster is None:
-        return refusal
-    others = [m for m, _ in roster.members if m.id != ctx.member.id]
-    if not others:
-        return [
-            _private(ctx.t.gettext("You are the only member of “{team}”.", team=roster.team.name))
-        ]
-    target = next((m for m in others if str(m.id) == chosen), None)
-    if target is None:
-        buttons = tuple(Button(_name(ctx.t, m), f"{BUTTON}:remove:{m.id}") for m in others)
-        return [
-            Reply(ctx.t.gettext("Whom do you take out of the team?"), buttons=buttons, private=True)
-        ]
+    roster, target, replies = await _other_member(
+        ctx, chosen, "remove", ctx.t.gettext("Whom do you take out of the team?")
+    )
+    if roster is None or target is None:
+        return replies
     await TeamRepository(ctx.session).leave(roster, target.id)
     team_name = roster.team.name
     await _tell(
@@ -271,40 +262,46 @@ async def _remove(ctx: Context, chosen: str) -> Replies:
         target,
         lambda t: t.gettext("The captain took you out of the team “{team}”.", team=team_name),
     )
-    return [
-        _private(
-            ctx.t.gettext(
-                "{name} is no longer in “{team}”.", name=_name(ctx.t, target), team=team_name
-            )
-        )
-    ]
+    text = ctx.t.gettext(
+        "{name} is no longer in “{team}”.", name=_name(ctx.t, target), team=team_name
+    )
+    return [_private(text)]
 
 
 async def _captain(ctx: Context, chosen: str) -> Replies:
-    roster, refusal = await _own_team_as_captain(ctx)
-    if roster is None:
-        return refusal
-    others = [m for m, _ in roster.members if m.id != ctx.member.id]
-    if not others:
-        return [
-            _private(ctx.t.gettext("You are the only member of “{team}”.", team=roster.team.name))
-        ]
-    target = next((m for m in others if str(m.id) == chosen), None)
-    if target is None:
-        buttons = tuple(Button(_name(ctx.t, m), f"{BUTTON}:captain:{m.id}") for m in others)
-        return [Reply(ctx.t.gettext("Who becomes captain?"), buttons=buttons, private=True)]
+    roster, target, replies = await _other_member(
+        ctx, chosen, "captain", ctx.t.gettext("Who becomes captain?")
+    )
+    if roster is None or target is None:
+        return replies
     await TeamRepository(ctx.session).hand_over(roster, target.id)
     team_name = roster.team.name
     await _tell(
         ctx, target, lambda t: t.gettext("You are now the captain of “{team}”.", team=team_name)
     )
-    return [
-        _private(
-            ctx.t.gettext(
-                "{name} is now captain of “{team}”.", name=_name(ctx.t, target), team=team_name
-            )
-        )
-    ]
+    text = ctx.t.gettext(
+        "{name} is now captain of “{team}”.", name=_name(ctx.t, target), team=team_name
+    )
+    return [_private(text)]
+
+
+async def _other_member(
+    ctx: Context, chosen: str, action: str, question: str
+) -> tuple[Roster | None, Member | None, Replies]:
+    """The captain's own team and the other member `chosen` (a member id from a button); when
+    none is chosen yet, the replies that ask with a button per member."""
+    roster, refusal = await _own_team_as_captain(ctx)
+    if roster is None:
+        return None, None, refusal
+    others = [m for m, _ in roster.members if m.id != ctx.member.id]
+    if not others:
+        alone = ctx.t.gettext("You are the only member of “{team}”.", team=roster.team.name)
+        return roster, None, [_private(alone)]
+    target = next((m for m in others if str(m.id) == chosen), None)
+    if target is None:
+        buttons = tuple(Button(_name(ctx.t, m), f"{BUTTON}:{action}:{m.id}") for m in others)
+        return roster, None, [Reply(question, buttons=buttons, private=True)]
+    return roster, target, []
 
 
 async def _register(ctx: Context, _: str) -> Replies:
