@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,11 @@ from bot.knowledge.answer import RetrievalAnswerer
 from bot.ops.logs import configure_logging
 from bot.ops.roles import RoleError, parse_roles
 from bot.reminders.jobs import finish_running_jobs
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.core.app import Core
 from bot.runtime import build_index, delivery_workers, start_core, start_reminders
 from bot.service import serve_platforms
 from bot.storage.database import Database
@@ -117,6 +122,7 @@ async def _console_chat(settings: Settings) -> None:
     click.echo("Loading the knowledge base…", err=True)
     core = await start_core(settings)
     console = ConsoleAdapter(_terminal_locale())
+    http = await _web_chat_beside(settings, core)
     reminders = await start_reminders(core)
     stopping = asyncio.Event()
     # Reminders for the console member, and organizers' summaries, appear in the chat.
@@ -129,7 +135,31 @@ async def _console_chat(settings: Settings) -> None:
         await asyncio.gather(*sending)
         reminders.shutdown()
         await finish_running_jobs()
+        if http is not None:
+            await http.cleanup()
         await core.services.database.close()
+
+
+async def _web_chat_beside(settings: Settings, core: Core) -> web.AppRunner | None:
+    """The web chat on the HTTP port next to the console (BOT_WEB_CHAT), its address printed."""
+    if not settings.web_chat_on:
+        return None
+    from bot.calendars.feed import add_calendar_feeds
+    from bot.ops.http import serve, service_app
+    from bot.service import web_chat
+
+    app = service_app(core.services.database, {})
+    add_calendar_feeds(app, core.services)
+    adapter = web_chat(settings, app)
+    try:
+        runner = await serve(app, settings.http_host, settings.http_port)
+    except OSError as error:  # the port is taken: the console works without it
+        click.echo(f"Web chat off: port {settings.http_port}: {error.strerror}", err=True)
+        return None
+    await adapter.start(core)
+    host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
+    click.echo(f"Web chat: http://{host}:{settings.http_port}/chat/\n")
+    return runner
 
 
 @main.command()

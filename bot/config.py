@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     # Questions a member may ask (either path) before being asked to slow down.
     questions_per_minute: int = Field(default=6, ge=1)
     questions_per_hour: int = Field(default=60, ge=1)
+    # The web chat at /chat/ on the HTTP server (None: on whenever the HTTP server runs).
+    web_chat: bool | None = None
+    # Sites allowed to embed the chat (widget.js) in a frame: "https://a.org,https://b.org".
+    web_embed_origins: str = ""
+    web_messages_per_minute: int = Field(default=20, ge=1)  # per browser session
+    web_ip_messages_per_minute: int = Field(default=60, ge=1)  # per client address
+    web_message_characters: int = Field(default=2000, ge=100)
+    web_max_streams: int = Field(default=1000, ge=1)  # answers streaming at once, per process
     # Welcomes in a chat (/welcome on) are batched: at most one greeting per this many seconds.
     welcome_interval_seconds: float = Field(default=60, ge=0)
     # Introductions a member may ask the teammate finder to relay per day.
@@ -229,6 +237,14 @@ class Settings(BaseSettings):
                 "grants organizer rights only in the listed servers, so no role grants them now"
             )
         return warnings
+
+    @property
+    def web_chat_on(self) -> bool:
+        return bool(self.http_port) and self.web_chat is not False
+
+    @property
+    def embed_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.web_embed_origins.split(",") if o.strip()]
 
     @property
     def dashboard_cookie_secure(self) -> bool:

@@ -79,6 +79,15 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """A knowledge section an answer comes from; platforms that can link to it (the web) do."""
+
+    label: str  # "Contest › Prizes"
+    doc: str  # the knowledge file, "contest.en.md"
+    heading: str
+
+
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """A file sent with a reply (e.g. a CSV export)."""
 
@@ -95,6 +104,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     attachment: Attachment | None = None
     private: bool = False  # concerns only the asker (Discord: ephemeral)
+    citations: tuple[Citation, ...] = ()  # also named in `text`, for platforms without links
     # A growing answer (LLM streaming): adapters show the text as it grows (editing their
     # message), then replace it with `stream.final`, the complete reply. `text` is unused then.
     stream: ReplyStream | None = field(default=None, compare=False)

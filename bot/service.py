@@ -12,6 +12,8 @@ import logging
 import signal
 from datetime import timedelta
 
+from aiohttp import web
+
 from adapters.base import Adapter
 from bot.calendars.feed import add_calendar_feeds
 from bot.config import Settings
@@ -40,6 +42,15 @@ def platform_adapters(settings: Settings) -> list[Adapter]:
 
         adapters.append(DiscordAdapter(settings))
     return adapters
+
+
+def web_chat(settings: Settings, app: web.Application) -> Adapter:
+    """The web chat's adapter, its pages mounted on the HTTP app."""
+    from adapters.web import WebAdapter
+
+    adapter = WebAdapter(settings)
+    adapter.mount(app)
+    return adapter
 
 
 async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
@@ -80,6 +91,8 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
         add_calendar_feeds(app, core.services)
         if settings.dashboard_token is not None:
             add_dashboard(app, core.services, settings.dashboard_token.get_secret_value())
+        if settings.web_chat_on and Role.RECEIVE in roles:
+            adapters.append(web_chat(settings, app))
         http = await serve(app, settings.http_host, settings.http_port)
     try:
         async with asyncio.TaskGroup() as group:

@@ -11,7 +11,7 @@ from bot.deadlines import current_deadlines
 from bot.features.feedback import ModelFeedback, with_feedback
 from bot.i18n import N_, Translator
 from bot.knowledge.answer import Answer, slow_down_text
-from bot.messages import Button, Reply
+from bot.messages import Button, Citation, Reply
 from bot.storage.answers import AnswerRepository
 
 router = Router()
@@ -75,7 +75,8 @@ async def _answer(ctx: Context, text: str) -> Replies:
     buttons = ()
     if answer.command is not None and answer.button is not None:
         buttons = (Button(answer.button, f"run:{answer.command}"),)
-    reply = Reply(format_answer(answer), buttons=buttons)
+    citations = tuple(Citation(s.label(), s.doc, s.heading) for s in answer.sources)
+    reply = Reply(format_answer(answer), buttons=buttons, citations=citations)
     if answer.intent is not None:  # about the bot, or declined: nothing to rate or to hand on
         return [reply]
     sources = "; ".join(source.label() for source in answer.sources)

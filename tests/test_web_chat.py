@@ -1,0 +1,249 @@
+"""The web chat: the page, a question answered as server-sent events with source links, the
+JSON fallback, a member's cookie, and each guard (Origin, rate, size, concurrent answers,
+Content-Security-Policy, escaping)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from adapters.web import WebAdapter
+from bot.config import Settings
+from bot.core.app import Core
+from bot.ops.http import service_app
+from bot.runtime import start_core
+from tests.conftest import ManualClock, served
+
+
+async def start_site(settings: Settings, clock: ManualClock) -> tuple[Core, WebAdapter, object]:
+    core = await start_core(settings, clock)
+    app = service_app(core.services.database, {})
+    adapter = WebAdapter(settings)
+    adapter.mount(app)
+    await adapter.start(core)
+    return core, adapter, app
+
+
+@pytest.fixture
+async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[str, Core]]:
+    core, _, app = await start_site(settings, clock)
+    async with served(app) as base:  # type: ignore[arg-type]
+        yield base, core
+    await core.services.database.close()
+
+
+def events(body: str) -> list[tuple[str, dict[str, object]]]:
+    found = []
+    for block in body.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        found.append((lines["event"], json.loads(lines["data"])))
+    return found
+
+
+async def ask(
+    http: aiohttp.ClientSession, base: str, stream: bool = True, **message: str
+) -> aiohttp.ClientResponse:
+    """Post a message as the page does, from an English browser."""
+    return await http.post(
+        base + "/chat/api/send",
+        json=message,
+        headers={
+            "Origin": base,
+            "Accept": "text/event-stream" if stream else "application/json",
+            "Accept-Language": "en-US,en;q=0.9",
+        },
+    )
+
+
+def jar() -> aiohttp.CookieJar:
+    return aiohttp.CookieJar(unsafe=True)
+
+
+async def test_a_question_is_answered_as_events_with_a_link_to_its_section(
+    site: tuple[str, Core],
+) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        async with http.get(base + "/chat/", headers={"Accept-Language": "zh-CN"}) as page:
+            html = await page.text()
+            assert page.cookies["cb_web"]["httponly"]
+            assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+        assert 'lang="zh-CN"' in html and "大赛助手" in html
+        async with await ask(http, base, text="有哪些赛道？") as response:
+            assert response.content_type == "text/event-stream"
+            found = events(await response.text())
+        [(name, reply), (last, _)] = found
+        assert name == "reply" and last == "end" and "AIGC技术创新" in str(reply["text"])
+        [citation] = reply["citations"]  # type: ignore[misc]
+        assert citation["url"].startswith("/kb/")  # type: ignore[index]
+        async with http.get(base + citation["url"].split("#")[0]) as section:  # type: ignore[index]
+            assert section.status == 200 and "AIGC技术创新" in await section.text()
+        async with await ask(http, base, stream=False, text="/tracks") as response:
+            [tracks] = (await response.json())["replies"]
+            assert "AIGC" in tracks["text"]
+
+
+async def test_a_member_registers_with_buttons_and_forgetme_clears_the_cookie(
+    site: tuple[str, Core],
+) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await http.get(base + "/chat/")
+        async with await ask(http, base, stream=False, text="/register") as response:
+            [question] = (await response.json())["replies"]
+        track = next(b for b in question["buttons"] if b["payload"].endswith("aigc-app"))
+        async with await ask(http, base, stream=False, pressed=track["payload"]) as response:
+            assert "registered" in (await response.json())["replies"][0]["text"]
+        await ask(http, base, stream=False, text="/skip")
+        await ask(http, base, stream=False, text="/skip")
+        async with await ask(http, base, stream=False, text="/myregistrations") as response:
+            assert "AIGC Application Innovation" in (await response.json())["replies"][0]["text"]
+        async with await ask(http, base, stream=False, pressed="forgetme:yes") as response:
+            assert "Erased" in (await response.json())["replies"][0]["text"]
+            assert response.cookies["cb_web"].value == ""  # the cookie is cleared
+    async with (
+        aiohttp.ClientSession(cookie_jar=jar()) as http,
+        await ask(http, base, stream=False, text="/myregistrations") as response,
+    ):
+        assert "not registered" in (await response.json())["replies"][0]["text"]
+
+
+async def test_posts_from_other_sites_and_without_an_origin_are_refused(
+    site: tuple[str, Core],
+) -> None:
+    base, _ = site
+    async with aiohttp.ClientSession() as http:
+        for origin in ("https://evil.example", None):
+            headers = {"Origin": origin} if origin else {}
+            headers["Accept-Language"] = "zh-CN"
+            async with http.post(
+                base + "/chat/api/send", json={"text": "hi"}, headers=headers
+            ) as response:
+                assert response.status == 403
+                assert "不能向这里发送" in (await response.json())["error"]  # a Chinese browser
+
+
+async def test_too_long_too_many_and_too_busy_are_told_with_a_retry_time(
+    settings: Settings, clock: ManualClock
+) -> None:
+    limited = settings.model_copy(update={"web_messages_per_minute": 3, "web_max_streams": 1})
+    core, adapter, app = await start_site(limited, clock)
+    async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:  # type: ignore[arg-type]
+        async with await ask(http, base, stream=False, text="x" * 2001) as response:
+            assert response.status == 413 and "at most 2000" in (await response.json())["error"]
+        for _ in range(3):
+            async with await ask(http, base, stream=False, text="/tracks") as response:
+                assert response.status == 200
+        async with await ask(http, base, stream=False, text="/tracks") as response:
+            assert response.status == 429 and int(response.headers["Retry-After"]) >= 1
+            assert "Too many messages" in (await response.json())["error"]
+        adapter._streaming["someone else"] = 1  # a process already streaming its most answers
+        async with (
+            aiohttp.ClientSession(cookie_jar=jar()) as other,
+            await ask(other, base, stream=False, text="/tracks") as response,
+        ):
+            assert response.status == 503 and response.headers["Retry-After"] == "5"
+    await core.services.database.close()
+
+
+async def test_member_and_knowledge_text_cannot_inject_markup(
+    settings: Settings, clock: ManualClock, tmp_path: Path
+) -> None:
+    import shutil
+
+    from bot.config import BUNDLED_CONTENT_DIR
+
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED_CONTENT_DIR, content)
+    for language in ("en", "zh"):  # a section must exist in both languages
+        knowledge = content / "knowledge" / f"community.{language}.md"
+        knowledge.write_text(
+            knowledge.read_text(encoding="utf-8")
+            + "\n\n## Evil\n\nHello <script>alert(1)</script> [x](javascript:alert(2))\n",
+            encoding="utf-8",
+        )
+    core, _, app = await start_site(settings.model_copy(update={"content_dir": content}), clock)
+    async with (
+        served(app) as base,  # type: ignore[arg-type]
+        aiohttp.ClientSession() as http,
+        http.get(base + "/kb/community") as page,
+    ):
+        html = await page.text()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript:' not in html  # a link in the source is text, not a link
+    await core.services.database.close()
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("chromium") is None, reason="Debian's chromium is not installed"
+)
+async def test_a_member_chats_in_chromium_on_a_desktop_and_a_phone(
+    site: tuple[str, Core],
+) -> None:
+    from playwright.async_api import async_playwright
+
+    from bot.config import PROJECT_ROOT
+    from tests.test_dashboard import CHROMIUM
+
+    base, _ = site
+    artifacts = PROJECT_ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = await browser.new_context(viewport={"width": 1100, "height": 850}, locale="zh-CN")
+        page = await context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+        await page.goto(base + "/chat/")
+        assert await page.inner_text("h1") == "大赛助手"
+
+        await page.fill("#input", "有哪些赛道？")
+        await page.press("#input", "Enter")
+        answer = page.locator(".from-bot").nth(1)
+        await answer.locator(".citations a").wait_for()
+        assert "AIGC技术创新" in await answer.inner_text()
+        async with context.expect_page() as opened:
+            await answer.locator(".citations a").first.click()
+        section = await opened.value
+        await section.wait_for_load_state()
+        anchor = section.url.split("#", 1)[1]
+        assert "AIGC技术创新" in await section.inner_text(f"#{anchor}")
+        await section.close()
+
+        await answer.locator(".buttons button").first.click()  # "helpful"
+        await page.locator(".from-bot").nth(2).locator(".text").filter(has_text="谢").wait_for()
+
+        await page.fill("#input", "<img src=x onerror=alert(1)>")
+        await page.press("#input", "Enter")
+        await page.locator(".from-member", has_text="<img src=x").wait_for()
+        await page.locator(".from-bot", has_text="couldn't find").wait_for()
+        assert await page.locator("#messages img").count() == 0 and dialogs == []
+
+        await page.fill("#input", "/register")
+        await page.press("#input", "Enter")
+        tracks = page.locator(".from-bot").last.locator(".buttons button")
+        await tracks.first.wait_for()
+        # The last question was written in English, so the bot answers in English now.
+        await tracks.nth(1).click()
+        await page.locator(".from-bot", has_text="registered for AIGC Application").wait_for()
+        await page.screenshot(path=str(artifacts / "web-chat-desktop.png"), full_page=True)
+
+        await page.click("button[data-language=en]")
+        await page.locator("h1", has_text="Contest assistant").wait_for()
+        await page.locator(".from-bot", has_text="English").last.wait_for()
+
+        phone = await browser.new_page(viewport={"width": 375, "height": 740}, locale="en-US")
+        await phone.goto(base + "/chat/")
+        await phone.fill("#input", "Which tracks are there?")
+        await phone.press("#input", "Enter")
+        await phone.locator(".from-bot .citations a").first.wait_for()
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375  # nothing wider than the phone
+        await phone.screenshot(path=str(artifacts / "web-chat-phone.png"), full_page=True)
+        await browser.close()
