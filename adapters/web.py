@@ -17,7 +17,9 @@ the calendar instead.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 import logging
 import secrets
@@ -52,6 +54,8 @@ ASSETS = Path(__file__).with_name("web_assets")
 ASSET_TYPES = {"chat.js": "text/javascript", "chat.css": "text/css", "widget.js": "text/javascript"}
 NAME_CHARACTERS = 60
 RETRY_WHEN_FULL = 5  # seconds a browser waits when the process streams its most answers
+KEEPALIVE_SECONDS = 15  # a comment on idle event streams, so proxies keep them open
+ANNOUNCEMENT_POLL_SECONDS = 15  # how often one task per process looks for new announcements
 MEMBER_KEY = web.RequestKey("web_member", str)  # the browser's member id, once read
 NEW_MEMBER_KEY = web.RequestKey("web_new_member", bool)  # no valid cookie came: set one
 _page = jinja2.Environment(
@@ -62,8 +66,9 @@ _page = jinja2.Environment(
 class WebAdapter:
     platform = PLATFORM
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, poll_seconds: float = ANNOUNCEMENT_POLL_SECONDS) -> None:
         self.settings = settings
+        self.poll_seconds = poll_seconds
         self._core: Core | None = None
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._per_session = parse(f"{settings.web_messages_per_minute}/minute")
@@ -71,6 +76,9 @@ class WebAdapter:
         self._streaming: dict[str, int] = {}  # session → answers in progress
         self._signer: URLSafeSerializer | None = None
         self._mounted = False
+        # Open event streams (new announcements are put in each), and the task that finds them.
+        self._listeners: set[asyncio.Queue[dict[str, Any] | None]] = set()  # None: the end
+        self._poller: asyncio.Task[None] | None = None
 
     # --- the adapter contract ---------------------------------------------------------------
 
@@ -82,16 +90,34 @@ class WebAdapter:
         app.router.add_get(r"/chat/assets/{name}", self._asset)
         app.router.add_post("/chat/api/send", self._send_message)
         app.router.add_get("/chat/api/announcements", self._announcements)
+        app.router.add_get("/chat/api/events", self._events)
         app.router.add_get(r"/kb/{topic}", self._knowledge)
         app.middlewares.append(self._security_headers)
         self._mounted = True
 
     async def start(self, core: Core) -> None:
-        """Nothing to receive: the HTTP server brings the requests. Holds until stopped."""
+        """Nothing to receive: the HTTP server brings the requests. Starts the task that tells
+        open pages of new announcements."""
         self._core = core
+        if self._poller is None:
+            self._poller = asyncio.create_task(self._watch_announcements())
 
     async def stop(self) -> None:
+        for queue in list(self._listeners):  # open event streams end, so the server can stop
+            while queue.full():
+                queue.get_nowait()
+            queue.put_nowait(None)
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
         self._core = None
+
+    @property
+    def open_streams(self) -> int:
+        """Event streams and answers in progress: what BOT_WEB_MAX_STREAMS bounds."""
+        return len(self._listeners) + sum(self._streaming.values())
 
     async def open_for_sending(self) -> None:
         """Nothing to open: a web member is never written to unasked."""
@@ -155,6 +181,9 @@ class WebAdapter:
 
     async def _announcements(self, request: web.Request) -> web.StreamResponse:
         """The announcements sent to everyone, newest first: what the web can show."""
+        return web.json_response({"announcements": await self._recent_announcements()})
+
+    async def _recent_announcements(self, after: int = 0) -> list[dict[str, Any]]:
         core = self._ready()
         async with core.services.database.session() as session:
             rows = await session.scalars(
@@ -163,15 +192,61 @@ class WebAdapter:
                     Broadcast.kind == "announcement",
                     Broadcast.audience == "everyone",
                     Broadcast.status.in_(("queued", "done")),
+                    Broadcast.id > after,
                 )
                 .order_by(Broadcast.id.desc())
                 .limit(10)
             )
-            items = [
+            return [
                 {"number": b.id, "text": b.text, "at": (b.enqueued_at or b.created_at).isoformat()}
                 for b in rows
             ]
-        return web.json_response({"announcements": items})
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        """A page's lasting event stream: new announcements as they go out, and a comment now
+        and then so that proxies keep it open."""
+        if self.open_streams >= self.settings.web_max_streams:
+            t = Translator(self._page_language(request))
+            busy = t.gettext("The chat is busy. Please try again in a few seconds.")
+            raise _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=100)
+        response = web.StreamResponse(headers=_EVENT_HEADERS)
+        self._listeners.add(queue)
+        try:
+            await response.prepare(request)
+            await response.write(b"retry: 10000\n\n")
+            while True:
+                try:
+                    item = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    await response.write(b": keepalive\n\n")
+                    continue
+                if item is None:  # the bot is stopping
+                    return response
+                await _event(response, "announcement", item)
+        except (ConnectionResetError, asyncio.CancelledError):
+            return response  # the page went away
+        finally:
+            self._listeners.discard(queue)
+
+    async def _watch_announcements(self) -> None:
+        """One task per process: finds announcements newer than the last one seen and puts
+        them in every open event stream."""
+        last = 0
+        with contextlib.suppress(Exception):
+            last = max((a["number"] for a in await self._recent_announcements()), default=0)
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                fresh = await self._recent_announcements(after=last)
+            except Exception:  # the database is away for a moment: try again later
+                log.exception("looking for new announcements failed")
+                continue
+            for item in reversed(fresh):
+                last = max(last, int(item["number"]))
+                for queue in list(self._listeners):
+                    with contextlib.suppress(asyncio.QueueFull):  # a stalled page misses one
+                        queue.put_nowait(item)
 
     # --- a message --------------------------------------------------------------------------
 
@@ -209,7 +284,7 @@ class WebAdapter:
             raise _refusal(
                 web.HTTPTooManyRequests, t.gettext("Wait for the answer before asking again."), 2
             )
-        if sum(self._streaming.values()) >= self.settings.web_max_streams:
+        if self.open_streams >= self.settings.web_max_streams:
             busy = t.gettext("The chat is busy. Please try again in a few seconds.")
             raise _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
         self._streaming[member_id] = self._streaming.get(member_id, 0) + 1
@@ -230,13 +305,7 @@ class WebAdapter:
     async def _stream(
         self, request: web.Request, member_id: str, replies: list[Reply]
     ) -> web.StreamResponse:
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/event-stream; charset=utf-8",
-                "Cache-Control": "no-cache",
-                "X-Accel-Buffering": "no",  # proxies must not hold the answer back
-            }
-        )
+        response = web.StreamResponse(headers=_EVENT_HEADERS)
         await self._keep_or_forget(request, response, member_id)
         await response.prepare(request)
         for reply in replies:
@@ -416,6 +485,13 @@ class WebAdapter:
                 text="The bot is starting.", headers={"Retry-After": "5"}
             )
         return self._core
+
+
+_EVENT_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",  # proxies must not hold the stream back
+}
 
 
 async def _event(response: web.StreamResponse, name: str, data: dict[str, Any]) -> None:

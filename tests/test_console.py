@@ -58,3 +58,25 @@ def test_ask_declines_off_topic_questions_without_sources() -> None:
     payload = json.loads(run_cli("ask", "What's the weather in Paris?", "--json").stdout)
     assert payload["sources"] == []
     assert "outside what I know" in payload["answer"]
+
+
+def test_run_without_tokens_also_serves_the_web_chat_and_prints_its_address(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    database = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    result = run_cli(
+        "run",
+        env={"BOT_DATABASE_URL": database, "BOT_HTTP_PORT": str(port), "LANG": "en_US.UTF-8"},
+        stdin="/quit\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Web chat: http://127.0.0.1:{port}/chat/" in result.stdout
+    off = run_cli(
+        "run",
+        env={"BOT_DATABASE_URL": database, "BOT_WEB_CHAT": "off", "LANG": "en_US.UTF-8"},
+        stdin="/quit\n",
+    )
+    assert "Web chat" not in off.stdout

@@ -4,6 +4,7 @@ Content-Security-Policy, escaping)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from tests.conftest import ManualClock, served
 async def start_site(settings: Settings, clock: ManualClock) -> tuple[Core, WebAdapter, object]:
     core = await start_core(settings, clock)
     app = service_app(core.services.database, {})
-    adapter = WebAdapter(settings)
+    adapter = WebAdapter(settings, poll_seconds=0.05)
     adapter.mount(app)
     await adapter.start(core)
     return core, adapter, app
@@ -30,10 +31,24 @@ async def start_site(settings: Settings, clock: ManualClock) -> tuple[Core, WebA
 
 @pytest.fixture
 async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[str, Core]]:
-    core, _, app = await start_site(settings, clock)
+    core, adapter, app = await start_site(settings, clock)
     async with served(app) as base:  # type: ignore[arg-type]
         yield base, core
+        await adapter.stop()  # as the service does: adapters stop before the HTTP server
     await core.services.database.close()
+
+
+async def announce(core: Core, text: str) -> None:
+    """An organizer's announcement to everyone, confirmed and sent."""
+    from tests.conftest import ORGANIZER_ID, Member
+    from tests.test_answer_loop import Outbox
+
+    organizer = Member(core, user_id=ORGANIZER_ID)
+    [preview] = await organizer.says(f"/announce {text}")
+    await organizer.presses(
+        next(b.payload for b in preview.buttons if b.payload.endswith("confirm"))
+    )
+    await Outbox().deliver(core)
 
 
 def events(body: str) -> list[tuple[str, dict[str, object]]]:
@@ -247,3 +262,42 @@ async def test_a_member_chats_in_chromium_on_a_desktop_and_a_phone(
         assert width <= 375  # nothing wider than the phone
         await phone.screenshot(path=str(artifacts / "web-chat-phone.png"), full_page=True)
         await browser.close()
+
+
+async def test_open_pages_hear_of_new_announcements_as_they_go_out(
+    site: tuple[str, Core],
+) -> None:
+    base, core = site
+    await announce(core, "The final is on 24 October.")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(base + "/chat/api/announcements") as response:
+            [known] = (await response.json())["announcements"]
+        assert known["text"] == "The final is on 24 October."
+        async with http.get(base + "/chat/api/events") as stream:
+            assert stream.content_type == "text/event-stream"
+            await stream.content.readuntil(b"\n\n")  # the stream is open
+            await announce(core, "Registration opens on 1 June.")
+            block = (await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 10)).decode()
+    [(name, item)] = events(block)
+    assert name == "announcement" and item["text"] == "Registration opens on 1 June."
+
+
+async def test_only_the_configured_sites_may_frame_the_chat(
+    settings: Settings, clock: ManualClock
+) -> None:
+    for origins, expected in (
+        ("", "frame-ancestors 'self'"),
+        ("https://news.example.org", "frame-ancestors 'self' https://news.example.org"),
+    ):
+        core, adapter, app = await start_site(
+            settings.model_copy(update={"web_embed_origins": origins}), clock
+        )
+        async with (
+            served(app) as base,  # type: ignore[arg-type]
+            aiohttp.ClientSession() as http,
+            http.get(base + "/chat/") as page,
+        ):
+            assert page.headers["Content-Security-Policy"].endswith(expected)
+            assert page.headers["X-Content-Type-Options"] == "nosniff"
+        await adapter.stop()
+        await core.services.database.close()

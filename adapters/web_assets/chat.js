@@ -186,20 +186,27 @@
     }
   }
 
+  function showAnnouncement(item, newest) {
+    const panel = document.getElementById("announcements");
+    const list = panel.querySelector("ul");
+    const entry = document.createElement("li");
+    entry.textContent = item.text;
+    if (newest) list.prepend(entry); else list.appendChild(entry);
+    while (list.children.length > 3) list.lastElementChild.remove();
+    panel.hidden = false;
+  }
+
   async function loadAnnouncements() {
     try {
       const response = await fetch("/chat/api/announcements", { credentials: "same-origin" });
       const data = await response.json();
-      if (!data.announcements.length) return;
-      const panel = document.getElementById("announcements");
-      const list = panel.querySelector("ul");
-      for (const item of data.announcements.slice(0, 3)) {
-        const entry = document.createElement("li");
-        entry.textContent = item.text;
-        list.appendChild(entry);
-      }
-      panel.hidden = false;
+      for (const item of data.announcements.slice(0, 3)) showAnnouncement(item, false);
     } catch (ignored) { /* the chat works without them */ }
+    if (typeof EventSource === "undefined") return; // no live updates: the list on load stays
+    const source = new EventSource("/chat/api/events");
+    source.addEventListener("announcement", function (event) {
+      showAnnouncement(JSON.parse(event.data), true);
+    });
   }
 
   document.getElementById("composer").addEventListener("submit", function (event) {

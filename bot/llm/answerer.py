@@ -31,7 +31,7 @@ from bot.knowledge.answer import (
 )
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.llm.prompt import build_prompt, leaked_instructions
-from bot.messages import Reply
+from bot.messages import Citation, Reply
 from bot.storage.answers import AnswerRepository, normalize_question
 from bot.storage.database import Database
 
@@ -273,8 +273,13 @@ class ModelStream:
             f"[{n}] {self._passages[n - 1].title} › {self._passages[n - 1].heading}"
             for n in sorted(set(cited))
         ]
+        cited_passages = [self._passages[n - 1] for n in sorted(set(cited))]
+        citations = tuple(
+            Citation(label, p.doc, p.heading)
+            for label, p in zip(sources, cited_passages, strict=True)
+        )
         cited = t.gettext("Sources: {sources}", sources=t.gettext("; ").join(sources))
-        return Reply(f"{answer}\n\n{cited}")
+        return Reply(f"{answer}\n\n{cited}", citations=citations)
 
     def _fall_back(self) -> Reply:
         t = Translator(self._language)

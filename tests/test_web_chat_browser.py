@@ -1,0 +1,105 @@
+"""The web chat in Chromium, in the ways that need a browser: an answer written by a language
+model grows on the page, an announcement appears while the page is open, and the widget opens
+the chat in a frame on another site (allowed by BOT_WEB_EMBED_ORIGINS)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+
+from bot.config import Settings
+from bot.core.app import Core
+from tests.conftest import ManualClock, served
+from tests.fakes.openai_api import FakeOpenAIServer
+from tests.test_dashboard import CHROMIUM
+from tests.test_llm import PRIZES_EN, llm_settings
+from tests.test_llm import model as model
+from tests.test_web_chat import announce, start_site
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="Debian's chromium is not installed"
+)
+
+
+async def browser_page(playwright: object, **options: object) -> object:
+    browser = await playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+    )
+    return browser, await browser.new_page(**options)
+
+
+@pytest.fixture
+async def llm_site(
+    settings: Settings,
+    clock: ManualClock,
+    model: FakeOpenAIServer,
+) -> AsyncIterator[tuple[str, Core]]:
+    core, adapter, app = await start_site(llm_settings(settings, model), clock)
+    async with served(app) as base:  # type: ignore[arg-type]
+        yield base, core
+        await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_a_model_answer_grows_on_the_page_and_announcements_arrive_live(
+    llm_site: tuple[str, Core],
+    model: FakeOpenAIServer,
+) -> None:
+    from playwright.async_api import async_playwright
+
+    base, core = llm_site
+    model.script(PRIZES_EN, chunks=8)
+    model.chunk_delay = 0.3
+    async with async_playwright() as playwright:
+        browser, page = await browser_page(playwright, locale="en-US")
+        await page.goto(base + "/chat/")
+        await page.fill("#input", "How many prizes does each track have?")
+        await page.press("#input", "Enter")
+        growing = page.locator(".from-bot.waiting .text")
+        await growing.filter(has_text="prize").wait_for()  # part of it, still being written
+        partial = await growing.inner_text()
+        answer = page.locator(".from-bot").nth(1)
+        await answer.locator(".citations a").wait_for()  # the end: its sources as links
+        final = await answer.locator(".text").inner_text()
+        assert len(partial) < len(final) and final.startswith(partial.rstrip("…"))
+
+        await announce(core, "Registration opens on 1 June.")
+        await page.locator("#announcements li", has_text="Registration opens").wait_for()
+        await browser.close()
+
+
+async def test_the_widget_opens_the_chat_in_a_frame_on_another_site(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from playwright.async_api import async_playwright
+
+    host = web.Application()
+    host_page: list[str] = []
+
+    async def article(_: web.Request) -> web.Response:
+        return web.Response(text=host_page[0], content_type="text/html")
+
+    host.router.add_get("/", article)
+    async with served(host) as host_base:
+        embedding = settings.model_copy(update={"web_embed_origins": host_base})
+        core, adapter, app = await start_site(embedding, clock)
+        async with served(app) as base:  # type: ignore[arg-type]
+            host_page.append(
+                f"<!doctype html><html><body><h1>CSDN report</h1>"
+                f'<script src="{base}/chat/widget.js"></script></body></html>'
+            )
+            async with async_playwright() as playwright:
+                browser, page = await browser_page(playwright, locale="zh-CN")
+                await page.goto(host_base + "/")
+                await page.click("#community-bot-widget")
+                chat = page.frame_locator("iframe")
+                await chat.locator("h1", has_text="大赛助手").wait_for()
+                await chat.locator("#input").fill("有哪些赛道？")
+                await chat.locator("#input").press("Enter")
+                await chat.locator(".from-bot .citations a").first.wait_for()
+                await browser.close()
+            await adapter.stop()
+    await core.services.database.close()
