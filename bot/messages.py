@@ -40,6 +40,10 @@ class ChatRef:
     kind: ChatKind = ChatKind.PRIVATE
 
 
+# Where a person is only there while they look (the web chat): no reminders, no messages later.
+PLATFORMS_WITHOUT_PUSH = frozenset({"web"})
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """One thing a person did: wrote text, sent a command, or pressed a button."""
@@ -54,6 +58,11 @@ class Incoming:
     addressed_to_bot: bool = False  # a group message that @mentions or replies to the bot
     # The platform's id of this event: a replayed event (restart, webhook retry) is answered once.
     update_id: str | None = None
+
+    @property
+    def can_be_told_later(self) -> bool:
+        """Whether the bot can write to this person unasked (reminders); a web page cannot."""
+        return self.platform not in PLATFORMS_WITHOUT_PUSH
 
     @property
     def is_private(self) -> bool:

@@ -113,6 +113,11 @@ async def test_a_member_registers_with_buttons_and_forgetme_clears_the_cookie(
         track = next(b for b in question["buttons"] if b["payload"].endswith("aigc-app"))
         async with await ask(http, base, stream=False, pressed=track["payload"]) as response:
             assert "registered" in (await response.json())["replies"][0]["text"]
+        async with await ask(http, base, stream=False, text="/subscribe") as response:
+            instead, _ = (await response.json())["replies"]  # no reminders on a web page;
+            # then the registration's waiting question (the team name) is asked again
+            assert "Reminders cannot reach this page" in instead["text"]
+            assert instead["buttons"] == [{"label": "Calendar", "payload": "run:calendar"}]
         await ask(http, base, stream=False, text="/skip")
         await ask(http, base, stream=False, text="/skip")
         async with await ask(http, base, stream=False, text="/myregistrations") as response:
@@ -301,3 +306,19 @@ async def test_only_the_configured_sites_may_frame_the_chat(
             assert page.headers["X-Content-Type-Options"] == "nosniff"
         await adapter.stop()
         await core.services.database.close()
+
+
+async def test_one_address_is_limited_across_its_browsers(
+    settings: Settings, clock: ManualClock
+) -> None:
+    limited = settings.model_copy(update={"web_ip_messages_per_minute": 2})
+    core, adapter, app = await start_site(limited, clock)
+    async with served(app) as base:  # type: ignore[arg-type]
+        for browser in range(3):  # a new cookie each time: the address is what counts
+            async with (
+                aiohttp.ClientSession(cookie_jar=jar()) as http,
+                await ask(http, base, stream=False, text="/tracks") as response,
+            ):
+                assert response.status == (200 if browser < 2 else 429)
+        await adapter.stop()
+    await core.services.database.close()

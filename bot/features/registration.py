@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.content.models import Track
 from bot.core.context import Context
 from bot.core.router import Argument, ArgumentKind, Replies, Router
+from bot.features.subscriptions import calendar_instead
 from bot.i18n import N_
 from bot.messages import Button, Reply
 from bot.storage.conversations import ConversationRepository
@@ -150,6 +151,9 @@ async def _follow_up(ctx: Context, answer: str) -> Replies:
 
 
 def _offer_reminders(ctx: Context, track: Track, text: str) -> Reply:
+    if not ctx.incoming.can_be_told_later:  # the web chat: the calendar instead
+        offer = calendar_instead(ctx)
+        return Reply(f"{text}\n{offer.text}", buttons=offer.buttons)
     name = ctx.t.pick(track.name.as_dict())
     question = ctx.t.gettext("Shall I remind you of the deadlines of {track}?", track=name)
     buttons = (

@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 from bot.core.context import Context
 from bot.core.router import Argument, ArgumentKind, Replies, Router
 from bot.i18n import N_
-from bot.messages import Reply
+from bot.messages import Button, Reply
 from bot.storage.registrations import SubscriptionRepository
 
 router = Router()
@@ -68,6 +68,8 @@ async def announcements_pressed(ctx: Context) -> Replies:
 
 
 async def _subscribe(ctx: Context, typed: str) -> Replies:
+    if not ctx.incoming.can_be_told_later:
+        return [calendar_instead(ctx)]
     if typed.lower() in (ANNOUNCEMENTS, "公告"):
         return _set_announcements(ctx, wanted=True)
     if typed.lower() in (ALL, "全部"):
@@ -161,3 +163,12 @@ async def timezone(ctx: Context) -> Replies:
 @cache
 def _zones_by_lowercase() -> dict[str, str]:
     return {zone.lower(): zone for zone in available_timezones()}
+
+
+def calendar_instead(ctx: Context) -> Reply:
+    """Where reminders cannot reach (the web chat): the calendar, with its alarms, instead."""
+    text = ctx.t.gettext(
+        "Reminders cannot reach this page when it is closed. Put the dates in your calendar "
+        "instead: each comes with its reminders as alarms."
+    )
+    return Reply(text, buttons=(Button(ctx.t.gettext("Calendar"), "run:calendar"),))
