@@ -6,22 +6,28 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
+# pip says nothing unless something fails: a new user sees the bot start, nothing to read.
+PIP := $(BIN)/python -m pip -qq --disable-pip-version-check --no-input
+
 .PHONY: run test lint bench clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "Setting up $(VENV) (first run only, about a minute)…"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	@echo "Installing the bot and its dependencies…"
+	@$(PIP) install -e .
+	@touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@ $(STAMP_RUN)
+	@echo "Installing the bot, its dependencies and the test tools…"
+	@$(PIP) install -e '.[dev]'
+	@touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	$(BIN)/communitybot run
+	@$(BIN)/communitybot run
 
 test: $(STAMP_DEV)
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from bot.core.app import Core
 from bot.core.context import Services
 from bot.knowledge.answer import RetrievalAnswerer
 from bot.knowledge.build import build_index, content_fingerprint, follow_knowledge
+from bot.outbox.instances import DeliveryInstance
 from bot.outbox.limits import PlatformLimiter, RateLimits
 from bot.outbox.worker import DeliveryWorker, SendFunction
 from bot.reminders.scheduler import ReminderScheduler
@@ -60,9 +61,12 @@ def rate_limiters(settings: Settings) -> dict[str, PlatformLimiter]:
 def delivery_workers(core: Core, senders: Mapping[str, SendFunction]) -> list[DeliveryWorker]:
     services = core.services
     limiters = rate_limiters(services.settings)
+    instance = DeliveryInstance(services.database, services.clock)  # one place per process
     return [
-        DeliveryWorker(services.database, senders, limiters, services.clock)
-        for _ in range(services.settings.delivery_workers)
+        DeliveryWorker(
+            services.database, senders, limiters, services.clock, instance=instance, number=n
+        )
+        for n in range(services.settings.delivery_workers)
     ]
 
 

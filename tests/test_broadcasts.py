@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from bot.config import Settings
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Reply, SendResult, Target
+from bot.outbox.instances import DeliveryInstance
 from bot.outbox.limits import PlatformLimiter, RateLimits
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
@@ -212,6 +213,71 @@ async def test_a_killed_worker_loses_nothing(live_core: Core) -> None:
     copies = sender.copies()
     assert all(copies[str(n)] >= 1 for n in range(1, 301))
     assert sum(copies[str(n)] for n in range(1, 301)) <= 301  # at most the one in flight
+
+
+def process_on(core: Core, pid: int, running: set[int]) -> DeliveryInstance:
+    """A delivering process of host "box" with that pid; `running` are the pids alive."""
+    return DeliveryInstance(
+        core.services.database,
+        core.services.clock,
+        host="box",
+        pid=pid,
+        running=running.__contains__,
+    )
+
+
+async def test_a_restarted_process_resumes_at_once_and_never_robs_a_live_one(
+    live_core: Core,
+) -> None:
+    await add_members(live_core, 300)
+    sender = RecordingSender(pause_each=True)
+    await announce(live_core, "Hello")
+    running = {101}
+    crashed = worker_for(live_core, sender, batch=50, instance=process_on(live_core, 101, running))
+    await crashed.start_due_broadcasts()
+    await crashed._take_place()
+    held = await crashed._claim()  # claimed; the process will die before sending them
+    assert len(held) == 50
+
+    # While it lives, another process on the host takes another place, and cannot take those
+    # rows: their lease has not run out.
+    running.add(202)
+    neighbour = process_on(live_core, 202, running)
+    assert await neighbour.join() == 0 and neighbour.place == "box/1"
+    other = worker_for(live_core, RecordingSender(), instance=neighbour)
+    other_claims = await other._claim()
+    assert not {row.id for row in other_claims} & {row.id for row in held}
+    for row in other_claims:  # give them back for the restarted process
+        await other._requeue(row, 0)
+    running.discard(101)  # the process dies
+
+    # The crashed process restarts (a new pid): it takes its place back and the rows it held
+    # are queued again at once, with no waiting for the lease.
+    restarted = process_on(live_core, 303, running | {303})
+    assert await restarted.join() == 50 and restarted.place == "box/0"
+    await drain(worker_for(live_core, sender, instance=restarted))
+    copies = sender.copies()
+    assert all(copies[str(n)] == 1 for n in range(1, 301))  # none of them was sent before
+
+
+async def test_a_live_workers_lease_is_renewed_and_an_expired_one_is_taken(
+    live_core: Core,
+) -> None:
+    await add_members(live_core, 10)
+    await announce(live_core, "Hello")
+    running = {101, 202}
+    alive = process_on(live_core, 101, running)
+    holder = worker_for(live_core, RecordingSender(), instance=alive)
+    await holder.start_due_broadcasts()
+    await holder._take_place()
+    held = {row.id for row in await holder._claim()}
+    other = worker_for(live_core, RecordingSender(), instance=process_on(live_core, 202, running))
+    for _ in range(4):  # a minute passes, the holder's heartbeat renewing its lease
+        live_core.services.clock.advance(timedelta(seconds=14))
+        await alive.beat()
+        assert not {row.id for row in await other._claim()} & held
+    live_core.services.clock.advance(timedelta(seconds=16))  # no beat: the lease runs out
+    assert {row.id for row in await other._claim()} >= held
 
 
 async def test_two_workers_never_send_the_same_row(live_core: Core) -> None:

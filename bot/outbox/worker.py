@@ -2,9 +2,11 @@
 
 Guarantees. A row is claimed (status "sending") before it is sent and its outcome is committed
 right after, one row at a time per worker. A worker that dies leaves its claimed rows
-"sending"; after `lease` they are claimed again, so nothing is lost. The only row that can reach
-a member twice is the one a worker was sending when it died (sent by the platform, outcome not
-yet committed): at most one message per worker. Rows are claimed with
+"sending": its process, restarted on the same host, queues them again at once (`instances.py`);
+any other worker takes them once their lease ran out, which a live worker keeps renewing. So
+nothing is lost and no row is sent twice while a live worker holds it. The only row that can
+reach a member twice is the one a worker was sending when it died (sent by the platform, outcome
+not yet committed): at most one message per worker. Rows are claimed with
 `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, so any number of workers never share a row.
 """
 
@@ -29,6 +31,7 @@ from bot.messages import Button, Reply, SendResult, SendStatus, Target
 from bot.ops.metrics import DELIVERIES, SEND_SECONDS
 from bot.outbox.broadcasts import OPEN_STATUSES, BroadcastRepository, enqueue_broadcast
 from bot.outbox.direct import decode_buttons, send_later
+from bot.outbox.instances import LEASE, DeliveryInstance
 from bot.outbox.limits import PlatformLimiter
 from bot.storage.database import Database
 from bot.storage.models import Broadcast, Delivery, Member
@@ -86,9 +89,11 @@ class DeliveryWorker:
         clock: Clock,
         *,
         batch: int = 20,
-        lease: timedelta = timedelta(minutes=2),
+        lease: timedelta = LEASE,
         retry: RetryPolicy | None = None,
         idle_wait: float = 0.5,
+        instance: DeliveryInstance | None = None,
+        number: int = 0,
     ) -> None:
         self.database = database
         self.senders = senders
@@ -98,12 +103,18 @@ class DeliveryWorker:
         self.lease = lease
         self.retry = retry or RetryPolicy()
         self.idle_wait = idle_wait
+        # Without a place among the delivering processes (tests, benches): a name of its own.
         self.name = f"worker-{uuid.uuid4().hex[:8]}"
+        self.instance, self.number = instance, number
+        self._placed = instance is None
         # broadcast id → (kind, text, buttons)
         self._texts: dict[int, tuple[str, str, tuple[Button, ...]]] = {}
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Deliver until `stopping` is set; the row in hand is finished first."""
+        await self._take_place()
+        if self.instance is not None:
+            self.instance.keep_beating(stopping)
         while not stopping.is_set():
             try:
                 done = await self.run_once()
@@ -116,6 +127,7 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         """Start due broadcasts, then claim and send one batch; returns rows handled."""
+        await self._take_place()
         await self.start_due_broadcasts()
         claimed = await self._claim()
         for row in claimed:
@@ -123,6 +135,14 @@ class DeliveryWorker:
         for broadcast_id in sorted({row.broadcast_id for row in claimed}):
             await self._finish_if_complete(broadcast_id)
         return len(claimed)
+
+    async def _take_place(self) -> None:
+        """Join this process's place (once), which queues again the rows its previous
+        incarnation held, and name the worker after it."""
+        if not self._placed and self.instance is not None:
+            await self.instance.join()
+            self.name = self.instance.worker_name(self.number)
+            self._placed = True
 
     async def start_due_broadcasts(self) -> None:
         now = self.clock.now()

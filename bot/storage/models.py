@@ -529,3 +529,15 @@ class PairingInvite(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # accepted, declined
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxInstance(Base):
+    """A delivering process's place ("<host>/<slot>"), who holds it and its last heartbeat."""
+
+    __tablename__ = "outbox_instances"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    host: Mapped[str] = mapped_column(String(100))
+    pid: Mapped[int] = mapped_column(Integer)
+    incarnation: Mapped[str] = mapped_column(String(16))
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
