@@ -43,7 +43,12 @@ def _finished_even_if_stopped(
         work = asyncio.ensure_future(job(*args))
         _in_flight.add(work)
         work.add_done_callback(_in_flight.discard)
-        await asyncio.shield(work)
+        try:
+            await asyncio.shield(work)
+        except asyncio.CancelledError:
+            # The scheduler is stopping: the work goes on, shielded, and `finish_running_jobs`
+            # waits for it. Not a failure, so the scheduler has nothing to report.
+            log.info("%s goes on while the scheduler stops", job.__name__)
 
     return run
 
