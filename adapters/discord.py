@@ -27,7 +27,17 @@ from bot.config import Settings
 from bot.core.router import Argument, ArgumentKind, Command
 from bot.i18n import Translator, normalize_language
 from bot.message_split import split_message
-from bot.messages import Button, ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.messages import (
+    PERSON_TARGET,
+    Button,
+    ChatKind,
+    ChatRef,
+    Incoming,
+    Reply,
+    Target,
+    UserRef,
+    parse_command,
+)
 from bot.streaming import ThrottledEditor
 
 if TYPE_CHECKING:
@@ -42,7 +52,6 @@ NO_MENTIONS = discord.AllowedMentions.none()
 CHINESE_LOCALES = {discord.Locale.chinese, discord.Locale.taiwan_chinese}
 # Errors that mean a chat can't be written to any more: DMs closed, unknown channel, no access.
 UNREACHABLE_CODES = {50007, 10003, 10013, 50001, 50013}
-USER_TARGET = "user:"  # Target.chat_id "user:<id>" means "this member's DMs"
 _MENTION = re.compile(r"<@!?(\d+)>")
 _MASS_MENTION = re.compile(r"@(everyone|here)\b")
 
@@ -352,16 +361,27 @@ class DiscordAdapter:
         assert self._core is not None
         handling = asyncio.ensure_future(self._core.handle(incoming))
         done, _ = await asyncio.wait({handling}, timeout=ANSWER_BEFORE_DEFERRING)
-        if not done:
-            await interaction.response.defer(thinking=True)
+        in_server = interaction.guild is not None
+        # "Thinking…" is shown to the asker alone: whether the answer is for everyone is not
+        # known yet, and the first follow-up keeps the deferral's visibility.
+        placeholder = not done
+        if placeholder:
+            await interaction.response.defer(thinking=True, ephemeral=in_server)
         replies = await handling
         if not replies:
             if not interaction.response.is_done():
                 await interaction.response.defer()
+            elif placeholder:
+                await interaction.delete_original_response()
             return
         for reply in replies:
+            if placeholder and in_server and not reply.private:
+                # A public answer is a message of its own, not the private "thinking…".
+                await interaction.delete_original_response()
+                placeholder = False
             if reply.stream is not None:
-                reply = await self._stream_to_interaction(interaction, reply)
+                reply = await self._stream_to_interaction(interaction, reply, placeholder)
+                placeholder = False
                 if not reply.text:
                     continue
             for piece, view, last in _pieces(reply):
@@ -377,27 +397,43 @@ class DiscordAdapter:
                     await interaction.response.send_message(piece, **options)
                 else:
                     await interaction.followup.send(piece, **options)
+                placeholder = False
 
-    async def _stream_to_interaction(self, interaction: discord.Interaction, reply: Reply) -> Reply:
-        """Show a growing answer in the interaction's response; returns what is left to send."""
+    async def _stream_to_interaction(
+        self, interaction: discord.Interaction, reply: Reply, placeholder: bool
+    ) -> Reply:
+        """Show a growing answer (in the private "thinking…" message when it is there and the
+        answer is private; else in a message of its own); returns what is left to send."""
         assert reply.stream is not None
+        own: list[discord.WebhookMessage] = []
 
         async def send(text: str) -> bool:
-            if interaction.response.is_done():  # deferred: replace the "thinking…" message
+            if not interaction.response.is_done():
+                await interaction.response.send_message(
+                    text, ephemeral=reply.private, allowed_mentions=NO_MENTIONS
+                )
+            elif placeholder:
                 await interaction.edit_original_response(content=text)
             else:
-                await interaction.response.send_message(text, allowed_mentions=NO_MENTIONS)
+                message = await interaction.followup.send(
+                    text, ephemeral=reply.private, allowed_mentions=NO_MENTIONS, wait=True
+                )
+                own.append(message)
             return True
 
-        async def edit(_: bool, text: str) -> None:
-            await interaction.edit_original_response(content=text)
+        async def edit(_: bool, text: str, view: discord.ui.View | None = None) -> None:
+            extra: dict[str, Any] = {"view": view} if view is not None else {}
+            if own:
+                await own[0].edit(content=text, **extra)
+            else:
+                await interaction.edit_original_response(content=text, **extra)
 
         editor: ThrottledEditor[bool] = ThrottledEditor(send, edit, limit=MESSAGE_LIMIT - 10)
         final = await editor.show(reply.stream)
         if editor.handle is None:
             return final
         (first, view, _), *rest = _pieces(final)
-        await interaction.edit_original_response(content=first, view=view if not rest else None)
+        await edit(True, first, view if not rest else None)
         return replace(final, text="\n\n".join(piece for piece, _, _ in rest) or "")
 
     async def _stream_to_channel(self, channel: discord.abc.Messageable, reply: Reply) -> None:
@@ -436,8 +472,8 @@ class DiscordAdapter:
         return message_id
 
     async def _channel(self, chat_id: str) -> discord.abc.Messageable:
-        if chat_id.startswith(USER_TARGET):
-            user = await self.client.fetch_user(int(chat_id.removeprefix(USER_TARGET)))
+        if chat_id.startswith(PERSON_TARGET):  # a member's DMs, opened now
+            user = await self.client.fetch_user(int(chat_id.removeprefix(PERSON_TARGET)))
             return await user.create_dm()
         return self.client.get_partial_messageable(int(chat_id))
 

@@ -42,6 +42,10 @@ class ChatRef:
 
 # Where a person is only there while they look (the web chat): no reminders, no messages later.
 PLATFORMS_WITHOUT_PUSH = frozenset({"web"})
+# A Target.chat_id "person:<user id>" means "this person's private messages", on platforms that
+# open them on demand (Discord), for someone who never wrote to the bot privately.
+PERSON_TARGET = "person:"
+DMS_ON_DEMAND = frozenset({"discord"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,16 @@ class Incoming:
     addressed_to_bot: bool = False  # a group message that @mentions or replies to the bot
     # The platform's id of this event: a replayed event (restart, webhook retry) is answered once.
     update_id: str | None = None
+
+    @property
+    def private_target(self) -> str:
+        """Where a reply for this person alone can go later: their private chat, or on a
+        platform that opens one on demand their person target; else this chat."""
+        if self.is_private:
+            return self.chat.id
+        if self.platform in DMS_ON_DEMAND:
+            return f"{PERSON_TARGET}{self.user.id}"
+        return self.chat.id
 
     @property
     def can_be_told_later(self) -> bool:

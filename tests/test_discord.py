@@ -16,7 +16,7 @@ from adapters.discord import DiscordAdapter
 from bot.config import Settings
 from bot.core.app import Core, build_router
 from bot.core.router import ArgumentKind, Command, Router
-from bot.messages import Reply, SendStatus, Target
+from bot.messages import PERSON_TARGET, Reply, SendStatus, Target
 from bot.runtime import start_core
 from bot.storage.models import Broadcast
 from tests.conftest import ManualClock, both_platforms_environment
@@ -274,7 +274,7 @@ async def test_send_reports_the_four_outcomes(
             code=50007,
             message="Cannot send messages to this user",
         )
-        closed = await adapter.send(Target("discord", f"user:{MEMBER}"), Reply("hello"))
+        closed = await adapter.send(Target("discord", f"{PERSON_TARGET}{MEMBER}"), Reply("hello"))
         assert closed.status is SendStatus.UNREACHABLE
 
         gone = await adapter.send(Target("discord", "424242"), Reply("hello"))
@@ -446,3 +446,76 @@ async def test_many_choices_become_buttons_and_a_menu_that_works(live: FakeDisco
     )
     calls = await live.wait_for("POST", CALLBACK, count=2)
     assert "announcement channels only" in response_data(calls[-1])["content"]
+
+
+def ephemeral(message: dict[str, Any]) -> bool:
+    return bool(message["flags"] & 64)
+
+
+async def bot_messages_in(fake: FakeDiscordServer, channel: int) -> list[dict[str, Any]]:
+    return [m for m in fake.messages.values() if m["channel_id"] == str(channel)]
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["prompt", "deferred"])
+async def test_what_concerns_one_member_stays_private_even_after_a_slow_reply(
+    fake: FakeDiscordServer,
+    discord_settings: Settings,
+    bot_core: Core,
+    monkeypatch: pytest.MonkeyPatch,
+    slow: bool,
+) -> None:
+    import adapters.discord as adapter_module
+
+    if slow:  # every reply takes "too long": the bot says "thinking…" first
+        monkeypatch.setattr(adapter_module, "ANSWER_BEFORE_DEFERRING", 0)
+    async with running(discord_settings, bot_core):
+        await fake.slash_command("register", {}, channel_id=CHANNEL, user_id=4242)
+        await fake.wait_for("POST", CALLBACK)
+        await fake.slash_command("tracks", {}, channel_id=CHANNEL, user_id=4242)
+        await fake.wait_for("POST", CALLBACK, count=2)
+        for _ in range(100):  # the deferred answers' follow-ups come after the callbacks
+            shown = await bot_messages_in(fake, CHANNEL)
+            if len(shown) >= 2 and not any(m["flags"] & 128 for m in shown):
+                break
+            await asyncio.sleep(0.05)
+    prompt = next(m for m in shown if "Which track" in m["content"])
+    tracks = next(m for m in shown if "AIGC" in m["content"] and m is not prompt)
+    assert ephemeral(prompt)  # the registration prompt: the member alone sees it
+    assert not ephemeral(tracks)  # the tracks: for everyone in the channel
+    assert not any(m["flags"] & 128 for m in shown)  # no "thinking…" left behind
+
+
+async def test_the_organizers_delivery_report_goes_to_their_dms(
+    fake: FakeDiscordServer, discord_settings: Settings, bot_core: Core
+) -> None:
+    from bot.outbox.worker import DeliveryWorker
+
+    async with running(discord_settings, bot_core) as adapter:
+        await fake.slash_command(
+            "announce", {"text": "Hello all"}, channel_id=CHANNEL, user_id=5001,
+            roles=[ORGANIZER_ROLE],
+        )  # fmt: skip
+        [preview] = await fake.wait_for("POST", CALLBACK)
+        assert response_data(preview)["flags"] & 64  # the preview is the organizer's alone
+        confirm = next(
+            c["custom_id"]
+            for row in response_data(preview)["components"]
+            for c in row["components"]
+            if c["custom_id"].endswith(":confirm")
+        )
+        message_id = next(
+            int(m["id"])
+            for m in fake.messages.values()
+            if m.get("components") == response_data(preview)["components"]
+        )
+        await fake.press_button(
+            confirm, message_id=message_id, user_id=5001, roles=[ORGANIZER_ROLE]
+        )
+        await fake.wait_for("POST", CALLBACK, count=2)
+        worker = DeliveryWorker(
+            bot_core.services.database, {"discord": adapter.send}, {}, bot_core.services.clock
+        )
+        while await worker.run_once():
+            pass
+    reports = [m for m in fake.messages.values() if "finished" in m["content"]]
+    assert reports and all(m["channel_id"] != str(CHANNEL) for m in reports)

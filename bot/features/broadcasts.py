@@ -86,7 +86,8 @@ async def draft_announcement(ctx: Context, text: str, at: datetime | None = None
         status="draft",
         author_platform=ctx.incoming.platform,
         author_user_id=ctx.incoming.user.id,
-        author_chat_id=ctx.member.private_chat_id or ctx.incoming.chat.id,
+        # The delivery report concerns the organizer alone: privately, not in the channel.
+        author_chat_id=ctx.member.private_chat_id or ctx.incoming.private_target,
         author_language=ctx.t.language,
         scheduled_at=at,
         created_at=ctx.services.clock.now(),

@@ -35,6 +35,7 @@ async def register(ctx: Context) -> Replies:
             Reply(
                 ctx.t.gettext("Which track are you interested in?"),
                 buttons=_track_buttons(ctx, "register"),
+                private=True,  # a registration concerns the member alone
             )
         ]
     track = ctx.services.contest.find_track(typed)
@@ -153,14 +154,14 @@ async def _follow_up(ctx: Context, answer: str) -> Replies:
 def _offer_reminders(ctx: Context, track: Track, text: str) -> Reply:
     if not ctx.incoming.can_be_told_later:  # the web chat: the calendar instead
         offer = calendar_instead(ctx)
-        return Reply(f"{text}\n{offer.text}", buttons=offer.buttons)
+        return Reply(f"{text}\n{offer.text}", buttons=offer.buttons, private=True)
     name = ctx.t.pick(track.name.as_dict())
     question = ctx.t.gettext("Shall I remind you of the deadlines of {track}?", track=name)
     buttons = (
         Button(ctx.t.gettext("Yes, remind me"), f"subscribe:{track.key}"),
         Button(ctx.t.gettext("No, thanks"), "subscribe:none"),
     )
-    return Reply(f"{text}\n{question}", buttons=buttons)
+    return Reply(f"{text}\n{question}", buttons=buttons, private=True)
 
 
 @router.command("myregistrations", N_("The tracks you registered for"))

@@ -921,6 +921,14 @@ class FakeDiscordServer:
     def _followup(self, call: Call, application_id: str, token: str) -> JSON | None:
         state = self._interaction_state(application_id, token)
         body = call.json if isinstance(call.json, dict) else {}
+        original = self.messages.get(int(state["original"] or 0))
+        if original is not None and original["flags"] & 128:
+            # Discord: the first follow-up to a deferred "thinking…" response becomes that
+            # message, and keeps its visibility (an ephemeral deferral stays ephemeral).
+            kept = original["flags"] & 64
+            message = self._edit(int(original["id"]), body, call.files)
+            message["flags"] = (message["flags"] & ~(128 | 64)) | kept
+            return message if call.query.get("wait") in _YES else None
         fields = self._response_fields(state) | {"type": 0}
         channel_id = int(state["payload"]["channel_id"])
         message = self._bot_message(channel_id, body, call.files, **fields)
