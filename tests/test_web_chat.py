@@ -282,9 +282,12 @@ async def test_open_pages_hear_of_new_announcements_as_they_go_out(
             assert stream.content_type == "text/event-stream"
             await stream.content.readuntil(b"\n\n")  # the stream is open
             await announce(core, "Registration opens on 1 June.")
-            block = (await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 10)).decode()
-    [(name, item)] = events(block)
-    assert name == "announcement" and item["text"] == "Registration opens on 1 June."
+            heard: list[tuple[str, dict[str, object]]] = []
+            while not any(item["text"] == "Registration opens on 1 June." for _, item in heard):
+                # (the first one may come too, if the page opened before it was noticed)
+                block = await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 10)
+                heard += events(block.decode())
+    assert {name for name, _ in heard} == {"announcement"}
 
 
 async def test_only_the_configured_sites_may_frame_the_chat(

@@ -186,7 +186,11 @@
     }
   }
 
+  const shownAnnouncements = new Set();
+
   function showAnnouncement(item, newest) {
+    if (shownAnnouncements.has(item.number)) return; // listed on load and heard live: once
+    shownAnnouncements.add(item.number);
     const panel = document.getElementById("announcements");
     const list = panel.querySelector("ul");
     const entry = document.createElement("li");
