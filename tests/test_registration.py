@@ -67,6 +67,13 @@ async def test_register_by_name_in_either_language_and_refuse_duplicates(live_co
 async def test_unknown_track_lists_the_valid_ones(live_core: Core) -> None:
     text = only_text(await Member(live_core).says("/register music"))
     assert "music" in text and "aigc-tech" in text and "aigc-creative" in text
+    ambiguous = only_text(await Member(live_core).says("/register AIGC"))  # every track has it
+    assert "There is no track" in ambiguous
+
+
+async def test_a_part_of_one_tracks_name_is_enough(live_core: Core) -> None:
+    registered = only_text(await Member(live_core, locale="zh").says("/register 应用"))
+    assert registered.startswith("你已登记 AIGC应用创新")
 
 
 async def test_a_restart_in_the_middle_of_registering_loses_nothing(

@@ -171,9 +171,14 @@ class Contest(Strict):
         return next((s for s in self.skills if wanted in s.names()), None)
 
     def find_track(self, typed: str) -> Track | None:
-        """The track a member meant by a key, name or alias in either language."""
+        """The track a member meant by a key, name or alias in either language, or by a part
+        of one that only one track has ("应用" → AIGC应用创新; "AIGC" → none: all have it)."""
         wanted = typed.strip().casefold()
-        return next((t for t in self.tracks if wanted in t.names()), None)
+        exact = next((t for t in self.tracks if wanted in t.names()), None)
+        if exact is not None or len(wanted) < 2:
+            return exact
+        partly = [t for t in self.tracks if any(wanted in name for name in t.names())]
+        return partly[0] if len(partly) == 1 else None
 
 
 class LocatedError(ValueError):

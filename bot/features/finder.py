@@ -326,6 +326,9 @@ async def _results(ctx: Context, track: str | None, skill: str | None, page: int
         )
         for member, profile in people
     ]
+    if not found and track is None and skill is None:
+        nobody = t.gettext("Nobody else is looking yet. /lookingfor makes you findable.")
+        return [_private(nobody)]
     if not found:
         return [
             _private(
