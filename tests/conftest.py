@@ -22,8 +22,18 @@ from sqlalchemy.engine import make_url
 from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
 from bot.content.loader import load_contest
 from bot.core.app import Core
-from bot.messages import ChatKind, ChatRef, Incoming, Reply, UserRef, parse_command
+from bot.messages import (
+    ChatKind,
+    ChatRef,
+    Incoming,
+    Reply,
+    SendResult,
+    Target,
+    UserRef,
+    parse_command,
+)
 from bot.ops.http import serve
+from bot.outbox.worker import DeliveryWorker
 from bot.runtime import build_index, start_core
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
@@ -269,3 +279,23 @@ def settings_factory(sqlite_url: str) -> Iterator[object]:
         return load_settings(**values)
 
     yield make
+
+
+@dataclass
+class Outbox:
+    """Every message the delivery worker sends, by platform and chat, with its buttons."""
+
+    sent: list[tuple[Target, Reply]] = field(default_factory=list)
+
+    async def send(self, target: Target, reply: Reply) -> SendResult:
+        self.sent.append((target, reply))
+        return SendResult.sent(str(len(self.sent)))
+
+    async def deliver(self, core: Core) -> list[tuple[Target, Reply]]:
+        """Run the outbox dry; returns what went out this time."""
+        before = len(self.sent)
+        senders = {"telegram": self.send, "discord": self.send}
+        worker = DeliveryWorker(core.services.database, senders, {}, core.services.clock)
+        while await worker.run_once():
+            pass
+        return self.sent[before:]

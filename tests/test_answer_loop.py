@@ -4,40 +4,18 @@ organizer's answer (on any platform) reaches them privately, on theirs, through 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
 from bot.core.app import Core
-from bot.messages import ChatKind, ChatRef, Reply, SendResult, Target
-from bot.outbox.worker import DeliveryWorker
+from bot.messages import ChatKind, ChatRef, Target
 from bot.runtime import start_core
 from bot.storage.models import AnswerVote, GivenAnswer, Ticket
-from tests.conftest import ORGANIZER_ID, ManualClock, Member, only_text
+from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, only_text
 
 DISCORD_ORGANIZER = "77"
-
-
-@dataclass
-class Outbox:
-    """Every message the delivery worker sends, by platform and chat, with its buttons."""
-
-    sent: list[tuple[Target, Reply]] = field(default_factory=list)
-
-    async def send(self, target: Target, reply: Reply) -> SendResult:
-        self.sent.append((target, reply))
-        return SendResult.sent(str(len(self.sent)))
-
-    async def deliver(self, core: Core) -> list[tuple[Target, Reply]]:
-        """Run the outbox dry; returns what went out this time."""
-        before = len(self.sent)
-        senders = {"telegram": self.send, "discord": self.send}
-        worker = DeliveryWorker(core.services.database, senders, {}, core.services.clock)
-        while await worker.run_once():
-            pass
-        return self.sent[before:]
 
 
 async def loop_core(settings: Settings, clock: ManualClock, **changes: object) -> Core:

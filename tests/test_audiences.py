@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from bot.core.app import Core
 from bot.messages import Reply
-from tests.conftest import ORGANIZER_ID, Member
-from tests.test_answer_loop import Outbox
+from tests.conftest import ORGANIZER_ID, Member, Outbox
 from tests.test_broadcasts import live_core  # noqa: F401  (the fixture)
 
 

@@ -21,7 +21,7 @@ from bot.messages import Reply, SendResult, Target
 from bot.ops.http import service_app
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
-from tests.conftest import ORGANIZER_ID, ManualClock, Member, served
+from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, served
 
 TOKEN = "dashboard-token-for-tests-0123456789"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -293,7 +293,6 @@ async def test_tickets_are_answered_and_published_from_the_dashboard(
     site: tuple[str, Core],
 ) -> None:
     from bot.messages import Target
-    from tests.test_answer_loop import Outbox
 
     base, core = site
     member = Member(core, user_id="31", name="Mei")

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from bot.core.app import Core
 from bot.messages import Reply
-from tests.conftest import ORGANIZER_ID, Member, only_text
-from tests.test_answer_loop import Outbox
+from tests.conftest import ORGANIZER_ID, Member, Outbox, only_text
 
 
 def button(replies: list[Reply], label: str) -> str:

@@ -9,8 +9,7 @@ import re
 
 from bot.core.app import Core
 from bot.messages import Reply, Target
-from tests.conftest import ORGANIZER_ID, Member, only_text
-from tests.test_answer_loop import Outbox
+from tests.conftest import ORGANIZER_ID, Member, Outbox, only_text
 
 
 def invite_code(replies: list[Reply]) -> str:

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.ops.http import service_app
 from bot.runtime import start_core
-from tests.conftest import ManualClock, served
+from tests.conftest import ManualClock, Outbox, served
 
 
 async def start_site(settings: Settings, clock: ManualClock) -> tuple[Core, WebAdapter, object]:
@@ -41,7 +41,6 @@ async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[st
 async def announce(core: Core, text: str) -> None:
     """An organizer's announcement to everyone, confirmed and sent."""
     from tests.conftest import ORGANIZER_ID, Member
-    from tests.test_answer_loop import Outbox
 
     organizer = Member(core, user_id=ORGANIZER_ID)
     [preview] = await organizer.says(f"/announce {text}")

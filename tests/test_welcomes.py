@@ -8,8 +8,7 @@ from datetime import timedelta
 from bot.core.app import Core
 from bot.features.newcomers import send_due_welcomes
 from bot.messages import ChatKind, ChatRef, Target, UserRef
-from tests.conftest import ORGANIZER_ID, ManualClock, Member, only_text
-from tests.test_answer_loop import Outbox
+from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, only_text
 
 GROUP = ChatRef("-100", ChatKind.GROUP)
 
