@@ -33,16 +33,16 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
-from sqlalchemy import select
 
 from adapters.base import SendResult
 from adapters.web_kb import knowledge_page, section_url
 from adapters.web_text import interface_texts
 from bot.config import Settings
-from bot.i18n import LANGUAGES, Language, Translator, normalize_language
+from bot.i18n import LANGUAGES, Language, Translator, accepted_language
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.outbox.broadcasts import BroadcastRepository
 from bot.storage.keys import shared_key
-from bot.storage.models import Broadcast, Member
+from bot.storage.members import MemberRepository
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -186,17 +186,7 @@ class WebAdapter:
     async def _recent_announcements(self, after: int = 0) -> list[dict[str, Any]]:
         core = self._ready()
         async with core.services.database.session() as session:
-            rows = await session.scalars(
-                select(Broadcast)
-                .where(
-                    Broadcast.kind == "announcement",
-                    Broadcast.audience == "everyone",
-                    Broadcast.status.in_(("queued", "done")),
-                    Broadcast.id > after,
-                )
-                .order_by(Broadcast.id.desc())
-                .limit(10)
-            )
+            rows = await BroadcastRepository(session).sent_to_everyone(after)
             return [
                 {"number": b.id, "text": b.text, "at": (b.enqueued_at or b.created_at).isoformat()}
                 for b in rows
@@ -401,12 +391,8 @@ class WebAdapter:
         """Set the cookie of a new browser; clear it when the member asked to be forgotten."""
         core = self._ready()
         async with core.services.database.session() as session:
-            exists = await session.scalar(
-                select(Member.id).where(
-                    Member.platform == PLATFORM, Member.platform_user_id == member_id
-                )
-            )
-        if exists is None:
+            exists = await MemberRepository(session).exists(PLATFORM, member_id)
+        if not exists:
             response.del_cookie(IDENTITY_COOKIE, path="/")
         elif request.get(NEW_MEMBER_KEY):
             self._set_identity(response, member_id)
@@ -476,8 +462,7 @@ class WebAdapter:
         if chosen in LANGUAGES:
             return chosen  # type: ignore[return-value]
         header = request.headers.get("Accept-Language", "")
-        first = header.split(",")[0].split(";")[0] if header else None
-        return normalize_language(first, self.settings.default_language)
+        return accepted_language(header, self.settings.default_language)
 
     def _ready(self) -> Core:
         if self._core is None:

@@ -51,6 +51,24 @@ def parse_language(word: str) -> Language | None:
     return None
 
 
+def accepted_language(header: str, default: Language = "en") -> Language:
+    """The browser's most wanted language among ours ("en-US,en;q=0.9,zh-CN;q=0.8" → en), from
+    an Accept-Language header; `default` when it names neither."""
+    wanted: list[tuple[float, int, Language]] = []
+    for position, item in enumerate(header.split(",")):
+        tag, _, parameters = item.strip().partition(";")
+        weight = 1.0
+        if parameters.strip().startswith("q="):
+            try:
+                weight = float(parameters.strip()[2:])
+            except ValueError:
+                continue
+        language = normalize_language(tag, default="en")
+        if weight > 0 and tag.strip().lower()[:2] in LANGUAGES:
+            wanted.append((-weight, position, language))
+    return min(wanted)[2] if wanted else default
+
+
 def preferred_language(
     chosen: str | None, written: str | None, locale_hint: str | None, default: Language
 ) -> Language:

@@ -62,6 +62,8 @@ async def test_the_captain_renames_hands_over_and_removes(core: Core) -> None:
     captain, mate, _ = await team_of_two(core)
     assert "Only the team's captain" in only_text(await mate.says("/team rename Nope"))
     assert "now “Cube II”" in only_text(await captain.says("/team rename Cube II"))
+    assert "Idea: AI sound design" in only_text(await captain.says("/team idea AI sound design"))
+    assert "Only the team's captain" in only_text(await mate.says("/team idea Something else"))
     choice = await captain.says("/team captain")
     handed = await captain.presses(button(choice, "Bo"))
     assert "Bo is now captain" in only_text(handed)

@@ -16,7 +16,7 @@ from aiohttp import web
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.calendars.ics import contest_calendar, for_track
+from bot.calendars.ics import concerning, contest_calendar
 from bot.calendars.revisions import sequences
 from bot.core.context import Services
 from bot.deadlines import current_deadlines
@@ -43,10 +43,7 @@ async def calendar_for(
 ) -> tuple[bytes, int, int]:
     """The .ics bytes of the deadlines of `tracks` (None: every deadline), with how many dates
     it holds and how many are not announced yet."""
-    deadlines = await current_deadlines(session, services.contest)
-    if tracks is not None:
-        chosen = {d.key: d for track in tracks for d in for_track(deadlines, track)}
-        deadlines = [d for d in deadlines if d.key in chosen]
+    deadlines = concerning(await current_deadlines(session, services.contest), tracks)
     t = Translator(language)
     numbers = await sequences(session, deadlines, now)
     content = contest_calendar(services.contest, deadlines, t, numbers, now)
@@ -60,7 +57,7 @@ async def member_tracks(session: AsyncSession, member: Member) -> list[str] | No
     topics = await SubscriptionRepository(session).topics(member.id)
     if "all" in topics:
         return None
-    return [topic for topic in topics if topic != "announcements"] or [""]
+    return [topic for topic in topics if topic != "announcements"]
 
 
 def add_calendar_feeds(app: web.Application, services: Services) -> None:

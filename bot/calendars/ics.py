@@ -24,11 +24,11 @@ def deadline_uid(contest: Contest, deadline: Deadline) -> str:
     return f"{deadline.key}@{contest.contest.key}.community-bot"
 
 
-def for_track(deadlines: Sequence[Deadline], track: str | None) -> list[Deadline]:
-    """The deadlines that concern a track (those of every track, and its own); all for None."""
-    if track is None:
+def concerning(deadlines: Sequence[Deadline], tracks: Sequence[str] | None) -> list[Deadline]:
+    """The deadlines of every track and those of `tracks` (all deadlines for None)."""
+    if tracks is None:
         return list(deadlines)
-    return [d for d in deadlines if not d.tracks or track in d.tracks]
+    return [d for d in deadlines if not d.tracks or set(d.tracks) & set(tracks)]
 
 
 def contest_calendar(

@@ -15,7 +15,7 @@ import jinja2
 from aiohttp import web
 
 from bot.dashboard.access import SessionInfo
-from bot.i18n import LANGUAGES, N_, Language, Translator, normalize_language
+from bot.i18n import LANGUAGES, N_, Language, Translator, accepted_language
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 LANGUAGE_COOKIE = "cb_lang"
@@ -41,23 +41,6 @@ def page_language(request: web.Request) -> Language:
     if chosen in LANGUAGES:
         return chosen  # type: ignore[return-value]
     return accepted_language(request.headers.get("Accept-Language", ""))
-
-
-def accepted_language(header: str) -> Language:
-    """The browser's most wanted language among ours ("en-US,en;q=0.9,zh-CN;q=0.8" → en)."""
-    wanted: list[tuple[float, int, Language]] = []
-    for position, item in enumerate(header.split(",")):
-        tag, _, parameters = item.strip().partition(";")
-        weight = 1.0
-        if parameters.strip().startswith("q="):
-            try:
-                weight = float(parameters.strip()[2:])
-            except ValueError:
-                continue
-        language = normalize_language(tag, default="en")
-        if weight > 0 and tag.strip().lower()[:2] in LANGUAGES:
-            wanted.append((-weight, position, language))
-    return min(wanted)[2] if wanted else "en"
 
 
 def translator_for(request: web.Request) -> Translator:

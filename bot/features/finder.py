@@ -14,7 +14,8 @@ import re
 from bot.content.models import Contest
 from bot.core.context import Context
 from bot.core.router import Argument, ArgumentKind, Replies, Router
-from bot.features.notify import tell
+from bot.features.notify import display_name, tell
+from bot.features.registration import SKIP_WORDS
 from bot.i18n import N_, Translator, parse_language
 from bot.messages import Button, Reply
 from bot.outbox.direct import organizer_chats, send_later, tell_member
@@ -39,7 +40,6 @@ OTHER_SKILLS_LIMIT, ROLE_LIMIT = 200, 200
 _SEPARATORS = re.compile(r"[,，、;；/\n]+")
 _ANY_TRACK = {"any", "all", "任意", "都可以", "不限", "随便"}
 _BOTH = {"both", "all", "都", "都可以", "两种", "中英", "中英文", "双语"}
-SKIP_WORDS = {"skip", "跳过", "略过", "不填", "pass"}
 
 
 # --- the profile ----------------------------------------------------------------------------------
@@ -321,7 +321,9 @@ async def _results(ctx: Context, track: str | None, skill: str | None, page: int
         (_team_line(t, contest, team, size), f"{CONTACT}:t:{team.id}") for team, size in teams
     ] + [
         (
-            f"{_name(t, member)} — {describe_profile(t, contest, profile)}".replace("\n", " · "),
+            f"{display_name(t, member)} — {describe_profile(t, contest, profile)}".replace(
+                "\n", " · "
+            ),
             f"{CONTACT}:m:{member.id}",
         )
         for member, profile in people
@@ -426,12 +428,12 @@ async def contact_pressed(ctx: Context) -> Replies:
         text = (
             theirs.gettext(
                 "{name} would like to join your team “{team}”.",
-                name=_name(theirs, requester),
+                name=display_name(theirs, requester),
                 team=team.name,
             )
             if team is not None
             else theirs.gettext(
-                "{name} would like to team up with you.", name=_name(theirs, requester)
+                "{name} would like to team up with you.", name=display_name(theirs, requester)
             )
         )
         if profile is not None and profile.visible:
@@ -458,7 +460,7 @@ async def contact_pressed(ctx: Context) -> Replies:
     text = t.gettext(
         "I passed your introduction on to {name}. If they accept, you both get each other's "
         "contact here.",
-        name=_name(t, recipient),
+        name=display_name(t, recipient),
     )
     return [_private(text)]
 
@@ -486,14 +488,14 @@ async def answer_pressed(ctx: Context) -> Replies:
             requester,
             lambda theirs: theirs.gettext(
                 "{name} accepted your introduction. Reach them at {contact}.",
-                name=_name(theirs, me),
+                name=display_name(theirs, me),
                 contact=contact_of(me, requester.platform),
             ),
             kind="contact",
         )
         text = t.gettext(
             "Accepted. Reach {name} at {contact}; they got yours.",
-            name=_name(t, requester),
+            name=display_name(t, requester),
             contact=contact_of(requester, me.platform),
         )
         return [_private(text)]
@@ -503,7 +505,7 @@ async def answer_pressed(ctx: Context) -> Replies:
         ctx,
         requester,
         lambda theirs: theirs.gettext(
-            "{name} did not accept your introduction.", name=_name(theirs, me)
+            "{name} did not accept your introduction.", name=display_name(theirs, me)
         ),
         kind="contact",
     )
@@ -524,10 +526,10 @@ async def _report_to_organizers(ctx: Context, requester: Member) -> None:
         notice = t.gettext(
             "Teammate finder report: {reporter} ({reporter_platform} {reporter_id}) blocked an "
             "introduction from {requester} ({requester_platform} {requester_id}).",
-            reporter=_name(t, reporter),
+            reporter=display_name(t, reporter),
             reporter_platform=reporter.platform,
             reporter_id=reporter.platform_user_id,
-            requester=_name(t, requester),
+            requester=display_name(t, requester),
             requester_platform=requester.platform,
             requester_id=requester.platform_user_id,
         )
@@ -561,10 +563,6 @@ async def _recipient(ctx: Context, kind: str, number: str) -> tuple[Member | Non
 async def _in_team(ctx: Context, team: Team) -> bool:
     roster = await TeamRepository(ctx.session).roster(team.id)
     return roster is not None and roster.has(ctx.member.id)
-
-
-def _name(t: Translator, member: Member) -> str:
-    return member.display_name or t.gettext("a member")
 
 
 def _private(text: str) -> Reply:

@@ -1,4 +1,5 @@
-"""Telling a member something privately, in their language, through the outbox."""
+"""Telling a member something privately, in their language, through the outbox; and naming
+them to others."""
 
 from __future__ import annotations
 
@@ -20,3 +21,8 @@ async def tell(ctx: Context, member: Member, text: Callable[[Translator], str], 
         kind=kind,
         default_language=ctx.services.settings.default_language,
     )
+
+
+def display_name(t: Translator, member: Member) -> str:
+    """How a member is named to others: their display name, else "a member"."""
+    return member.display_name or t.gettext("a member")

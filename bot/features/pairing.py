@@ -22,7 +22,7 @@ from bot.content.models import Contest, Track
 from bot.core.context import Context
 from bot.core.router import Argument, ArgumentKind, Replies, Router
 from bot.features.finder import contact_of
-from bot.features.notify import tell
+from bot.features.notify import display_name, tell
 from bot.i18n import N_, Translator
 from bot.messages import Button, Reply
 from bot.outbox.direct import tell_member
@@ -131,7 +131,9 @@ async def _proposal(ctx: Context, track: Track) -> Reply:
         lines.append(f"{number}. " + " + ".join(_who(t, contest, solo) for solo in group))
     if left_over:
         lines.append(
-            t.gettext("Left over: {names}", names=", ".join(_name(t, s.member) for s in left_over))
+            t.gettext(
+                "Left over: {names}", names=", ".join(display_name(t, s.member) for s in left_over)
+            )
         )
     if unreachable:
         lines.append(
@@ -249,7 +251,7 @@ async def answer_pressed(ctx: Context) -> Replies:
             other,
             lambda theirs, other=other: theirs.gettext(
                 "{name} accepted the organizers' introduction too. Reach them at {contact}.",
-                name=_name(theirs, me),
+                name=display_name(theirs, me),
                 contact=contact_of(me, other.platform),
             ),
             kind="pairing",
@@ -261,7 +263,7 @@ async def answer_pressed(ctx: Context) -> Replies:
                 private=True,
             )
         ]
-    contacts = ", ".join(f"{_name(t, m)}: {contact_of(m, me.platform)}" for m in others)
+    contacts = ", ".join(f"{display_name(t, m)}: {contact_of(m, me.platform)}" for m in others)
     text = t.gettext(
         "Accepted. Those who accepted so far: {contacts}. The others' contacts follow as they "
         "accept.",
@@ -274,12 +276,8 @@ def _who(t: Translator, contest: Contest, solo: Solo) -> str:
     skills = [t.pick(s.name.as_dict()) for k in sorted(solo.skills) if (s := contest.skill(k))]
     if solo.profile is not None and solo.profile.other_skills:
         skills.append(solo.profile.other_skills)
-    name = _name(t, solo.member)
+    name = display_name(t, solo.member)
     return f"{name} ({t.gettext(', ').join(skills)})" if skills else name
-
-
-def _name(t: Translator, member: Member) -> str:
-    return member.display_name or t.gettext("a member")
 
 
 def _fingerprint(groups: list[list[Solo]]) -> str:

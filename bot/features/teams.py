@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
-from bot.features.notify import tell
+from bot.features.notify import display_name, tell
 from bot.i18n import N_, Translator
 from bot.messages import Button, Reply
 from bot.storage.models import Member
@@ -174,7 +174,7 @@ async def _join(ctx: Context, code: str) -> Replies:
             )
         ]
     await teams.join(found, ctx.member.id, ctx.services.clock.now())
-    name = _name(ctx.t, ctx.member)
+    name = display_name(ctx.t, ctx.member)
     await _tell_others(
         ctx,
         roster,
@@ -197,13 +197,13 @@ async def _leave(ctx: Context, answer: str) -> Replies:
         button = Button(ctx.t.gettext("Yes, leave"), f"{BUTTON}:leave:yes")
         return [Reply(question, buttons=(button,), private=True)]
     successor = await teams.leave(roster, ctx.member.id)
-    name = _name(ctx.t, ctx.member)
+    name = display_name(ctx.t, ctx.member)
     remaining = Roster(roster.team, [(m, p) for m, p in roster.members if m.id != ctx.member.id])
 
     def told(t: Translator) -> str:
         text = t.gettext("{name} left your team “{team}”.", name=name, team=roster.team.name)
         if successor is not None:
-            text += " " + t.gettext("{name} is now captain.", name=_name(t, successor))
+            text += " " + t.gettext("{name} is now captain.", name=display_name(t, successor))
         return text
 
     await _tell_others(ctx, remaining, told)
@@ -263,7 +263,7 @@ async def _remove(ctx: Context, chosen: str) -> Replies:
         lambda t: t.gettext("The captain took you out of the team “{team}”.", team=team_name),
     )
     text = ctx.t.gettext(
-        "{name} is no longer in “{team}”.", name=_name(ctx.t, target), team=team_name
+        "{name} is no longer in “{team}”.", name=display_name(ctx.t, target), team=team_name
     )
     return [_private(text)]
 
@@ -280,7 +280,7 @@ async def _captain(ctx: Context, chosen: str) -> Replies:
         ctx, target, lambda t: t.gettext("You are now the captain of “{team}”.", team=team_name)
     )
     text = ctx.t.gettext(
-        "{name} is now captain of “{team}”.", name=_name(ctx.t, target), team=team_name
+        "{name} is now captain of “{team}”.", name=display_name(ctx.t, target), team=team_name
     )
     return [_private(text)]
 
@@ -299,7 +299,7 @@ async def _other_member(
         return roster, None, [_private(alone)]
     target = next((m for m in others if str(m.id) == chosen), None)
     if target is None:
-        buttons = tuple(Button(_name(ctx.t, m), f"{BUTTON}:{action}:{m.id}") for m in others)
+        buttons = tuple(Button(display_name(ctx.t, m), f"{BUTTON}:{action}:{m.id}") for m in others)
         return roster, None, [Reply(question, buttons=buttons, private=True)]
     return roster, target, []
 
@@ -369,7 +369,7 @@ def _team_card(ctx: Context, roster: Roster, headline: str = "") -> Reply:
     lines.append(size)
     for member, place in roster.members:
         role = " — " + t.gettext("captain") if place.captain else ""
-        lines.append(f"• {_name(t, member)} ({member.platform.capitalize()}){role}")
+        lines.append(f"• {display_name(t, member)} ({member.platform.capitalize()}){role}")
     lines.append(
         t.gettext("Invite code: {code} (others join with /team join {code})", code=team.invite_code)
     )
@@ -408,10 +408,6 @@ async def _tell_others(ctx: Context, roster: Roster, text: Callable[[Translator]
 
 async def _tell(ctx: Context, member: Member, text: Callable[[Translator], str]) -> None:
     await tell(ctx, member, text, kind="team")
-
-
-def _name(t: Translator, member: Member) -> str:
-    return member.display_name or t.gettext("a member")
 
 
 def _already_in(t: Translator, roster: Roster) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox.audience import channel_condition, member_condition
+from bot.outbox.audience import EVERYONE, channel_condition, member_condition
 from bot.storage.database import Database, upsert_insert
 from bot.storage.erasure import erased_with_member
 from bot.storage.models import AnnouncementChannel, Broadcast, Delivery, Member
@@ -44,6 +44,22 @@ class BroadcastRepository:
         self.session.add(broadcast)
         await self.session.flush()
         return broadcast
+
+    async def sent_to_everyone(self, after: int = 0, limit: int = 10) -> list[Broadcast]:
+        """Announcements to everyone that went out (or are going), newest first: what a page
+        that anyone may open (the web chat) shows."""
+        statement = (
+            select(Broadcast)
+            .where(
+                Broadcast.kind == "announcement",
+                Broadcast.audience == EVERYONE,
+                Broadcast.status.in_(("queued", "done")),
+                Broadcast.id > after,
+            )
+            .order_by(Broadcast.id.desc())
+            .limit(limit)
+        )
+        return list(await self.session.scalars(statement))
 
     async def recent(self, limit: int = 10) -> list[Broadcast]:
         statement = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.database import upsert_insert
@@ -53,3 +54,10 @@ class MemberRepository:
             .execution_options(populate_existing=True)
         )
         return (await self.session.scalars(statement)).one()
+
+    async def exists(self, platform: str, user_id: str) -> bool:
+        """Whether the bot knows this person (not after /forgetme)."""
+        found = await self.session.scalar(
+            select(Member.id).where(Member.platform == platform, Member.platform_user_id == user_id)
+        )
+        return found is not None
