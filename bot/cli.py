@@ -239,6 +239,53 @@ def content_vectors() -> None:
     click.echo(f"vectors written to {target}")
 
 
+@content.command("import")
+@click.argument("location")
+@click.option(
+    "--lang", "language", type=click.Choice(["zh", "en"]), help="The document's language."
+)
+@click.option("--doc", help="The knowledge file's name (default: from the source's name).")
+@click.option("--dry-run", is_flag=True, help="Show the sections found; write nothing.")
+def content_import(location: str, language: str | None, doc: str | None, dry_run: bool) -> None:
+    """Import a PDF, a Word (.docx) file, a web page (a file or an http(s) address) or a Markdown
+    file into the knowledge base, as content/knowledge/<doc>.<lang>.md. Nothing is written
+    unless `content check` passes with it; a running bot takes it up on /reload or SIGHUP."""
+    from bot.content.imports.extract import ImportRefused
+    from bot.content.imports.fetch import download, is_address, read_file
+    from bot.content.imports.plan import apply, describe, plan_import
+    from bot.i18n import Translator
+
+    settings = _settings()
+    max_bytes = int(settings.import_max_megabytes * 1_000_000)
+    try:
+        if is_address(location):
+            source = asyncio.run(download(location, max_bytes))
+        else:
+            source = read_file(Path(location), max_bytes)
+        plan = plan_import(
+            settings.content_dir,
+            source.name,
+            source.data,
+            media_type=source.media_type,
+            language=language,  # type: ignore[arg-type]
+            doc=doc,
+            max_bytes=max_bytes,
+            max_pages=settings.import_max_pages,
+            today=SystemClock().now().date(),
+        )
+    except ImportRefused as refused:
+        raise click.ClickException(f"nothing imported: {refused}") from None
+    click.echo(describe(plan, Translator("en")))
+    if dry_run:
+        click.echo("dry run: nothing written")
+        return
+    if plan.replaces and not plan.changes.any:
+        click.echo(f"{plan.path} is already up to date")
+        return
+    apply(plan)
+    click.echo(f"written to {plan.path}; send /reload (or SIGHUP) to a running bot")
+
+
 @main.group()
 def export() -> None:
     """Export data for organizers."""

@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     welcome_interval_seconds: float = Field(default=60, ge=0)
     # Introductions a member may ask the teammate finder to relay per day.
     contact_requests_per_day: int = Field(default=5, ge=1)
+    # Documents organizers import (`content import`, /import, the dashboard): the largest file
+    # and the most PDF pages read.
+    import_max_megabytes: float = Field(default=20, gt=0)
+    import_max_pages: int = Field(default=300, ge=1)
     # Answer records and unanswered questions older than this are deleted.
     answer_retention_days: int = Field(default=180, ge=1)
     # Outbox delivery: concurrent senders per process, and the platforms' limits (messages).

@@ -71,7 +71,9 @@ def test_toml_syntax_error_gives_the_line(content: Path) -> None:
     assert "not valid TOML" in problems[0].reason
 
 
-def test_missing_translation_and_uneven_sections_are_reported(content: Path) -> None:
+def test_uneven_sections_are_reported_and_one_language_documents_are_fine(
+    content: Path,
+) -> None:
     knowledge = content / "knowledge"
     english = sorted(knowledge.glob("*.en.md"))[0]
     chinese = english.with_name(english.name.replace(".en.md", ".zh.md"))
@@ -84,7 +86,7 @@ def test_missing_translation_and_uneven_sections_are_reported(content: Path) -> 
     problems, _ = check_content(content)
     reports = [str(p) for p in problems]
 
-    assert any("faq.zh.md" in r and "missing translation" in r for r in reports)
+    assert not any("faq" in r for r in reports), reports  # an English-only document is fine
     assert any(
         chinese.name.split(".")[0] in r and "different numbers of sections" in r for r in reports
     )

@@ -15,6 +15,7 @@ from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.knowledge.intents import Intent, IntentMatch
+from bot.knowledge.passages import citation_label
 
 # The gate: a question concerns the knowledge base when its best section holds enough of its
 # topical words (coverage), or is close enough in meaning (similarity), or both in part.
@@ -46,9 +47,10 @@ class Source:
     doc: str  # "contest.en.md" or "contest.toml"
     title: str  # the document's title
     heading: str  # the section heading
+    place: str | None = None  # where in its source document ("p. 2")
 
     def label(self) -> str:
-        return f"{self.title} › {self.heading}"
+        return citation_label(self.title, self.heading, self.place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,9 @@ class RetrievalAnswerer:
             )
         else:
             text = trim(passage.text)
-        source = Source(passage.doc, passage.title, passage.heading)
+            if passage.language != language:  # a document published in one language only
+                text = f"{only_published_in(t, passage.language)}\n\n{text}"
+        source = Source(passage.doc, passage.title, passage.heading, passage.place)
         # A section that tells the member to run a command gets the button that runs it.
         runs = self._first_command_intent(text)
         return Answer(
@@ -208,7 +212,17 @@ def concerns_knowledge(hit: Hit) -> bool:
         or hit.coverage >= MIN_COVERAGE
         or hit.similarity >= MIN_SIMILARITY
         or (hit.coverage >= PARTIAL_COVERAGE and hit.similarity >= PARTIAL_SIMILARITY)
+        # Across languages words cannot match: the similarity that, with partial coverage,
+        # lets a same-language section through.
+        or (hit.cross_language and hit.similarity >= PARTIAL_SIMILARITY)
     )
+
+
+def only_published_in(t: Translator, language: Language) -> str:
+    """The note before a section quoted in the language it was published in."""
+    if language == "zh":
+        return t.gettext("This is published in Chinese only; here it is as published:")
+    return t.gettext("This is published in English only; here it is as published:")
 
 
 def dont_know_text(t: Translator) -> str:

@@ -2,7 +2,11 @@
 
 Files are named `<topic>.<lang>.md`. Section N of `contest.zh.md` and section N of
 `contest.en.md` say the same thing, so a question matched in one language can be answered in
-the other.
+the other. A document may exist in one language only (an organizer's imported rules): it is
+answered in that language, found by questions in either.
+
+A section may say where it sits in its source, on the line after its heading:
+`<!-- place: p. 2 -->`; citations then read "Rules › 第三条 参赛资格 (p. 2)".
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ KNOWLEDGE_DIR = "knowledge"
 _FILE_NAME = re.compile(r"^(?P<topic>[a-z0-9][a-z0-9-]*)\.(?P<lang>[a-z]{2})\.md$")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+PLACE_COMMENT = "<!-- place: {place} -->"
+_PLACE = re.compile(r"^\s*<!--\s*place:\s*(?P<place>.+?)\s*-->\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +42,20 @@ class Passage:
     text: str  # plain text of the section, without its heading
     line: int  # 1-based line of the heading, for error reports
     live: str | None = None  # rendered afresh from contest.toml at answer time ("deadlines")
+    place: str | None = None  # where the section sits in its source document ("p. 2")
 
     @property
     def section(self) -> tuple[str, int]:
         return (self.topic, self.position)
+
+    @property
+    def label(self) -> str:
+        """How an answer cites it: "Rules › 第三条 知识产权 (p. 2)"."""
+        return citation_label(self.title, self.heading, self.place)
+
+
+def citation_label(title: str, heading: str, place: str | None = None) -> str:
+    return f"{title} › {heading}" + (f" ({place})" if place else "")
 
 
 def load_passages(content_dir: Path) -> tuple[list[Passage], list[Problem]]:
@@ -88,6 +105,7 @@ def split_document(
     boundaries = [h[1] for h in headings] + [len(lines)]
     for level, start, heading in sections:
         end = next(b for b in boundaries if b > start)
+        place = _PLACE.match(lines[start + 1]) if start + 1 < end else None
         text = plain_text("\n".join(lines[start + 1 : end]))
         if not text and level == 2 and _has_subsections(sections, start):
             continue  # a "## Tracks" that only groups "### …" sections
@@ -95,7 +113,17 @@ def split_document(
             problems.append(Problem(path, start + 1, heading, "section has no text"))
             continue
         passages.append(
-            Passage(topic, language, len(passages), path.name, title, heading, text, start + 1)
+            Passage(
+                topic,
+                language,
+                len(passages),
+                path.name,
+                title,
+                heading,
+                text,
+                start + 1,
+                place=place["place"] if place else None,
+            )
         )
     return passages, problems
 
@@ -107,7 +135,7 @@ def _has_subsections(sections: list[tuple[int, int, str]], start: int) -> bool:
 
 def plain_text(markdown: str) -> str:
     """Markdown → readable plain text: links as "text (url)", no emphasis marks."""
-    text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})", markdown)
+    text = _LINK.sub(lambda m: f"{m[1]} ({m[2]})", _COMMENT.sub("", markdown))
     text = _EMPHASIS.sub("", text)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(p for p in paragraphs if p)
@@ -120,11 +148,6 @@ def _pairing_problems(folder: Path, passages: list[Passage]) -> list[Problem]:
         counts = by_topic.setdefault(passage.topic, {})
         counts[passage.language] = counts.get(passage.language, 0) + 1
     for topic, counts in sorted(by_topic.items()):
-        for language in LANGUAGES:
-            if language not in counts:
-                problems.append(
-                    Problem(folder / f"{topic}.{language}.md", None, "", "missing translation")
-                )
         if len(set(counts.values())) > 1:
             detail = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items()))
             problems.append(

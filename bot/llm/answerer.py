@@ -269,10 +269,7 @@ class ModelStream:
         if not valid or leaked_instructions(answer, self._language):
             log.info("LLM answer rejected (citations %s); answering from retrieval", cited)
             return self._fall_back()
-        sources = [
-            f"[{n}] {self._passages[n - 1].title} › {self._passages[n - 1].heading}"
-            for n in sorted(set(cited))
-        ]
+        sources = [f"[{n}] {self._passages[n - 1].label}" for n in sorted(set(cited))]
         cited_passages = [self._passages[n - 1] for n in sorted(set(cited))]
         citations = tuple(
             Citation(label, p.doc, p.heading)

@@ -1,0 +1,1 @@
+"""Organizers' own documents (PDF, Word, web pages, Markdown) turned into knowledge files."""
