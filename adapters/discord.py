@@ -33,6 +33,7 @@ from bot.messages import (
     ChatKind,
     ChatRef,
     Incoming,
+    ReceivedFile,
     Reply,
     Target,
     UserRef,
@@ -54,6 +55,16 @@ CHINESE_LOCALES = {discord.Locale.chinese, discord.Locale.taiwan_chinese}
 UNREACHABLE_CODES = {50007, 10003, 10013, 50001, 50013}
 _MENTION = re.compile(r"<@!?(\d+)>")
 _MASS_MENTION = re.compile(r"@(everyone|here)\b")
+
+
+def _received_file(message: discord.Message) -> ReceivedFile | None:
+    """The first file attached to a message, read from Discord's CDN when wanted (/import)."""
+    if not message.attachments:
+        return None
+    attachment = message.attachments[0]
+    return ReceivedFile(
+        attachment.filename, attachment.size, attachment.content_type, attachment.read
+    )
 
 
 def _user_ref(user: discord.User | discord.Member, locale: str | None) -> UserRef:
@@ -342,9 +353,17 @@ class DiscordAdapter:
             text = _MENTION.sub(lambda m: "" if int(m[1]) == me.id else m[0], text)
         text = _MASS_MENTION.sub("", text).strip()  # Discord syntax, not part of the question
         command = parse_command(text)
+        received = _received_file(message)
         if command is not None:
             return Incoming(
-                self.platform, user, chat, text, command[0], command[1], update_id=str(message.id)
+                self.platform,
+                user,
+                chat,
+                text,
+                command[0],
+                command[1],
+                update_id=str(message.id),
+                received_file=received,
             )
         return Incoming(
             self.platform,
@@ -353,6 +372,7 @@ class DiscordAdapter:
             text,
             addressed_to_bot=mentioned or replied,
             update_id=str(message.id),
+            received_file=received,
         )
 
     async def _answer_interaction(

@@ -50,6 +50,7 @@ from bot.messages import (
     ChatKind,
     ChatRef,
     Incoming,
+    ReceivedFile,
     Reply,
     Target,
     UserRef,
@@ -95,6 +96,7 @@ class TelegramAdapter:
         self.dispatcher = Dispatcher()
         router = Router(name="community-bot")
         router.message.register(self._on_message, F.text)
+        router.message.register(self._on_message, F.document)  # an organizer's /import
         router.message.register(self._on_joined, F.new_chat_members)
         router.callback_query.register(self._on_button)
         self.dispatcher.include_router(router)
@@ -186,9 +188,11 @@ class TelegramAdapter:
     def to_incoming(self, message: Message, update_id: int | None = None) -> Incoming | None:
         """The core's view of a text message; None for a command meant for another bot."""
         user = message.from_user
-        if user is None or message.text is None:
+        text = message.text if message.text is not None else message.caption
+        if user is None or (text is None and message.document is None):
             return None
-        text = message.text
+        text = text or ""
+        received = self._received_file(message)
         key = None if update_id is None else str(update_id)
         chat = ChatRef(str(message.chat.id), _CHAT_KINDS.get(message.chat.type, ChatKind.GROUP))
         sender = _user_ref(user)
@@ -198,7 +202,14 @@ class TelegramAdapter:
             if addressee and addressee != self.username:
                 return None
             return Incoming(
-                self.platform, sender, chat, text, command[0], command[1], update_id=key
+                self.platform,
+                sender,
+                chat,
+                text,
+                command[0],
+                command[1],
+                update_id=key,
+                received_file=received,
             )
         mention = f"@{self.username}"
         mentioned = bool(self.username) and mention in text.lower()
@@ -211,8 +222,26 @@ class TelegramAdapter:
             start = text.lower().index(mention)
             text = (text[:start] + text[start + len(mention) :]).strip()
         return Incoming(
-            self.platform, sender, chat, text, addressed_to_bot=mentioned or replied, update_id=key
+            self.platform,
+            sender,
+            chat,
+            text,
+            addressed_to_bot=mentioned or replied,
+            update_id=key,
+            received_file=received,
         )
+
+    def _received_file(self, message: Message) -> ReceivedFile | None:
+        document = message.document
+        if document is None:
+            return None
+
+        async def read() -> bytes:
+            downloaded = await self.bot.download(document.file_id)
+            return downloaded.read() if downloaded is not None else b""
+
+        name = document.file_name or "document"
+        return ReceivedFile(name, document.file_size or 0, document.mime_type, read)
 
     async def _on_joined(self, message: Message) -> None:
         """People joined a group: the core greets them if an organizer turned welcomes on."""

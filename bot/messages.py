@@ -6,7 +6,7 @@ Nothing here knows about Telegram, Discord or the console; nothing here imports 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -49,6 +49,16 @@ DMS_ON_DEMAND = frozenset({"discord"})
 
 
 @dataclass(frozen=True, slots=True)
+class ReceivedFile:
+    """A file a person sent; read only when a feature wants it (an organizer's /import)."""
+
+    name: str
+    size: int  # as the platform states it, checked before reading
+    media_type: str | None
+    read: Callable[[], Awaitable[bytes]] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """One thing a person did: wrote text, sent a command, or pressed a button."""
 
@@ -62,6 +72,7 @@ class Incoming:
     addressed_to_bot: bool = False  # a group message that @mentions or replies to the bot
     # The platform's id of this event: a replayed event (restart, webhook retry) is answered once.
     update_id: str | None = None
+    received_file: ReceivedFile | None = None  # a document sent with the message (/import)
 
     @property
     def private_target(self) -> str:

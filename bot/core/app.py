@@ -20,6 +20,7 @@ from bot.features import (
     faq,
     feedback,
     finder,
+    imports,
     language,
     newcomers,
     organizer,
@@ -64,6 +65,7 @@ FEATURES = (
     calendar,
     newcomers,
     pairing,
+    imports,
 )
 PRUNE_EVERY = timedelta(hours=1)
 RUN_COMMAND = "run:"  # a button payload "run:register" does what /register does
@@ -183,6 +185,10 @@ class Core:
             # A deep link from a group's welcome (t.me/<bot>?start=register) runs that command.
             name = incoming.args.strip()
             incoming = replace(incoming, command=name, text=f"/{name}", args="")
+            ctx.incoming = incoming
+        if incoming.received_file is not None and incoming.command is None:
+            # A document sent on its own is one to import (organizers'; others are told so).
+            incoming = replace(incoming, command="import", text="/import")
             ctx.incoming = incoming
         if incoming.pressed is not None:
             handler = self.router.button_handler(incoming.pressed)

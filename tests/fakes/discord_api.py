@@ -195,6 +195,7 @@ class FakeDiscordServer:
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._joins: list[JSON] = []  # GUILD_CREATEs of guilds added while connected
+        self._uploads: dict[str, bytes] = {}  # files members attached, by attachment id
 
     # --- lifecycle ---
     async def start(self) -> None:
@@ -202,6 +203,7 @@ class FakeDiscordServer:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        app.router.add_get("/attachments/{id}/{name}", self._attachment)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -498,8 +500,10 @@ class FakeDiscordServer:
         mention_bot: bool = False,
         reply_to_bot_message_id: int | None = None,
         roles: list[int] | None = None,
+        files: list[tuple[str, bytes]] | None = None,
     ) -> JSON:
         """Dispatch a member's MESSAGE_CREATE; returns the message (never content-blanked).
+        `files` (name, content) are attached, served by this server as Discord's CDN would.
 
         Guild messages go to `channel_id` (default 100); DMs (guild_id None) to `channel_id` if
         given, else to the author's DM channel. `<@id>` in the content become `mentions`, and so
@@ -528,9 +532,21 @@ class FakeDiscordServer:
             mention = self._bot_user() if user_id == self.bot_id else self.user(user_id)
             mentions.append(mention | ({"member": self._member(user_id, [])} if guild_id else {}))
         author = self.user(author_id)
+        if files:
+            fields["attachments"] = [self._upload(name, data) for name, data in files]
         message = self._new_message(channel_id, author, content, mentions=mentions, **fields)
         await self.dispatch("MESSAGE_CREATE", message)
         return message
+
+    def _upload(self, name: str, data: bytes) -> JSON:
+        attachment_id = str(self._snowflake())
+        self._uploads[attachment_id] = data
+        url = self.api_base.removesuffix("/api/v10") + f"/attachments/{attachment_id}/{name}"
+        return dict(id=attachment_id, filename=name, size=len(data), url=url, proxy_url=url)
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        data = self._uploads.get(request.match_info["id"])
+        return web.Response(body=data) if data is not None else web.Response(status=404)
 
     async def slash_command(
         self,

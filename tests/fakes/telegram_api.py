@@ -88,6 +88,7 @@ class FakeTelegramServer:
         self._messages: dict[tuple[ChatId, int], dict[str, Any]] = {}
         self._chats: dict[ChatId, dict[str, Any]] = {}
         self._faults: list[_Fault] = []
+        self._files: dict[str, bytes] = {}  # documents users sent, by file_id
         self._update_pushed = asyncio.Event()
         self._call_recorded = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -97,6 +98,7 @@ class FakeTelegramServer:
         """Bind a free port so parallel test runs never collide."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
@@ -153,6 +155,40 @@ class FakeTelegramServer:
             message["reply_to_message"] = (
                 mine[-1] if mine else self._msg(chat, self._next_message_id(chat_id), text="…")
             )
+        return self.push_update({"message": message})
+
+    def document_update(
+        self,
+        file_name: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        mime_type: str | None = None,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        language_code: str | None = "en",
+    ) -> dict[str, Any]:
+        """Push a user's message carrying a file; the bot fetches it with getFile."""
+        chat_id = user_id if chat_id is None else chat_id
+        chat = self._chat(chat_id, chat_type, "Ada")
+        sender = self._user(user_id, "Ada", language_code, None)
+        file_id = f"upload-{len(self._files) + 1}"
+        self._files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+        if mime_type:
+            document["mime_type"] = mime_type
+        extra: dict[str, Any] = {"caption": caption} if caption else {}
+        if caption and (entities := self._entities(caption)):
+            extra["caption_entities"] = entities
+        message = self._msg(
+            chat, self._next_message_id(chat_id), sender, document=document, **extra
+        )
         return self.push_update({"message": message})
 
     def members_joined_update(
@@ -299,6 +335,14 @@ class FakeTelegramServer:
             body["parameters"] = {"retry_after": fault.retry_after}
         return web.json_response(body, status=fault.error_code)
 
+    async def _download(self, request: web.Request) -> web.Response:
+        """Telegram's file server: the bytes of a document a user sent."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rpartition("/")[2]
+        content = self._files.get(file_id)
+        return web.Response(body=content) if content is not None else web.Response(status=404)
+
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Long polling: confirm updates below `offset`, wait briefly for new ones."""
         offset, limit = int(params.get("offset", 0)), int(params.get("limit", 100)) or 100
@@ -333,6 +377,12 @@ class FakeTelegramServer:
             return self._send(params, {"document": document} | caption)
         if method == "editmessagetext":
             return self._edit(params)
+        if method == "getfile":
+            file_id = params["file_id"]
+            size = len(self._files.get(file_id, b""))
+            path = f"documents/{file_id}"
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": size,
+                    "file_path": path}  # fmt: skip
         if method == "getmycommands":
             return []
         if method == "getwebhookinfo":

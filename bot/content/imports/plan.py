@@ -190,13 +190,11 @@ def describe(plan: ImportPlan, t: Translator) -> str:
     """What an import would do, for the organizer to confirm: the sections found and, for a
     re-import, what changes."""
     headings = "\n".join(f"• {p.label}" for p in plan.passages)
-    text = t.gettext(
-        "{file}: {count} section(s) in {language}:\n{headings}",
-        file=plan.path.name,
-        count=len(plan.passages),
-        language=t.gettext("Chinese") if plan.language == "zh" else t.gettext("English"),
-        headings=headings,
-    )
+    if plan.language == "zh":
+        found = N_("{file}: {count} section(s), in Chinese:\n{headings}")
+    else:
+        found = N_("{file}: {count} section(s), in English:\n{headings}")
+    text = t.gettext(found, file=plan.path.name, count=len(plan.passages), headings=headings)
     if plan.replaces:
         changes = plan.changes
         text += "\n\n" + t.gettext(
