@@ -35,6 +35,7 @@ PAGES = [
     "/dashboard/tickets",
     "/dashboard/faq",
     "/dashboard/report",
+    "/dashboard/documents",
 ]
 needs_chromium = pytest.mark.skipif(
     shutil.which("chromium") is None,

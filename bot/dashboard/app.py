@@ -22,6 +22,7 @@ from bot.content.models import parse_offset
 from bot.core.context import Services
 from bot.dashboard.access import SESSION_LIFETIME, DashboardAccess
 from bot.dashboard.answer_loop import AnswerLoopPages
+from bot.dashboard.documents import DocumentPages
 from bot.dashboard.page import SESSION_KEY, render, switch_language, translator_for
 from bot.deadlines import current_deadlines
 from bot.export import registrations_csv
@@ -59,6 +60,8 @@ def add_dashboard(app: web.Application, services: Services, token: str) -> None:
     ]
     for method, path, handler, protected in routes:
         app.router.add_route(method, path, dashboard.guard(handler) if protected else handler)
+    for method, path, handler, streams_body in dashboard.documents.routes():
+        app.router.add_route(method, path, dashboard.guard(handler, streams_body))
 
 
 class Dashboard:
@@ -67,10 +70,14 @@ class Dashboard:
         idle = timedelta(minutes=services.settings.dashboard_idle_minutes)
         self.access = DashboardAccess(services.database, token, idle)
         self.answers = AnswerLoopPages(services)
+        self.documents = DocumentPages(services)
 
     # --- access ---------------------------------------------------------------------------------
 
-    def guard(self, handler: Handler) -> Handler:
+    def guard(self, handler: Handler, streams_body: bool = False) -> Handler:
+        """Pages for a live session only; a POST's form must carry its CSRF token (a handler
+        that `streams_body` checks it itself, as its first part)."""
+
         async def guarded(request: web.Request) -> web.StreamResponse:
             cookie = request.cookies.get(COOKIE)
             session = (
@@ -78,7 +85,7 @@ class Dashboard:
             )
             if session is None:
                 raise web.HTTPSeeOther("/dashboard/login")
-            if request.method == "POST":
+            if request.method == "POST" and not streams_body:
                 form = await request.post()
                 if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
                     stale = translator_for(request).gettext("The form is stale; reload the page.")
