@@ -246,17 +246,26 @@ def content_vectors() -> None:
 )
 @click.option("--doc", help="The knowledge file's name (default: from the source's name).")
 @click.option("--dry-run", is_flag=True, help="Show the sections found; write nothing.")
-def content_import(location: str, language: str | None, doc: str | None, dry_run: bool) -> None:
+@click.option(
+    "--translate",
+    is_flag=True,
+    help="Also write the other language's file, translated by the configured model, to review.",
+)
+def content_import(
+    location: str, language: str | None, doc: str | None, dry_run: bool, translate: bool
+) -> None:
     """Import a PDF, a Word (.docx) file, a web page (a file or an http(s) address) or a Markdown
     file into the knowledge base, as content/knowledge/<doc>.<lang>.md. Nothing is written
     unless `content check` passes with it; a running bot takes it up on /reload or SIGHUP."""
     from bot.content.imports.extract import ImportRefused
     from bot.content.imports.fetch import download, is_address, read_file
-    from bot.content.imports.plan import apply, describe, plan_import
+    from bot.content.imports.plan import apply, describe, plan_import, plan_translation
+    from bot.content.imports.translate import translate_document
     from bot.i18n import Translator
 
     settings = _settings()
     max_bytes = int(settings.import_max_megabytes * 1_000_000)
+    plan_today = SystemClock().now().date()
     try:
         if is_address(location):
             source = asyncio.run(download(location, max_bytes))
@@ -271,19 +280,30 @@ def content_import(location: str, language: str | None, doc: str | None, dry_run
             doc=doc,
             max_bytes=max_bytes,
             max_pages=settings.import_max_pages,
-            today=SystemClock().now().date(),
+            today=plan_today,
         )
     except ImportRefused as refused:
         raise click.ClickException(f"nothing imported: {refused}") from None
-    click.echo(describe(plan, Translator("en")))
+    english = Translator("en")
+    click.echo(describe(plan, english))
     if dry_run:
         click.echo("dry run: nothing written")
         return
-    if plan.replaces and not plan.changes.any:
+    if plan.replaces and not plan.changes.any and not translate:
         click.echo(f"{plan.path} is already up to date")
         return
     apply(plan)
-    click.echo(f"written to {plan.path}; send /reload (or SIGHUP) to a running bot")
+    click.echo(f"written to {plan.path}")
+    if translate:
+        try:
+            translated = asyncio.run(translate_document(settings, plan))
+            other = plan_translation(settings.content_dir, plan, translated, plan_today)
+        except ImportRefused as refused:
+            raise click.ClickException(f"not translated: {refused}") from None
+        apply(other)
+        click.echo(describe(other, english))
+        click.echo(f"machine translation written to {other.path}: review it before it goes live")
+    click.echo("send /reload (or SIGHUP) to a running bot")
 
 
 @main.group()

@@ -4,12 +4,15 @@ document changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -19,7 +22,7 @@ from bot.config import BUNDLED_CONTENT_DIR, load_settings
 from bot.content.loader import load_contest
 from bot.knowledge.answer import RetrievalAnswerer
 from bot.knowledge.build import build_index, content_fingerprint
-from tests.conftest import ManualClock
+from tests.conftest import ManualClock, child_environment
 from tests.documents import (
     FAQ_PAGE,
     NAVIGATION_PAGE,
@@ -28,6 +31,7 @@ from tests.documents import (
     rules_pdf,
     scanned_pdf,
 )
+from tests.fakes.openai_api import FakeOpenAIServer
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 PUBLISHED_IN_CHINESE = "This is published in Chinese only"
@@ -212,3 +216,62 @@ def test_a_bundled_document_is_not_overwritten_by_an_import(content: Path, tmp_p
 def test_an_unreachable_address_is_reported(content: Path, pages: dict[str, bytes]) -> None:
     result = run_import(content, pages["base"].decode() + "/missing.html")
     assert result.exit_code == 1 and "HTTP 404" in result.output
+
+
+TRANSLATIONS = {
+    "大赛规则": "Contest rules",
+    "第一条 总则": "Article 1 General",
+    "第二条 赛事日程": "Article 2 Schedule",
+    "第三条 知识产权": "Article 3 Intellectual property",
+    "第四条 违规处理": "Article 4 Violations",
+}
+
+
+def translator_model(request: dict[str, Any]) -> str:
+    """The stand-in model translates a section it is sent: heading, empty line, text."""
+    heading = request["messages"][-1]["content"].split("\n", 1)[0]
+    english = TRANSLATIONS[heading]
+    return f"{english}\n\nThe text of {english}, in English."
+
+
+async def test_translate_writes_the_other_language_for_review(
+    content: Path, tmp_path: Path, embeddings_cache: str
+) -> None:
+    model = FakeOpenAIServer()
+    await model.start()
+    model.answer_with(translator_model)
+    (tmp_path / "rules.pdf").write_bytes(rules_pdf())
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "content", "import", str(tmp_path / "rules.pdf"),
+            "--translate",
+            env=child_environment(
+                BOT_CONTENT_DIR=str(content),
+                BOT_OPENAI_API_KEY=model.api_key,
+                BOT_OPENAI_BASE_URL=model.base_url,
+                BOT_LLM_MODEL="fake-model",
+            ),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await process.communicate()
+    finally:
+        await model.stop()
+
+    assert process.returncode == 0, err.decode()
+    assert "machine translation written to" in out.decode()
+    sent = [request["messages"][0]["content"] for request in model.requests]
+    assert sent and all("into English" in instruction for instruction in sent)
+    english = (content / "knowledge" / "rules.en.md").read_text(encoding="utf-8")
+    assert "# Contest rules" in english and "## Article 3 Intellectual property" in english
+    assert "<!-- place: p. 2 -->" in english and "machine translation" in english
+    # Paired now: an English question is answered from the English version, with its page.
+    text, sources = ask(answerer_for(content, embeddings_cache), "What is Article 4 about?")
+    assert "Article 4 Violations" in text or any("Article 4" in label for label in sources)
+
+
+def test_translate_without_a_model_says_what_it_needs(content: Path, tmp_path: Path) -> None:
+    (tmp_path / "rules.pdf").write_bytes(rules_pdf())
+    result = run_import(content, str(tmp_path / "rules.pdf"), "--translate")
+    assert result.exit_code == 1 and "needs a language model" in result.output
+    assert (content / "knowledge" / "rules.zh.md").exists()  # the original stands
+    assert not (content / "knowledge" / "rules.en.md").exists()

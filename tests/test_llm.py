@@ -4,13 +4,15 @@ fails or strays."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
-from bot.config import Settings
+from bot.config import BUNDLED_CONTENT_DIR, Settings
 from bot.core.app import Core
 from bot.messages import Reply
 from bot.runtime import start_core
@@ -314,3 +316,29 @@ async def test_a_model_drafts_an_faq_entrys_other_language_for_the_organizer_to_
     model.script("I cannot do that.")
     failed = only_text(await organizer.presses(draft.payload))
     assert "/faq edit" in failed and "could not draft" in failed
+
+
+async def test_a_section_published_in_chinese_only_is_answered_in_english_by_the_model(
+    settings: Settings, model: FakeOpenAIServer, clock: ManualClock, tmp_path: Path
+) -> None:
+    """An organizer's rules exist in Chinese only; the model reads them and answers an English
+    question in English, citing the clause and its page."""
+    content = Path(shutil.copytree(BUNDLED_CONTENT_DIR, tmp_path / "content"))
+    (content / "knowledge" / "rules.zh.md").write_text(
+        "# 大赛规则\n\n## 第四条 违规处理\n<!-- place: p. 2 -->\n\n"
+        "抄袭他人作品、请人代做或组织刷票的队伍，将被取消参赛资格并收回已获奖项。\n",
+        encoding="utf-8",
+    )
+    bot = await start_core(llm_settings(settings, model, content_dir=content), clock)
+    model.script("A team that copies someone else's work is disqualified [1].")
+    try:
+        answer = await ask(
+            Member(bot, locale="en"), "What happens if a team copies someone's work?"
+        )
+    finally:
+        await bot.services.database.close()
+
+    [request] = model.requests
+    system, passages = request["messages"][0]["content"], str(request["messages"])
+    assert "English" in system and "取消参赛资格" in passages
+    assert "disqualified" in answer and "大赛规则 › 第四条 违规处理 (p. 2)" in answer

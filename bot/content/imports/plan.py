@@ -107,6 +107,32 @@ def plan_import(
     )
 
 
+def plan_translation(
+    content_dir: Path, original: ImportPlan, translated: ImportedDocument, today: date
+) -> ImportPlan:
+    """The other language's file of an import, checked together with the original."""
+    language: Language = "en" if original.language == "zh" else "zh"
+    doc = original.path.name.split(".")[0]
+    path = original.path.with_name(f"{doc}.{language}.md")
+    replaces = path.exists()
+    if replaces and IMPORT_MARK not in path.read_text(encoding="utf-8", errors="replace"):
+        raise ImportRefused(
+            N_("{file} already exists and was not imported: choose another document name."),
+            file=path.name,
+        )
+    source = f"a machine translation of {original.path.name}, for review"
+    title = translated.title or doc
+    digest = hashlib.sha256(original.markdown.encode()).hexdigest()[:12]
+    markdown = render(title, translated, source, digest, today)
+    passages = _checked(
+        content_dir, path, markdown, language, also={original.path: original.markdown}
+    )
+    previous = _previous_passages(path, doc, language) if replaces else []
+    return ImportPlan(
+        path, markdown, language, translated, passages, _changes(previous, passages), replaces
+    )
+
+
 def apply(plan: ImportPlan) -> None:
     """Write the knowledge file in one step: a reader sees the old file or the new one."""
     plan.path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,13 +170,20 @@ def _escaped(text: str) -> list[str]:
     return ["\\" + line if _LOOKS_LIKE_MARKDOWN.match(line) else line for line in text.split("\n")]
 
 
-def _checked(content_dir: Path, path: Path, markdown: str, language: Language) -> list[Passage]:
-    """`content check` on a copy of the content folder holding the new file."""
+def _checked(
+    content_dir: Path,
+    path: Path,
+    markdown: str,
+    language: Language,
+    also: dict[Path, str] | None = None,
+) -> list[Passage]:
+    """`content check` on a copy of the content folder holding the new file (and `also`, the
+    files written with it)."""
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "content"
         shutil.copytree(content_dir, copy, ignore=shutil.ignore_patterns(SHIPPED_VECTORS))
-        candidate = copy / path.relative_to(content_dir)
-        candidate.write_text(markdown, encoding="utf-8")
+        for written, text in {**(also or {}), path: markdown}.items():
+            (copy / written.relative_to(content_dir)).write_text(text, encoding="utf-8")
         problems, _summary = check_content(copy)
         problems = [_relocated(p, copy, content_dir) for p in problems]
         passages, _ = split_document(path, path.name.split(".")[0], language, markdown)
