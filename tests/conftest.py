@@ -200,6 +200,21 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterato
 
 
 @pytest.fixture
+async def deployment_database_url(tmp_path) -> AsyncIterator[str]:
+    """One fresh database, the kind a deployment runs: PostgreSQL when BOT_TEST_DATABASE_URL is
+    set, else SQLite. For the end-to-end platform tests, whose storage the per-database tests
+    cover on both: running each of them twice would cost a minute of the ten CI allows."""
+    if not POSTGRES_URL:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        return
+    url, name = await _create_postgres_database()
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(name)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
 

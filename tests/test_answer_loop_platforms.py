@@ -1,5 +1,5 @@
 """The whole answer loop through the real aiogram and discord.py clients and their stand-ins, on
-SQLite and PostgreSQL: a question asked on Telegram, answered by an organizer on Discord,
+PostgreSQL (SQLite without it): a question asked on Telegram, answered by an organizer on Discord,
 published as FAQ, then answering a Discord member in the other language and telling the member
 who waited."""
 
@@ -55,7 +55,7 @@ async def sent_to(telegram: FakeTelegramServer, chat: int, containing: str) -> d
 
 
 async def test_the_answer_loop_across_telegram_and_discord(
-    platforms: tuple[FakeTelegramServer, FakeDiscordServer], database_url: str
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer], deployment_database_url: str
 ) -> None:
     telegram, discord = platforms
     environment = both_platforms_environment(
@@ -64,7 +64,7 @@ async def test_the_answer_loop_across_telegram_and_discord(
         GUILD,
         BOT_DISCORD_ORGANIZER_CHANNEL=str(ORGANIZERS_CHANNEL),
         BOT_ORGANIZERS=f"discord:{ORGANIZER}",
-        BOT_DATABASE_URL=database_url,
+        BOT_DATABASE_URL=deployment_database_url,
     )
     async with bot_on_both_platforms(telegram, discord, environment):
         # 1. A Telegram member asks what the bot cannot answer, and asks a person. A second

@@ -275,3 +275,11 @@ def test_translate_without_a_model_says_what_it_needs(content: Path, tmp_path: P
     assert result.exit_code == 1 and "needs a language model" in result.output
     assert (content / "knowledge" / "rules.zh.md").exists()  # the original stands
     assert not (content / "knowledge" / "rules.en.md").exists()
+
+
+def test_a_pdf_longer_than_the_page_limit_is_refused(content: Path, tmp_path: Path) -> None:
+    (tmp_path / "rules.pdf").write_bytes(rules_pdf())
+    before = content_fingerprint(content)
+    result = run_import(content, str(tmp_path / "rules.pdf"), BOT_IMPORT_MAX_PAGES="1")
+    assert result.exit_code == 1 and "2 pages; the limit is 1" in result.output
+    assert content_fingerprint(content) == before

@@ -36,11 +36,11 @@ async def discord_message_containing(discord: FakeDiscordServer, text: str) -> A
 
 async def test_a_team_created_on_telegram_is_joined_from_discord(
     platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
-    database_url: str,
+    deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms
     environment = both_platforms_environment(
-        telegram, discord, GUILD, BOT_DATABASE_URL=database_url
+        telegram, discord, GUILD, BOT_DATABASE_URL=deployment_database_url
     )
     async with bot_on_both_platforms(telegram, discord, environment):
         telegram.message_update("/team create 声音魔方", user_id=CAPTAIN, first_name="Lin")
@@ -66,11 +66,11 @@ async def test_a_team_created_on_telegram_is_joined_from_discord(
 
 async def test_a_contact_exchange_across_platforms_shows_handles_only_after_consent(
     platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
-    database_url: str,
+    deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms
     environment = both_platforms_environment(
-        telegram, discord, GUILD, BOT_DATABASE_URL=database_url
+        telegram, discord, GUILD, BOT_DATABASE_URL=deployment_database_url
     )
     async with bot_on_both_platforms(telegram, discord, environment):
         # A Telegram member makes a profile, step by step.

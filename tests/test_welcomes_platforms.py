@@ -22,14 +22,14 @@ GROUP, ORGANIZER, DISCORD_ORGANIZER = -1001234, 77, 5301
 
 async def test_newcomers_are_greeted_on_telegram_and_discord(
     platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
-    database_url: str,
+    deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms
     environment = both_platforms_environment(
         telegram,
         discord,
         GUILD,
-        BOT_DATABASE_URL=database_url,
+        BOT_DATABASE_URL=deployment_database_url,
         BOT_ORGANIZERS=f"telegram:{ORGANIZER},discord:{DISCORD_ORGANIZER}",
     )
     async with bot_on_both_platforms(telegram, discord, environment):
