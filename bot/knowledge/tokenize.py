@@ -1,18 +1,19 @@
 """Turn Chinese, English or mixed text into BM25 terms.
 
-Chinese is segmented with jieba (search mode, which also emits the shorter words inside long
-ones); English is lower-cased and Snowball-stemmed. Stop words of both languages are dropped, so
+Chinese is segmented with rjieba, jieba's algorithm and dictionary in Rust (search mode, which
+also emits the shorter words inside long ones): it segments as jieba does, in about half the
+memory (jieba's dictionary alone held some 60 MB of Python objects at idle). English is
+lower-cased and Snowball-stemmed. Stop words of both languages are dropped, so
 "有哪些赛道？" and "Which tracks are there?" each reduce to the one word that matters.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-import jieba
+import rjieba
 import Stemmer
 from bm25s.stopwords import STOPWORDS_CHINESE, STOPWORDS_EN_PLUS
 
@@ -28,16 +29,10 @@ _EXTRA_STOPWORDS = set(
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_CHINESE) | _EXTRA_STOPWORDS
 _WORD = re.compile(r"\w", re.UNICODE)
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9'._-]*$")
-
-jieba.setLogLevel(logging.WARNING)
+# jieba cut "open-source", "blog.csdn.net" and "team_max" at their punctuation; rjieba keeps
+# such a compound whole as well. Spaced out first, they give the terms they always gave.
+_INNER_PUNCTUATION = re.compile(r"(?<=[^\W_])([-._'])(?=[^\W_])")
 _taught: set[str] = set()
-
-
-@cache
-def _segmenter() -> jieba.Tokenizer:
-    segmenter = jieba.Tokenizer()
-    segmenter.initialize()
-    return segmenter
 
 
 @cache
@@ -47,11 +42,11 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def teach_words(words: Iterable[str]) -> None:
     """Tell the segmenter about domain words (track and resource names) so they stay whole."""
-    segmenter = _segmenter()
     for word in words:
         for part in re.split(r"[\s/、，,]+", word):
             if len(part) > 1 and re.search(r"[\u4e00-\u9fff]", part) and part not in _taught:
-                segmenter.add_word(part)
+                # rjieba's own segmenter: a second one would hold the dictionary twice.
+                rjieba.add_word(part, None, None)  # jieba's default frequency
                 _taught.add(part)
                 _terms.cache_clear()  # a new word may segment a text differently
 
@@ -64,7 +59,8 @@ def tokenize(text: str) -> list[str]:
 @lru_cache(maxsize=16_384)  # the knowledge base is tokenized again on every index build
 def _terms(text: str) -> tuple[str, ...]:
     terms = []
-    for raw in _segmenter().cut_for_search(text.lower()):
+    spaced = _INNER_PUNCTUATION.sub(r" \1 ", text.lower())
+    for raw in rjieba.cut_for_search(spaced, True):
         word = raw.strip().strip("'._-")
         if not word or not _WORD.search(word) or word in STOPWORDS:
             continue
