@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -13,6 +14,8 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -39,6 +42,7 @@ from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
 
 POSTGRES_URL = os.environ.get("BOT_TEST_DATABASE_URL")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ORGANIZER_ID = "900042"  # telegram:900042 is an organizer in the test settings
 
 
@@ -186,10 +190,17 @@ async def _drop_postgres_database(name: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(params=_database_params())
-async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
-    """A fresh database per test: SQLite, and PostgreSQL when BOT_TEST_DATABASE_URL is set."""
-    if request.param == "sqlite":
+async def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless, as every browser test drives it (Playwright downloads none)."""
+    return await playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+    )
+
+
+@contextlib.asynccontextmanager
+async def _fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[str]:
+    """The URL of a new, empty database of that kind, dropped afterwards."""
+    if kind == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
         return
     url, name = await _create_postgres_database()
@@ -197,21 +208,22 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterato
         yield url
     finally:
         await _drop_postgres_database(name)
+
+
+@pytest.fixture(params=_database_params())
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh database per test: SQLite, and PostgreSQL when BOT_TEST_DATABASE_URL is set."""
+    async with _fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
-async def deployment_database_url(tmp_path) -> AsyncIterator[str]:
+async def deployment_database_url(tmp_path: Path) -> AsyncIterator[str]:
     """One fresh database, the kind a deployment runs: PostgreSQL when BOT_TEST_DATABASE_URL is
     set, else SQLite. For the end-to-end platform tests, whose storage the per-database tests
     cover on both: running each of them twice would cost a minute of the ten CI allows."""
-    if not POSTGRES_URL:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-        return
-    url, name = await _create_postgres_database()
-    try:
+    async with _fresh_database("postgresql" if POSTGRES_URL else "sqlite", tmp_path) as url:
         yield url
-    finally:
-        await _drop_postgres_database(name)
 
 
 @pytest.fixture

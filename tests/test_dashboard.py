@@ -21,10 +21,17 @@ from bot.messages import Reply, SendResult, Target
 from bot.ops.http import service_app
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
-from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, served
+from tests.conftest import (
+    CHROMIUM,
+    ORGANIZER_ID,
+    ManualClock,
+    Member,
+    Outbox,
+    launch_chromium,
+    served,
+)
 
 TOKEN = "dashboard-token-for-tests-0123456789"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = [
     "/dashboard/",
     "/dashboard/registrations",
@@ -383,9 +390,7 @@ async def test_the_report_page_in_chromium_with_a_screenshot(
     artifacts = PROJECT_ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = await launch_chromium(playwright)
         page = await browser.new_page(viewport={"width": 1000, "height": 900})
         await page.goto(base + "/dashboard/login")
         await page.fill("input[name=token]", TOKEN)

@@ -17,9 +17,9 @@ from bot.dashboard.app import add_dashboard
 from bot.knowledge.build import content_fingerprint
 from bot.ops.http import service_app
 from bot.runtime import start_core
-from tests.conftest import ManualClock, Member, served
+from tests.conftest import ManualClock, Member, launch_chromium, served
 from tests.documents import rules_pdf
-from tests.test_dashboard import CHROMIUM, TOKEN, csrf_of, jar, log_in, needs_chromium
+from tests.test_dashboard import TOKEN, csrf_of, jar, log_in, needs_chromium
 
 
 @pytest.fixture
@@ -58,9 +58,7 @@ async def test_an_organizer_uploads_the_rules_pdf_and_members_get_answers(
     artifacts = PROJECT_ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = await launch_chromium(playwright)
         page = await browser.new_page(viewport={"width": 1000, "height": 800}, locale="zh-CN")
         await page.goto(base + "/dashboard/login")
         await page.fill("input[name=token]", TOKEN)

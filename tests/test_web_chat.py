@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.ops.http import service_app
 from bot.runtime import start_core
-from tests.conftest import ManualClock, Outbox, served
+from tests.conftest import ManualClock, Outbox, launch_chromium, served
 
 
 async def start_site(settings: Settings, clock: ManualClock) -> tuple[Core, WebAdapter, object]:
@@ -206,15 +206,12 @@ async def test_a_member_chats_in_chromium_on_a_desktop_and_a_phone(
     from playwright.async_api import async_playwright
 
     from bot.config import PROJECT_ROOT
-    from tests.test_dashboard import CHROMIUM
 
     base, _ = site
     artifacts = PROJECT_ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = await launch_chromium(playwright)
         context = await browser.new_context(viewport={"width": 1100, "height": 850}, locale="zh-CN")
         page = await context.new_page()
         dialogs: list[str] = []

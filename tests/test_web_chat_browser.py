@@ -12,9 +12,8 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core.app import Core
-from tests.conftest import ManualClock, served
+from tests.conftest import ManualClock, launch_chromium, served
 from tests.fakes.openai_api import FakeOpenAIServer
-from tests.test_dashboard import CHROMIUM
 from tests.test_llm import PRIZES_EN, llm_settings
 from tests.test_llm import model as model
 from tests.test_web_chat import announce, start_site
@@ -25,9 +24,7 @@ pytestmark = pytest.mark.skipif(
 
 
 async def browser_page(playwright: object, **options: object) -> object:
-    browser = await playwright.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-    )
+    browser = await launch_chromium(playwright)
     return browser, await browser.new_page(**options)
 
 
