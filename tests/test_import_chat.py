@@ -112,6 +112,10 @@ async def test_members_cannot_import_and_groups_are_refused(bot: Core) -> None:
     member = Member(bot, user_id="703")
     [refused] = await member.says("", received_file=sent_file("rules.pdf", rules_pdf()))
     assert "organizers only" in refused.text
+    [answered] = await member.says(
+        "Which tracks are there?", received_file=sent_file("notes.pdf", rules_pdf())
+    )
+    assert "AIGC Creative Works" in answered.text  # words beside a file are a question
     [how] = await Member(bot, user_id=ORGANIZER_ID).says("/import")
     assert "PDF" in how.text and "20 MB" in how.text
 

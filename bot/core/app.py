@@ -186,8 +186,9 @@ class Core:
             name = incoming.args.strip()
             incoming = replace(incoming, command=name, text=f"/{name}", args="")
             ctx.incoming = incoming
-        if incoming.received_file is not None and incoming.command is None:
+        if incoming.received_file is not None and not incoming.command and not incoming.text:
             # A document sent on its own is one to import (organizers'; others are told so).
+            # With words beside it, the words are what the person asks.
             incoming = replace(incoming, command="import", text="/import")
             ctx.incoming = incoming
         if incoming.pressed is not None:
