@@ -149,6 +149,16 @@ def test_a_pdf_a_word_file_and_a_web_page_answer_in_both_languages(
     assert "AIGC应用创新" in text and not any("大赛规则" in label for label in sources)
 
 
+def test_a_page_served_in_gbk_is_read_in_its_own_charset(content: Path, tmp_path: Path) -> None:
+    page = tmp_path / "final.html"
+    gbk_page = FAQ_PAGE.replace('charset="utf-8"', 'charset="gbk"').replace("©", "&copy;")
+    page.write_bytes(gbk_page.encode("gbk"))
+    result = run_import(content, str(page), "--doc", "final-guide")
+    assert result.exit_code == 0, result.output
+    written = (content / "knowledge" / "final-guide.zh.md").read_text(encoding="utf-8")
+    assert "## 住宿安排" in written and "两晚住宿" in written
+
+
 def test_importing_a_changed_source_again_updates_its_file_and_says_what_changed(
     content: Path, tmp_path: Path
 ) -> None:

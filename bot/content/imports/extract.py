@@ -168,8 +168,9 @@ def _docx(data: bytes, max_pages: int) -> Extracted:
 
 def _html(data: bytes, max_pages: int) -> Extracted:
     import trafilatura  # only an import needs it
+    from trafilatura.utils import decode_file
 
-    page = data.decode("utf-8", errors="replace")
+    page = decode_file(data)  # the page's own charset: many Chinese sites still serve GBK
     if _link_share(page) > MAX_LINK_SHARE:
         raise ImportRefused(
             N_(
