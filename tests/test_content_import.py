@@ -149,6 +149,20 @@ def test_a_pdf_a_word_file_and_a_web_page_answer_in_both_languages(
     assert "AIGC应用创新" in text and not any("大赛规则" in label for label in sources)
 
 
+def test_the_language_is_what_most_of_the_document_is_written_in(
+    content: Path, tmp_path: Path
+) -> None:
+    guide = tmp_path / "venue.md"
+    guide.write_text(
+        "# Venue guide\n\n## Getting there\n\nTake metro line 2 to Malanshan (马栏山) station, "
+        "then walk ten minutes north to the park's east gate.\n",
+        encoding="utf-8",
+    )
+    result = run_import(content, str(guide))
+    assert result.exit_code == 0 and "in English" in result.output, result.output
+    assert (content / "knowledge" / "venue.en.md").exists()
+
+
 def test_a_page_served_in_gbk_is_read_in_its_own_charset(content: Path, tmp_path: Path) -> None:
     page = tmp_path / "final.html"
     gbk_page = FAQ_PAGE.replace('charset="utf-8"', 'charset="gbk"').replace("©", "&copy;")

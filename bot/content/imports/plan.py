@@ -18,13 +18,15 @@ from bot.content.imports.extract import ImportRefused, extract, format_of
 from bot.content.imports.fetch import megabytes
 from bot.content.imports.sections import ImportedDocument, cut_sections
 from bot.content.loader import Problem
-from bot.i18n import N_, Language, Translator, detect_language
+from bot.i18n import N_, Language, Translator
 from bot.knowledge.dense import SHIPPED_VECTORS
 from bot.knowledge.passages import KNOWLEDGE_DIR, PLACE_COMMENT, Passage, split_document
 
 IMPORT_MARK = "<!-- Imported by `communitybot content import`"
 OVERVIEW = {"zh": "概述", "en": "Overview"}
 _DOC_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _LOOKS_LIKE_MARKDOWN = re.compile(r"^(\s{0,3}#|\s{0,3}(=+|-+)\s*$|\s{0,3}<!--)")
 
 
@@ -61,6 +63,14 @@ def doc_name_for(source_name: str, data: bytes) -> str:
     return slug or "imported-" + hashlib.sha256(data).hexdigest()[:8]
 
 
+def document_language(text: str) -> Language:
+    """The language most of a document is written in: a Chinese word is about two characters
+    (one Chinese name in an English guide does not make it Chinese)."""
+    chinese = len(_CJK.findall(text)) / 2
+    english = len(_LATIN_WORD.findall(text))
+    return "zh" if chinese >= english else "en"
+
+
 def plan_import(
     content_dir: Path,
     source_name: str,
@@ -88,7 +98,7 @@ def plan_import(
         )
     extracted = extract(data, format_of(source_name, data, media_type), max_pages)
     text = "\n".join(block.text for block in extracted.blocks)
-    language = language or detect_language(text) or "en"
+    language = language or document_language(text)
     document = cut_sections(extracted, OVERVIEW[language])
     title = document.title or doc.replace("-", " ").capitalize()
     path = content_dir / KNOWLEDGE_DIR / f"{doc}.{language}.md"
