@@ -97,7 +97,9 @@ def test_a_pdf_a_word_file_and_a_web_page_answer_in_both_languages(
 ) -> None:
     (tmp_path / "rules.pdf").write_bytes(rules_pdf())
     (tmp_path / "Submission Guide.docx").write_bytes(guide_docx())
-    pages["/final/guide.html"] = FAQ_PAGE.encode()
+    # A site's menu of a hundred links around the article does not hide it.
+    menu = "".join(f'<li><a href="/n/{n}">栏目{n}</a></li>' for n in range(100))
+    pages["/final/guide.html"] = FAQ_PAGE.replace("<nav><ul>", "<nav><ul>" + menu).encode()
     address = pages["base"].decode() + "/final/guide.html"
 
     imported = [

@@ -19,7 +19,7 @@ from bot.i18n import N_
 
 # Fewer characters of text than this, once the navigation is gone, is not a document.
 MIN_TEXT_CHARACTERS = 40
-# A page whose text is mostly link labels is a menu, not an article.
+# A page whose extracted text is mostly its link labels is a menu, not an article.
 MAX_LINK_SHARE = 0.6
 FORMATS = ("pdf", "docx", "html", "markdown")
 _EXTENSIONS = {
@@ -171,41 +171,36 @@ def _html(data: bytes, max_pages: int) -> Extracted:
     from trafilatura.utils import decode_file
 
     page = decode_file(data)  # the page's own charset: many Chinese sites still serve GBK
-    if _link_share(page) > MAX_LINK_SHARE:
+    article = trafilatura.extract(
+        page, output_format="markdown", include_formatting=True, include_links=False
+    )
+    if not article:
+        raise ImportRefused(N_("The page has no article text to import."))
+    if _link_share(page, article) > MAX_LINK_SHARE:
         raise ImportRefused(
             N_(
                 "The page is mostly navigation (links and menus), with no article to import. "
                 "Send the address of the page that holds the text itself."
             )
         )
-    article = trafilatura.extract(
-        page, output_format="markdown", include_formatting=True, include_links=False
-    )
-    if not article:
-        raise ImportRefused(N_("The page has no article text to import."))
     metadata = trafilatura.extract_metadata(page)
     extracted = _markdown(article.encode(), max_pages)
     return Extracted(extracted.blocks, extracted.title or (metadata.title if metadata else None))
 
 
-def _link_share(page: str) -> float:
-    """How much of a page's visible text sits in links."""
+def _link_share(page: str, article: str) -> float:
+    """How much of what was taken for the article is the page's link labels: where a page
+    has no article, the extractor falls back to its menus."""
     from lxml import html as lxml_html  # trafilatura's own parser
 
     try:
         tree = lxml_html.fromstring(page)
     except (ValueError, TypeError):
         return 0.0
-    for hidden in tree.xpath("//script|//style|//noscript|//template"):
-        hidden.drop_tree()
-    body = tree.find("body")
-    root = body if body is not None else tree
-    total = len("".join(root.itertext()).split())
-    linked = sum(len("".join(link.itertext()).split()) for link in root.iter("a"))
-    # Chinese has no spaces: count characters when the words are few.
-    if total < 50:
-        total = len(re.sub(r"\s", "", "".join(root.itertext())))
-        linked = sum(len(re.sub(r"\s", "", "".join(a.itertext()))) for a in root.iter("a"))
+    labels = {" ".join("".join(link.itertext()).split()) for link in tree.iter("a")}
+    lines = [" ".join(line.split()) for line in article.splitlines() if line.strip()]
+    total = sum(len(line) for line in lines)
+    linked = sum(len(line) for line in lines if line in labels)
     return linked / total if total else 0.0
 
 
