@@ -45,10 +45,9 @@ async def translate_document(settings: Settings, plan: ImportPlan) -> ImportedDo
     title = plan.passages[0].title if plan.passages else plan.path.stem
     translated_title, _ = await _translate(client, settings, target, title, title)
     sections = []
-    for passage in plan.passages:
-        heading, text = await _translate(client, settings, target, passage.heading, passage.text)
-        page = int(passage.place[3:]) if passage.place and passage.place[3:].isdigit() else None
-        sections.append(ImportedSection(heading, text, page))
+    for section in plan.document.sections:
+        heading, text = await _translate(client, settings, target, section.heading, section.text)
+        sections.append(ImportedSection(heading, text, section.page))
     return ImportedDocument(translated_title, sections)
 
 
