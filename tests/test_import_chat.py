@@ -258,3 +258,9 @@ async def said(server: FakeDiscordServer, text: str) -> Any:
         await asyncio.sleep(0.05)
     said = [call.json for call in server.calls if call.method != "PUT"]
     raise AssertionError(f"the bot never said {text!r}; it said {said}")
+
+
+async def test_asking_how_to_import_gets_the_way_and_the_button(bot: Core) -> None:
+    [reply] = await Member(bot, user_id="704", locale="zh-hans").says("怎么把规则PDF导入机器人？")
+    assert "私聊" in reply.text and "/import" in reply.text
+    assert [button.payload for button in reply.buttons][:1] == ["run:import"]
