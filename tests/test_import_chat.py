@@ -138,6 +138,15 @@ async def test_a_file_bigger_than_the_limit_is_refused_before_it_is_read(
     assert "5 MB; the limit is 1 MB" in refused.text and not read
 
 
+async def test_a_file_the_platform_fails_to_hand_over_is_asked_for_again(bot: Core) -> None:
+    async def broken() -> bytes:
+        raise ConnectionResetError("the platform hung up")
+
+    lost = ReceivedFile("rules.pdf", 2_000, "application/pdf", broken)
+    [reply] = await Member(bot, user_id=ORGANIZER_ID).says("", received_file=lost)
+    assert "could not be fetched" in reply.text and "send it again" in reply.text
+
+
 # --- the real clients ---
 
 

@@ -62,8 +62,7 @@ class DocumentPages:
                 self.services.settings, source, self.services.clock.now().date(), doc
             )
         except ImportRefused as refused:
-            reason = t.gettext(refused.message, **refused.details)
-            error = t.gettext("Nothing was imported: {reason}", reason=reason)
+            error = refused.told(t)
             return await self.documents(request, error=error, status=422)
         key = keep(self.services.settings, source, doc)
         return render(
@@ -86,8 +85,7 @@ class DocumentPages:
             today = self.services.clock.now().date()
             plan = await plan_source(settings, pending.source, today, pending.doc)
         except ImportRefused as refused:  # the content changed since the preview
-            reason = t.gettext(refused.message, **refused.details)
-            error = t.gettext("Nothing was imported: {reason}", reason=reason)
+            error = refused.told(t)
             return await self.documents(request, error=error, status=409)
         apply(plan)
         forget(settings, key)

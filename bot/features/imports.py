@@ -6,6 +6,7 @@ and the content reloaded live. The same steps as `communitybot content import`.
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from bot.content.imports.extract import ImportRefused
 from bot.content.imports.fetch import Source, download, is_address, megabytes
@@ -13,10 +14,11 @@ from bot.content.imports.plan import apply, describe
 from bot.content.imports.steps import forget, keep, kept, max_bytes, plan_source
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
-from bot.i18n import N_, Translator
+from bot.i18n import N_
 from bot.knowledge.build import reload_content
-from bot.messages import Button, Reply
+from bot.messages import Button, ReceivedFile, Reply
 
+log = logging.getLogger(__name__)
 router = Router()
 CONFIRM, CANCEL = "import-ok", "import-no"
 
@@ -48,13 +50,13 @@ async def import_document(ctx: Context) -> Replies:
                     size=megabytes(received.size),
                     limit=megabytes(limit),
                 )
-            source = Source(received.name, await received.read(), received.media_type)
+            source = Source(received.name, await _downloaded(received), received.media_type)
         else:
             source = await download(address, limit)
-        plan = await plan_source(ctx.services.settings, source, ctx.services.clock.now().date())
+        plan = await plan_source(settings, source, ctx.services.clock.now().date())
     except ImportRefused as refused:
-        return [Reply(_refusal(t, refused), private=True)]
-    key = keep(ctx.services.settings, source)
+        return [Reply(refused.told(t), private=True)]
+    key = keep(settings, source)
     text = describe(plan, t) + "\n\n" + t.gettext("Import it into the knowledge base?")
     buttons = (
         Button(t.gettext("Import"), f"{CONFIRM}:{key}"),
@@ -74,7 +76,7 @@ async def confirmed(ctx: Context) -> Replies:
             ctx.services.settings, pending.source, ctx.services.clock.now().date()
         )
     except ImportRefused as refused:  # the content changed since the preview
-        return [Reply(_refusal(t, refused), private=True)]
+        return [Reply(refused.told(t), private=True)]
     await asyncio.to_thread(apply, plan)
     forget(ctx.services.settings, _pressed_key(ctx))
     services = ctx.services
@@ -99,9 +101,15 @@ async def _reload(services: Services) -> None:
         raise RuntimeError(f"the imported content did not reload: {problems[0]}")
 
 
-def _refusal(t: Translator, refused: ImportRefused) -> str:
-    reason = t.gettext(refused.message, **refused.details)
-    return t.gettext("Nothing was imported: {reason}", reason=reason)
+async def _downloaded(received: ReceivedFile) -> bytes:
+    """The file's bytes from the platform; a failed download is a refusal to send again."""
+    try:
+        return await received.read()
+    except Exception:  # the platform library's own errors: the core knows none of them
+        log.warning("downloading %s from the platform failed", received.name, exc_info=True)
+        raise ImportRefused(
+            N_("The file could not be fetched from the chat platform; please send it again.")
+        ) from None
 
 
 def _pressed_key(ctx: Context) -> str:

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from markdown_it import MarkdownIt
 
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 
 # Fewer characters of text than this, once the navigation is gone, is not a document.
 MIN_TEXT_CHARACTERS = 40
@@ -48,6 +48,11 @@ class ImportRefused(Exception):
         super().__init__(message.format(**details))
         self.message = message
         self.details = details
+
+    def told(self, t: Translator) -> str:
+        """What the organizer reads: nothing was imported, and why, in their language."""
+        reason = t.gettext(self.message, **self.details)
+        return t.gettext("Nothing was imported: {reason}", reason=reason)
 
 
 @dataclass(frozen=True, slots=True)
