@@ -34,10 +34,11 @@ COPY content content
 COPY prompts prompts
 COPY migrations migrations
 COPY alembic.ini ./
-RUN mkdir -p /app/data && chown bot /app/data
+# The bot writes data/ and, when organizers import documents, content/knowledge/.
+RUN mkdir -p /app/data && chown -R bot /app/data /app/content
 USER 10001
 
-VOLUME ["/app/data"]
+VOLUME ["/app/data", "/app/content"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ['BOT_HTTP_PORT'], timeout=4)"]

@@ -292,7 +292,10 @@ def content_import(
     if plan.replaces and not plan.changes.any and not translate:
         click.echo(f"{plan.path} is already up to date")
         return
-    apply(plan)
+    try:
+        apply(plan)
+    except ImportRefused as refused:
+        raise click.ClickException(f"nothing imported: {refused}") from None
     click.echo(f"written to {plan.path}")
     if translate:
         try:

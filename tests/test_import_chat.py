@@ -273,3 +273,21 @@ async def test_asking_how_to_import_gets_the_way_and_the_button(bot: Core) -> No
     [reply] = await Member(bot, user_id="704", locale="zh-hans").says("怎么把规则PDF导入机器人？")
     assert "私聊" in reply.text and "/import" in reply.text
     assert [button.payload for button in reply.buttons][:1] == ["run:import"]
+
+
+async def test_a_content_folder_the_bot_cannot_write_is_explained(
+    bot: Core, content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a Docker image whose content folder belongs to root (the tests run as root, whom
+    no permission stops, so the operating system's refusal is simulated)."""
+    organizer = Member(bot, user_id=ORGANIZER_ID)
+    [preview] = await organizer.says("", received_file=sent_file("rules.pdf", rules_pdf()))
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("bot.content.imports.plan.tempfile.mkstemp", refused)
+    [reply] = await organizer.presses(button_payloads(preview)["Import"])
+
+    assert "cannot be written (Permission denied)" in reply.text and "volume" in reply.text
+    assert not (content / "knowledge" / "rules.zh.md").exists()

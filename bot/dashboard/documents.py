@@ -84,10 +84,10 @@ class DocumentPages:
         try:
             today = self.services.clock.now().date()
             plan = await plan_source(settings, pending.source, today, pending.doc)
-        except ImportRefused as refused:  # the content changed since the preview
+            apply(plan)
+        except ImportRefused as refused:  # the content changed since the preview, or is read-only
             error = refused.told(t)
             return await self.documents(request, error=error, status=409)
-        apply(plan)
         forget(settings, key)
         problems, _summary = await reload_content(self.services)
         if problems:  # only a concurrent edit of the content gets here

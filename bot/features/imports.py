@@ -75,9 +75,9 @@ async def confirmed(ctx: Context) -> Replies:
         plan = await plan_source(
             ctx.services.settings, pending.source, ctx.services.clock.now().date()
         )
-    except ImportRefused as refused:  # the content changed since the preview
+        await asyncio.to_thread(apply, plan)
+    except ImportRefused as refused:  # the content changed since the preview, or is read-only
         return [Reply(refused.told(t), private=True)]
-    await asyncio.to_thread(apply, plan)
     forget(ctx.services.settings, _pressed_key(ctx))
     services = ctx.services
     ctx.after_commit.append(lambda: _reload(services))

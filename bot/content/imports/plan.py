@@ -144,12 +144,23 @@ def plan_translation(
 
 
 def apply(plan: ImportPlan) -> None:
-    """Write the knowledge file in one step: a reader sees the old file or the new one."""
-    plan.path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=plan.path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(plan.markdown)
-    os.replace(temporary, plan.path)
+    """Write the knowledge file in one step: a reader sees the old file or the new one.
+    ImportRefused when the folder cannot be written (a read-only image, another owner)."""
+    try:
+        plan.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=plan.path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(plan.markdown)
+        os.replace(temporary, plan.path)
+    except OSError as error:
+        raise ImportRefused(
+            N_(
+                "The knowledge folder {folder} cannot be written ({error}). With Docker, keep the "
+                "content folder in a volume the bot can write (see the README)."
+            ),
+            folder=str(plan.path.parent),
+            error=error.strerror or type(error).__name__,
+        ) from None
 
 
 def render(
