@@ -260,11 +260,12 @@ def content_import(
     from bot.content.imports.extract import ImportRefused
     from bot.content.imports.fetch import download, is_address, read_file
     from bot.content.imports.plan import apply, describe, plan_import, plan_translation
+    from bot.content.imports.steps import max_bytes as import_limit
     from bot.content.imports.translate import translate_document
     from bot.i18n import Translator
 
     settings = _settings()
-    max_bytes = int(settings.import_max_megabytes * 1_000_000)
+    max_bytes = import_limit(settings)
     plan_today = SystemClock().now().date()
     try:
         if is_address(location):

@@ -7,12 +7,13 @@ HTTP server's 1 MB default for forms) and a file above it is refused without bei
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 
 from aiohttp import BodyPartReader, web
 
 from bot.content.imports.extract import ImportRefused
-from bot.content.imports.fetch import Source, download, is_address, megabytes
+from bot.content.imports.fetch import Source, download, is_address, megabytes, too_big
 from bot.content.imports.plan import IMPORT_MARK, apply, describe
 from bot.content.imports.steps import forget, keep, kept, max_bytes, plan_source
 from bot.core.context import Services
@@ -84,7 +85,7 @@ class DocumentPages:
         try:
             today = self.services.clock.now().date()
             plan = await plan_source(settings, pending.source, today, pending.doc)
-            apply(plan)
+            await asyncio.to_thread(apply, plan)  # off the event loop, as in chat
         except ImportRefused as refused:  # the content changed since the preview, or is read-only
             error = refused.told(t)
             return await self.documents(request, error=error, status=409)
@@ -136,11 +137,7 @@ class DocumentPages:
                 while chunk := await part.read_chunk(CHUNK):
                     data += chunk
                     if len(data) > limit:
-                        raise ImportRefused(
-                            N_("The file is {size} MB; the limit is {limit} MB."),
-                            size=megabytes(len(data)),
-                            limit=megabytes(limit),
-                        )
+                        raise too_big(len(data), limit)
                 if data:
                     media_type = part.headers.get("Content-Type")
                     return Source(part.filename, bytes(data), media_type), doc

@@ -9,7 +9,7 @@ import asyncio
 import logging
 
 from bot.content.imports.extract import ImportRefused
-from bot.content.imports.fetch import Source, download, is_address, megabytes
+from bot.content.imports.fetch import Source, download, is_address, megabytes, too_big
 from bot.content.imports.plan import apply, describe
 from bot.content.imports.steps import forget, keep, kept, max_bytes, plan_source
 from bot.core.context import Context, Services
@@ -45,11 +45,7 @@ async def import_document(ctx: Context) -> Replies:
     try:
         if received is not None:
             if received.size > limit:
-                raise ImportRefused(
-                    N_("The file is {size} MB; the limit is {limit} MB."),
-                    size=megabytes(received.size),
-                    limit=megabytes(limit),
-                )
+                raise too_big(received.size, limit)
             source = Source(received.name, await _downloaded(received), received.media_type)
         else:
             source = await download(address, limit)

@@ -41,6 +41,17 @@ _CITATION = re.compile(r"\[(\d{1,2})\]")
 PASSAGES_OFFERED = 4
 
 
+def chat_client(settings: Settings) -> AsyncOpenAI:
+    """The configured provider's client, with the configured timeout and SDK retries."""
+    assert settings.openai_api_key is not None
+    return AsyncOpenAI(
+        api_key=settings.openai_api_key.get_secret_value(),
+        base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+    )
+
+
 class LlmAnswerer:
     def __init__(
         self,
@@ -53,12 +64,7 @@ class LlmAnswerer:
         assert settings.openai_api_key is not None
         self.settings, self.index, self.contest = settings, index, contest
         self.database, self.clock = database, clock
-        self.client = AsyncOpenAI(
-            api_key=settings.openai_api_key.get_secret_value(),
-            base_url=settings.openai_base_url,
-            timeout=settings.llm_timeout_seconds,
-            max_retries=settings.llm_max_retries,
-        )
+        self.client = chat_client(settings)
 
     async def translate(self, question: str, answer: str, language: str) -> tuple[str, str] | None:
         """An FAQ entry in the other language, for an organizer to review (the model only writes

@@ -30,7 +30,7 @@ def read_file(path: Path, max_bytes: int) -> Source:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise _too_big(size, max_bytes)
+            raise too_big(size, max_bytes)
         return Source(path.name, path.read_bytes())
     except OSError as error:
         raise ImportRefused(
@@ -53,12 +53,12 @@ async def download(address: str, max_bytes: int) -> Source:
                     status=response.status,
                 )
             if response.content_length and response.content_length > max_bytes:
-                raise _too_big(response.content_length, max_bytes)
+                raise too_big(response.content_length, max_bytes)
             data = bytearray()
             async for chunk in response.content.iter_chunked(CHUNK):
                 data += chunk
                 if len(data) > max_bytes:
-                    raise _too_big(len(data), max_bytes)
+                    raise too_big(len(data), max_bytes)
             return Source(address, bytes(data), response.headers.get("Content-Type"))
     except (aiohttp.ClientError, TimeoutError) as error:
         raise ImportRefused(
@@ -68,7 +68,8 @@ async def download(address: str, max_bytes: int) -> Source:
         ) from None
 
 
-def _too_big(size: int, max_bytes: int) -> ImportRefused:
+def too_big(size: int, max_bytes: int) -> ImportRefused:
+    """The refusal of a file above the import limit (`size` as far as it is known)."""
     return ImportRefused(
         N_("The file is {size} MB; the limit is {limit} MB."),
         size=megabytes(size),

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.content.check import check_content
 from bot.content.imports.extract import ImportRefused, extract, format_of
-from bot.content.imports.fetch import megabytes
+from bot.content.imports.fetch import too_big
 from bot.content.imports.sections import ImportedDocument, cut_sections
 from bot.content.loader import Problem
 from bot.i18n import N_, Language, Translator
@@ -86,11 +86,7 @@ def plan_import(
     """Read the document and check the knowledge file it makes; ImportRefused on any problem,
     with nothing written."""
     if len(data) > max_bytes:
-        raise ImportRefused(
-            N_("The file is {size} MB; the limit is {limit} MB."),
-            size=megabytes(len(data)),
-            limit=megabytes(max_bytes),
-        )
+        raise too_big(len(data), max_bytes)
     doc = doc or doc_name_for(source_name, data)
     if not _DOC_NAME.match(doc):
         raise ImportRefused(

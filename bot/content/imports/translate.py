@@ -16,6 +16,7 @@ from bot.content.imports.extract import ImportRefused
 from bot.content.imports.plan import ImportPlan
 from bot.content.imports.sections import ImportedDocument, ImportedSection
 from bot.i18n import N_, Language
+from bot.llm.answerer import chat_client
 
 log = logging.getLogger(__name__)
 _TARGET = {"zh": "Simplified Chinese", "en": "English"}
@@ -35,12 +36,7 @@ async def translate_document(settings: Settings, plan: ImportPlan) -> ImportedDo
     or it fails (the source-language file stands either way)."""
     if settings.openai_api_key is None:
         raise ImportRefused(N_("--translate needs a language model (BOT_OPENAI_API_KEY)."))
-    client = AsyncOpenAI(
-        api_key=settings.openai_api_key.get_secret_value(),
-        base_url=settings.openai_base_url,
-        timeout=settings.llm_timeout_seconds,
-        max_retries=settings.llm_max_retries,
-    )
+    client = chat_client(settings)
     target = other_language(plan.language)
     title = plan.passages[0].title if plan.passages else plan.path.stem
     translated_title, _ = await _translate(client, settings, target, title, title)
