@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import shutil
 import signal
@@ -252,6 +253,9 @@ async def core(settings: Settings, clock: ManualClock) -> AsyncIterator[Core]:
     await bot_core.services.database.close()
 
 
+_UPDATE_IDS = itertools.count(1)
+
+
 @dataclass
 class Member:
     """A person talking to the core the way an adapter would pass their messages on."""
@@ -270,6 +274,8 @@ class Member:
 
     def incoming(self, text: str = "", pressed: str | None = None, **extra: object) -> Incoming:
         command = parse_command(text) if pressed is None else None
+        # Each message carries its own update id, as every platform gives one (replay check).
+        extra.setdefault("update_id", f"test-{next(_UPDATE_IDS)}")
         return Incoming(
             platform=self.platform,
             user=UserRef(self.user_id, self.name, self.locale, handle=self.handle),

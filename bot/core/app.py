@@ -39,7 +39,7 @@ from bot.i18n import Language, Translator, detect_language, normalize_language, 
 from bot.messages import Incoming, Reply, UserRef
 from bot.ops.metrics import UPDATES
 from bot.storage.conversations import ConversationRepository
-from bot.storage.members import MemberRepository
+from bot.storage.members import MemberRepository, sender
 from bot.storage.models import Member
 from bot.storage.updates import HandledUpdateRepository
 
@@ -85,6 +85,7 @@ class Core:
         self.services = services
         self.router = router or build_router()
         self._next_prune: datetime | None = None
+        services.database.recent_members.keep_time_by(services.clock)
 
     def commands(self) -> tuple[Command, ...]:
         """Every command, for platforms that register them with typed options (Discord)."""
@@ -111,26 +112,14 @@ class Core:
         fallback = Translator(self._language_hint(incoming))
         try:
             async with self.services.database.session() as session:
-                if await self._is_replay(incoming, session):
+                ctx = await self._context(incoming, session)
+                if ctx is None:
                     log.info(
                         "%s update %s was already handled", incoming.platform, incoming.update_id
                     )
                     return []
-                member = await MemberRepository(session).seen(
-                    incoming.platform,
-                    incoming.user.id,
-                    incoming.user.display_name,
-                    incoming.user.locale,
-                    self.services.clock.now(),
-                    incoming.user.handle,
-                )
-                if incoming.is_private:
-                    # A private chat is where the bot may write to this member unasked.
-                    member.private_chat_id, member.reachable = incoming.chat.id, True
-                t = Translator(self.member_language(member))
-                ctx = Context(incoming, member, session, t, self.services)
-                ctx.menu = self.menu(organizer=ctx.is_organizer)
                 replies = await self._dispatch(ctx)
+            self.services.database.recent_members.remember(ctx.member, ctx.members_generation)
             for task in ctx.after_commit:
                 try:
                     await task()
@@ -138,6 +127,8 @@ class Core:
                     log.exception("work after commit failed")
             return replies
         except Exception:
+            # The snapshot may be why (a member erased by another process): read rows afresh.
+            self.services.database.recent_members.forget()
             log.exception(
                 "handler failed",
                 extra={"platform": incoming.platform, "command": incoming.command},
@@ -150,17 +141,52 @@ class Core:
                 )
             ]
 
-    async def _is_replay(self, incoming: Incoming, session: AsyncSession) -> bool:
-        """A platform event seen before (after a restart, a webhook retry, or by a second process)
-        must not be answered again."""
-        if incoming.update_id is None:
-            return False
+    async def _context(self, incoming: Incoming, session: AsyncSession) -> Context | None:
+        """The member and what the handler needs; None for an update handled before (after a
+        restart, a webhook retry, or by a second process), which must not be answered again.
+
+        For most messages this is one statement: the sender wrote a moment ago, so their row
+        is remembered (`RecentMembers`), and the replay claim also says whether an exchange
+        is waiting for them.
+        """
         now = self.services.clock.now()
-        updates = HandledUpdateRepository(session)
-        if self._next_prune is None or now >= self._next_prune:
-            await updates.forget_old(now)
-            self._next_prune = now + PRUNE_EVERY
-        return not await updates.claim(incoming.platform, incoming.update_id, now)
+        recent = self.services.database.recent_members
+        generation = recent.generation
+        user = incoming.user
+        private_chat = incoming.chat.id if incoming.is_private else None
+        seen = sender(
+            incoming.platform, user.id, user.display_name, user.locale, user.handle, private_chat
+        )
+        members = MemberRepository(session)
+        member = recent.recall(seen)
+        if member is None:
+            member = await members.seen(
+                incoming.platform, user.id, user.display_name, user.locale, now, user.handle
+            )
+            if private_chat is not None:
+                # A private chat is where the bot may write to this member unasked.
+                member.private_chat_id, member.reachable = private_chat, True
+        else:
+            session.add(member)
+            recent.note_seen(member.id, now)
+        if due := recent.last_seen_due(now):
+            await members.write_last_seen(due)
+        conversation_waiting: bool | None = None
+        if incoming.update_id is not None:
+            updates = HandledUpdateRepository(session)
+            if self._next_prune is None or now >= self._next_prune:
+                await updates.forget_old(now)
+                self._next_prune = now + PRUNE_EVERY
+            claim = await updates.claim(incoming.platform, incoming.update_id, now, member.id)
+            if claim is None:
+                return None
+            conversation_waiting = claim.conversation_waiting
+        t = Translator(self.member_language(member))
+        ctx = Context(incoming, member, session, t, self.services)
+        ctx.menu = self.menu(organizer=ctx.is_organizer)
+        ctx.members_generation = generation
+        ctx.conversation_waiting = conversation_waiting
+        return ctx
 
     def member_language(self, member: Member) -> Language:
         return preferred_language(
@@ -220,7 +246,7 @@ class Core:
             waiting = await self._waiting_step(ctx)
             replies = await command.handler(ctx)
             return replies + await self._ask_again(ctx, waiting)
-        if incoming.is_private:
+        if incoming.is_private and ctx.conversation_waiting is not False:
             conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
             if conversation is not None and conversation.kind in self.router.conversations:
                 takes_anything = conversation.kind in self.router.free_text_steps
@@ -243,6 +269,8 @@ class Core:
         return await self.router.text_handler(ctx)
 
     async def _waiting_step(self, ctx: Context) -> tuple[object, ...] | None:
+        if ctx.conversation_waiting is False:
+            return None
         conversation = await ConversationRepository(ctx.session).get(ctx.member.id)
         if conversation is None:
             return None

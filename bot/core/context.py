@@ -57,6 +57,10 @@ class Context:
     # Work to do once the handler's changes are committed (e.g. rescheduling reminders, which
     # reads them through other connections).
     after_commit: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    # Whether the member had an exchange waiting when the update arrived (None: not known, read
+    # it), and the member snapshots' generation then (`RecentMembers.remember`).
+    conversation_waiting: bool | None = None
+    members_generation: int = 0
 
     @property
     def zone_name(self) -> str:

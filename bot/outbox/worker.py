@@ -303,6 +303,9 @@ class DeliveryWorker:
                 await connection.execute(
                     update(Member).where(Member.id == row.member_id).values(reachable=False)
                 )
+                # A remembered row would still say "reachable" and skip the write that marks
+                # the member reachable again when they next write privately.
+                self.database.recent_members.forget()
 
     async def _finish_if_complete(self, broadcast_id: int) -> None:
         """Mark a broadcast done when no row is left open, and tell its author (once)."""

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.config import PROJECT_ROOT
+from bot.storage.recent_members import recent_members_of
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -32,19 +33,24 @@ class Database:
     def __init__(self, url: str) -> None:
         _ensure_sqlite_folder(url)
         self.url = url
-        options: dict[str, object] = {}
+        # Every session and connection ends its own transaction (commit, or rollback when it
+        # closes without one), so the pool's extra ROLLBACK on return would only cost a round
+        # trip per unit of work. PostgreSQL connections are pinged before use (a restarted or
+        # failed-over server); a SQLite file cannot drop its connection.
+        options: dict[str, object] = {"pool_reset_on_return": None, "pool_pre_ping": True}
+        if make_url(url).get_backend_name() == "sqlite":
+            options["pool_pre_ping"] = False
         if make_url(url).get_backend_name() == "postgresql":
             # Names each process's connections in pg_stat_activity (operators, failover tests).
             name = f"communitybot-{os.getpid()}"
             options["connect_args"] = {"server_settings": {"application_name": name}}
         # hide_parameters: a failed statement's error (and so the log) must not carry members'
         # text, which the bound parameters are.
-        self.engine: AsyncEngine = create_async_engine(
-            url, pool_pre_ping=True, hide_parameters=True, **options
-        )
+        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.recent_members = recent_members_of(self.engine)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Member
+from bot.storage.recent_members import recent_members_of
 
 _TABLES: dict[str, tuple[Any, tuple[str, ...]]] = {}  # label → (mapped class, member columns)
 # What must happen before a member's rows go (a captain hands the team on).
@@ -46,4 +47,5 @@ async def erase_member(session: AsyncSession, member: Member) -> dict[str, int]:
         erased[label] = result.rowcount or 0
     await session.execute(delete(Member).where(Member.id == member.id))
     session.expunge(member)
+    recent_members_of(session).forget()  # no snapshot may bring the erased row back
     return erased

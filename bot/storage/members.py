@@ -4,11 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.database import upsert_insert
 from bot.storage.models import Member
+from bot.storage.recent_members import Seen
+
+
+def sender(
+    platform: str,
+    user_id: str,
+    display_name: str,
+    locale_hint: str | None,
+    handle: str | None = None,
+    private_chat_id: str | None = None,
+) -> Seen:
+    """What an update says about its sender, cut to the lengths the members table keeps."""
+    return Seen(
+        platform=platform,
+        user_id=user_id,
+        display_name=display_name[:200],
+        locale_hint=(locale_hint or None) and locale_hint[:16],
+        handle=(handle or None) and handle[:100],
+        private_chat_id=private_chat_id,
+    )
 
 
 class MemberRepository:
@@ -29,12 +49,13 @@ class MemberRepository:
         One atomic upsert, so two messages from a new member arriving at once create one row.
         """
         insert = upsert_insert(self.session)
+        person = sender(platform, user_id, display_name, locale_hint, handle)
         values = {
             "platform": platform,
             "platform_user_id": user_id,
-            "display_name": display_name[:200],
-            "locale_hint": (locale_hint or None) and locale_hint[:16],
-            "handle": (handle or None) and handle[:100],
+            "display_name": person.display_name,
+            "locale_hint": person.locale_hint,
+            "handle": person.handle,
             "first_seen": now,
             "last_seen": now,
         }
@@ -54,6 +75,18 @@ class MemberRepository:
             .execution_options(populate_existing=True)
         )
         return (await self.session.scalars(statement)).one()
+
+    async def write_last_seen(self, due: dict[int, datetime]) -> None:
+        """Batched `last_seen` times of members whose rows were not written when they wrote."""
+        table = Member.__table__
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("member_id"))
+            .values(last_seen=bindparam("seen"))
+        )
+        # One executemany; a member erased meanwhile simply matches no row.
+        rows = [{"member_id": member_id, "seen": when} for member_id, when in due.items()]
+        await self.session.execute(statement, rows)
 
     async def exists(self, platform: str, user_id: str) -> bool:
         """Whether the bot knows this person (not after /forgetme)."""
