@@ -1,6 +1,7 @@
-"""A team across platforms through the real aiogram and discord.py clients and their stand-ins:
-created on Telegram, its track chosen with a button, joined from Discord with the invite code,
-and the captain told on Telegram."""
+"""Teams and teammates across platforms through the real aiogram and discord.py clients and
+their stand-ins: a team created on Telegram and joined from Discord; an introduction accepted
+(handles exchanged) or declined (nothing revealed); solo pairing proposed by an organizer,
+confirmed, and accepted or declined by the members."""
 
 from __future__ import annotations
 
@@ -73,40 +74,75 @@ async def test_a_contact_exchange_across_platforms_shows_handles_only_after_cons
         telegram, discord, GUILD, BOT_DATABASE_URL=deployment_database_url
     )
     async with bot_on_both_platforms(telegram, discord, environment):
-        # A Telegram member makes a profile, step by step.
-        lin = {"user_id": CAPTAIN, "username": "lin_dev"}
-        telegram.message_update("/lookingfor", first_name="Lin", **lin)
-        asked = await sent_to(telegram, CAPTAIN, "Which track")
-        telegram.callback_update(buttons_of(asked)["AIGC Application Innovation"], **lin)
-        await sent_to(telegram, CAPTAIN, "Your skills")
-        telegram.message_update("前端, 配乐", first_name="Lin", **lin)
-        languages = await sent_to(telegram, CAPTAIN, "Which languages")
-        telegram.callback_update(buttons_of(languages)["Both"], **lin)
-        await sent_to(telegram, CAPTAIN, "What are you looking for")
-        telegram.message_update("a designer", first_name="Lin", **lin)
-        await sent_to(telegram, CAPTAIN, "visible in /findteam")
-
-        # A Discord member finds them in a private chat with the bot and asks to be introduced.
-        await discord.slash_command("findteam", {}, guild_id=None, user_id=DISCORD_MATE)
-        [found] = await discord.wait_for("POST", CALLBACK, timeout=30)
-        listing = text_of(found)
-        assert "Lin" in listing and "lin_dev" not in listing, listing
-        rows = found.json["data"]["components"]
-        contact = next(
-            c["custom_id"] for row in rows for c in row["components"] if c["label"] == "Contact 1"
-        )
-        message_id = next(
-            int(m["id"]) for m in discord.messages.values() if m.get("components") == rows
-        )
-        await discord.press_button(contact, message_id=message_id, user_id=DISCORD_MATE)
-        calls = await discord.wait_for("POST", CALLBACK, count=2, timeout=30)
-        assert "passed your introduction on to Lin" in text_of(calls[-1])
+        await telegram_profile(telegram, LIN)
+        await discord_member_asks_for_an_introduction(discord)
 
         # The Telegram member sees no handle until accepting; then both get the other's.
         introduction = await sent_to(telegram, CAPTAIN, "would like to team up")
         assert "@ada" not in introduction["text"]
-        telegram.callback_update(buttons_of(introduction)["Accept"], **lin)
+        telegram.callback_update(buttons_of(introduction)["Accept"], **LIN)
         accepted = await sent_to(telegram, CAPTAIN, "Accepted")
         assert "@ada" in accepted["text"]
         told = await discord_message_containing(discord, "@lin_dev")
         assert "accepted your introduction" in told.json["content"]
+
+
+LIN = {"user_id": CAPTAIN, "username": "lin_dev"}
+
+
+async def telegram_profile(telegram: FakeTelegramServer, member: dict[str, Any]) -> None:
+    """A Telegram member makes a teammate profile, step by step."""
+    telegram.message_update("/lookingfor", first_name="Lin", **member)
+    asked = await sent_to(telegram, CAPTAIN, "Which track")
+    telegram.callback_update(buttons_of(asked)["AIGC Application Innovation"], **member)
+    await sent_to(telegram, CAPTAIN, "Your skills")
+    telegram.message_update("前端, 配乐", first_name="Lin", **member)
+    languages = await sent_to(telegram, CAPTAIN, "Which languages")
+    telegram.callback_update(buttons_of(languages)["Both"], **member)
+    await sent_to(telegram, CAPTAIN, "What are you looking for")
+    telegram.message_update("a designer", first_name="Lin", **member)
+    await sent_to(telegram, CAPTAIN, "visible in /findteam")
+
+
+async def discord_member_asks_for_an_introduction(discord: FakeDiscordServer) -> None:
+    """A Discord member finds Lin in a private chat with the bot and asks to be introduced."""
+    await discord.slash_command("findteam", {}, guild_id=None, user_id=DISCORD_MATE)
+    [found] = await discord.wait_for("POST", CALLBACK, timeout=30)
+    listing = text_of(found)
+    assert "Lin" in listing and "lin_dev" not in listing, listing
+    rows = found.json["data"]["components"]
+    contact = next(
+        c["custom_id"] for row in rows for c in row["components"] if c["label"] == "Contact 1"
+    )
+    message_id = next(
+        int(m["id"]) for m in discord.messages.values() if m.get("components") == rows
+    )
+    await discord.press_button(contact, message_id=message_id, user_id=DISCORD_MATE)
+    calls = await discord.wait_for("POST", CALLBACK, count=2, timeout=30)
+    assert "passed your introduction on to Lin" in text_of(calls[-1])
+
+
+async def test_a_declined_introduction_across_platforms_reveals_nothing_to_either_side(
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
+    deployment_database_url: str,
+) -> None:
+    telegram, discord = platforms
+    environment = both_platforms_environment(
+        telegram, discord, GUILD, BOT_DATABASE_URL=deployment_database_url
+    )
+    async with bot_on_both_platforms(telegram, discord, environment):
+        await telegram_profile(telegram, LIN)
+        await discord_member_asks_for_an_introduction(discord)
+        introduction = await sent_to(telegram, CAPTAIN, "would like to team up")
+        telegram.callback_update(buttons_of(introduction)["Decline"], **LIN)
+        await sent_to(telegram, CAPTAIN, "Declined")
+        told = await discord_message_containing(discord, "did not accept your introduction")
+        # The whole message: no handle, no way to reach them (the name is the one Telegram gave).
+        assert told.json["content"] == "Ada did not accept your introduction."
+        await asyncio.sleep(1)  # anything else the bot would send has had time to go out
+    to_lin = " ".join(
+        p["text"] for p in telegram.calls_of("sendMessage") if p["chat_id"] == CAPTAIN
+    )
+    assert "@ada" not in to_lin and str(DISCORD_MATE) not in to_lin
+    to_discord = [str(c.json) for c in discord.calls if c.method in ("POST", "PATCH")]
+    assert not any("lin_dev" in sent for sent in to_discord)
