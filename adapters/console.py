@@ -1,14 +1,25 @@
-"""A chat in the terminal against the same core: buttons appear as numbered choices."""
+"""A chat in the terminal against the same core: buttons appear as numbered choices, and files
+the bot sends (a calendar, a CSV) are saved in a folder, their path printed."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from adapters.base import SendResult
-from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.messages import (
+    Attachment,
+    ChatKind,
+    ChatRef,
+    Incoming,
+    Reply,
+    Target,
+    UserRef,
+    parse_command,
+)
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -38,12 +49,14 @@ class ConsoleAdapter:
         read_line: ReadLine = read_stdin,
         write: WriteText = write_stdout,
         prompt: str = "> ",
+        files_dir: Path = Path("data/console-files"),
     ) -> None:
         self.user = UserRef(CONSOLE_USER, "", locale)
         self.chat = ChatRef(CONSOLE_USER, ChatKind.PRIVATE)
         self._read_line = read_line
         self._write = write
         self._prompt = prompt
+        self._files_dir = files_dir
         self._choices: list[str] = []  # payloads of the last buttons shown, numbered from 1
         self._running = False
 
@@ -105,7 +118,23 @@ class ConsoleAdapter:
             self._choices = [button.payload for button in reply.buttons]
             lines += [f"  [{n}] {b.label}" for n, b in enumerate(reply.buttons, start=1)]
         if reply.attachment is not None:
-            lines.append(
-                f"  (file: {reply.attachment.filename}, {len(reply.attachment.content)} B)"
-            )
+            lines.append(f"  📎 {self.save(reply.attachment)}")
         self._write("\n".join(lines) + "\n\n")
+
+    def save(self, attachment: Attachment) -> str:
+        """Write the file beside the earlier ones, never over one; returns its path and size
+        to print (or why it could not be written). A terminal cannot show a file, but the
+        member can open it from there."""
+        name = Path(attachment.filename).name or "file"  # no folder from the name
+        size = f"{len(attachment.content)} B"
+        try:
+            self._files_dir.mkdir(parents=True, exist_ok=True)
+            path = self._files_dir / name
+            stem, suffix, copy = path.stem, path.suffix, 1
+            while path.exists():
+                copy += 1
+                path = self._files_dir / f"{stem}-{copy}{suffix}"
+            path.write_bytes(attachment.content)
+        except OSError as error:
+            return f"{name} ({size}): {self._files_dir}: {error.strerror}"
+        return f"{path.resolve()} ({size})"

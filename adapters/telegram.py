@@ -410,7 +410,7 @@ def _button(button: Button, username: str) -> InlineKeyboardButton:
     command = button.payload.removeprefix("run:")
     if button.opens_private_chat and username and command != button.payload:
         # A deep link: the private chat with the bot opens and sends "/start <command>".
-        url = f"https://t.me/{username}?start={command}"
+        url = f"https://t.me/{username}?start={button.start_parameter or command}"
         return InlineKeyboardButton(text=button.label, url=url)
     return InlineKeyboardButton(text=button.label, callback_data=button.payload)
 

@@ -121,7 +121,7 @@ async def _console_chat(settings: Settings) -> None:
     # The first start embeds the knowledge base (some seconds); later starts read the cache.
     click.echo("Loading the knowledge base…", err=True)
     core = await start_core(settings)
-    console = ConsoleAdapter(_terminal_locale())
+    console = ConsoleAdapter(_terminal_locale(), files_dir=settings.console_files_dir)
     http = await _web_chat_beside(settings, core)
     reminders = await start_reminders(core)
     stopping = asyncio.Event()

@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     embeddings_base_url: str | None = None
     embeddings_api_key: SecretStr | None = None
     cache_dir: Path = Path("data/cache")  # computed passage vectors, per content and model
+    # Files the bot sends in the console chat (a calendar, a CSV) are saved here.
+    console_files_dir: Path = Path("data/console-files")
     timezone: str = "Asia/Shanghai"
     default_language: Literal["zh", "en"] = "zh"
 

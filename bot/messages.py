@@ -110,6 +110,8 @@ class Button:
     # A "run:<command>" button under a group message that platforms able to should turn into a
     # link opening the private chat with the bot (Telegram: t.me/<bot>?start=<command>).
     opens_private_chat: bool = False
+    # What that private chat's /start receives instead of the command (e.g. "welcome").
+    start_parameter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,3 +71,51 @@ async def test_stages_are_named_in_the_organizers_language(live_core: Core) -> N
     [preview] = await organizer.says("/announce 通知")
     labels = [b.label for b in preview.buttons]
     assert "已报名、未组队" in labels and "未报名的成员" in labels and "提醒订阅者" in labels
+
+
+async def fay_alone_in_a_team(core: Core) -> None:
+    fay = Member(core, user_id="6", name="Fay")
+    created = await fay.says("/team create One Woman Band")
+    await fay.presses(next(b.payload for b in created[0].buttons if "aigc-tech" in b.payload))
+
+
+async def test_the_organizer_chooses_the_size_of_teams_below_a_size(
+    live_core: Core,  # noqa: F811
+) -> None:
+    await contest_in_progress(live_core)  # Bo and Cy: a team of two
+    await fay_alone_in_a_team(live_core)
+    organizer = Member(live_core, user_id=ORGANIZER_ID)
+    [preview] = await organizer.says("/announce News for small teams")
+    choose = {b.label: b.payload for b in preview.buttons}
+    [below_three] = await organizer.presses(choose["teams of fewer than 3"])  # the default
+    assert "Telegram: 2 members" in below_three.text and "Discord: 1 members" in below_three.text
+    assert sizes_offered(below_three) == [2, 4, 5]  # no limit announced: up to 5
+    choose = {b.label: b.payload for b in below_three.buttons}
+    [below_two] = await organizer.presses(choose["teams of fewer than 2"])
+    assert "Audience: teams of fewer than 2 —" in below_two.text
+    assert "Telegram: 1 members" in below_two.text and "Discord: 0 members" in below_two.text
+    await organizer.presses(next(b.payload for b in below_two.buttons if b.label == "Confirm"))
+    sent = await Outbox().deliver(live_core)
+    assert {t.chat_id for t, r in sent if r.text.startswith("News")} == {"6"}  # Fay alone
+
+
+async def test_the_sizes_offered_end_at_the_team_size_limit(live_core: Core) -> None:  # noqa: F811
+    contest = live_core.services.contest
+    limited = contest.contest.model_copy(update={"team_max_size": 4})
+    live_core.services.contest = contest.model_copy(update={"contest": limited})
+    organizer = Member(live_core, user_id=ORGANIZER_ID)
+    [preview] = await organizer.says("/announce News")
+    not_full = next(b.payload for b in preview.buttons if b.label == "teams of fewer than 4")
+    [chosen] = await organizer.presses(not_full)
+    assert sizes_offered(chosen) == [2, 3]
+    [on_discord] = await organizer.presses(
+        next(b.payload for b in chosen.buttons if b.label == "teams of fewer than 4, on Discord")
+    )
+    other_sizes = [b.label for b in on_discord.buttons if "fewer than 2" in b.label]
+    assert other_sizes == ["teams of fewer than 2, on Discord"]  # the platform is kept
+
+
+def sizes_offered(preview: Reply) -> list[int]:
+    """The sizes of the "teams of fewer than N" buttons (on every platform) of a preview."""
+    labels = [b.label.removeprefix("teams of fewer than ") for b in preview.buttons]
+    return [int(label) for label in labels if label.isdigit()]

@@ -150,3 +150,29 @@ async def test_a_members_own_feed_follows_their_reminders_and_ends_with_forgetme
         await member.presses("forgetme:yes")
         async with http.get(base + path) as gone:
             assert gone.status == 404
+
+
+async def test_a_track_feed_serves_that_tracks_dates_and_the_whole_feed_all_of_them(
+    feed: tuple[str, Core],
+) -> None:
+    base, core = feed
+    at = datetime(2024, 9, 1, 10, 0, tzinfo=UTC)
+    core.services.contest = core.services.contest.model_copy(
+        update={
+            "deadlines": [
+                Deadline(key="tech-demo", title=Bilingual(zh="技术演示", en="Tech demo"),
+                         at=at, tracks=["aigc-tech"]),
+                Deadline(key="app-demo", title=Bilingual(zh="应用演示", en="App demo"),
+                         at=at, tracks=["aigc-app"]),
+                Deadline(key="all-kickoff", title=Bilingual(zh="启动", en="Kick-off"), at=at),
+            ]
+        }
+    )  # fmt: skip
+    async with aiohttp.ClientSession() as http:
+        async with http.get(base + "/calendar.ics?track=aigc-tech&lang=en") as response:
+            assert response.status == 200
+            technical = events(await response.read())
+        async with http.get(base + "/calendar.ics?lang=en") as response:
+            everything = events(await response.read())
+    assert set(technical) == {"tech-demo", "all-kickoff"}
+    assert set(everything) == {"tech-demo", "app-demo", "all-kickoff"}

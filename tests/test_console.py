@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import icalendar
 
 from tests.test_config import run_cli
 
@@ -38,6 +41,23 @@ def test_console_follows_the_terminal_language(tmp_path) -> None:
         "chat", env={"BOT_DATABASE_URL": database, "LANG": "zh_CN.UTF-8"}, stdin="/help\n"
     )
     assert "命令：" in result.stdout
+
+
+def test_files_the_bot_sends_are_saved_and_their_path_printed(tmp_path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    result = run_cli(
+        "chat",
+        env={"BOT_DATABASE_URL": database, "BOT_WEB_CHAT": "off", "LANG": "en_US.UTF-8"},
+        stdin="/team create Rockets\n1\n/calendar\n/calendar\n",  # 1: the first track
+    )
+    assert result.returncode == 0, result.stderr
+    assert "“Rockets” enters AIGC Technical Innovation" in result.stdout
+    folder = Path.cwd() / "data" / "console-files"  # the default, beside the database
+    first, second = folder / "contest-dates.ics", folder / "contest-dates-2.ics"
+    assert f"📎 {first} (" in result.stdout and f"📎 {second} (" in result.stdout
+    calendar = icalendar.Calendar.from_ical(first.read_bytes())
+    assert "Not announced yet" in str(calendar["X-WR-CALDESC"])
+    assert second.read_bytes() == first.read_bytes()  # a second file never replaces the first
 
 
 def test_ask_prints_json_with_sources() -> None:

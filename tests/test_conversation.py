@@ -39,7 +39,10 @@ async def test_chinese_question_gets_chinese_answer_even_for_english_speaker(
 
 
 async def test_ask_without_a_question_explains_usage(member: Member) -> None:
-    assert "/ask" in only_text(await member.says("/ask"))
+    # Privately a question is just written (the private welcome's Ask button runs /ask).
+    assert "Write your question here" in only_text(await member.says("/ask"))
+    in_group = Member(member.core, chat=ChatRef("-100", ChatKind.GROUP))
+    assert "/ask" in only_text(await in_group.says("/ask"))
 
 
 async def test_ask_command_answers_like_plain_text(member: Member) -> None:

@@ -297,6 +297,46 @@ async def csrf_of(http: aiohttp.ClientSession, url: str) -> str:
     return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
 
 
+async def test_a_broadcast_to_a_stage_reaches_exactly_that_stage_on_the_chosen_platform(
+    site: tuple[str, Core],
+) -> None:
+    from tests.test_audiences import contest_in_progress, fay_alone_in_a_team
+
+    base, core = site
+    await contest_in_progress(core)  # solo: Ann (Telegram) and Eve (Discord); Bo and Cy a team
+    await fay_alone_in_a_team(core)
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await log_in(http, base)
+        async with http.get(base + "/dashboard/broadcasts") as page:
+            offered = await page.text()
+        for audience in ("solo", "solo@discord", "smallteams:2", "smallteams:5@telegram"):
+            assert f'<option value="{audience}">' in offered
+        expected = {
+            "solo": ("Registered, without a team", {"telegram": 1, "discord": 1}, {"1", "5"}),
+            "solo@discord": (
+                "Registered, without a team, on Discord",
+                {"telegram": 0, "discord": 1},
+                {"5"},
+            ),
+            "smallteams:2": ("Teams of fewer than 2", {"telegram": 1, "discord": 0}, {"6"}),
+        }
+        for audience, (label, reach, members) in expected.items():
+            csrf = await csrf_of(http, base + "/dashboard/broadcasts")
+            form = {"csrf": csrf, "text": f"News for {audience}", "audience": audience}
+            async with http.post(base + "/dashboard/broadcasts/preview", data=form) as preview:
+                html = await preview.text()
+            assert f"Audience: {label} —" in html, html
+            for platform, count in reach.items():
+                assert f"{platform}: {count} members" in html
+            number = html.split("/dashboard/broadcasts/", 1)[1].split("/confirm", 1)[0]
+            confirm = f"{base}/dashboard/broadcasts/{number}/confirm"
+            async with http.post(confirm, data={"csrf": csrf}) as confirmed:
+                assert "is on its way" in await confirmed.text()
+            sent = await Outbox().deliver(core)
+            received = {t.chat_id for t, r in sent if r.text == f"News for {audience}"}
+            assert received == members, audience
+
+
 async def test_tickets_are_answered_and_published_from_the_dashboard(
     site: tuple[str, Core],
 ) -> None:

@@ -3,8 +3,15 @@ pages, and introductions where no handle is shown before the other side accepts.
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Reply, Target
+from bot.storage.models import ContactRequest
+from bot.storage.models import Member as StoredMember
 from tests.conftest import ORGANIZER_ID, Member, Outbox, only_text
 
 
@@ -12,10 +19,12 @@ def button(replies: list[Reply], label: str) -> str:
     return next(b.payload for r in replies for b in r.buttons if b.label == label)
 
 
-async def profile(member: Member, track: str = "AIGC Application Innovation") -> list[Reply]:
+async def profile(
+    member: Member, track: str = "AIGC Application Innovation", skills: str = "前端, 配乐, Unity"
+) -> list[Reply]:
     asked = await member.says("/lookingfor")
     await member.presses(button(asked, track))
-    languages = await member.says("前端, 配乐, Unity")
+    languages = await member.says(skills)
     await member.presses(button(languages, "Both"))
     return await member.says("a team that needs a frontend developer")
 
@@ -123,6 +132,39 @@ async def test_teams_with_room_are_found_and_their_captain_is_asked(core: Core) 
     assert "Nobody matches" in only_text(await asker.says("/findteam technical"))
 
 
+async def test_findteam_leaves_out_whoever_does_not_match_the_track_or_skill(core: Core) -> None:
+    await profile(Member(core, user_id="21", name="Lin"))  # application: frontend, sound, Unity
+    await profile(Member(core, user_id="22", name="Kai"), "AIGC Technical Innovation", "设计")
+    asker = Member(core, user_id="23", name="Bo")
+    await asker.says("hello")
+    by_track = only_text(await asker.says("/findteam application"))
+    assert "Lin" in by_track and "Kai" not in by_track
+    by_other_track = only_text(await asker.says("/findteam technical"))
+    assert "Kai" in by_other_track and "Lin" not in by_other_track
+    by_skill = only_text(await asker.says("/findteam design"))
+    assert "Kai" in by_skill and "Lin" not in by_skill
+    by_own_words = only_text(await asker.says("/findteam unity"))
+    assert "Lin" in by_own_words and "Kai" not in by_own_words
+
+
+async def test_a_full_team_is_not_listed(core: Core) -> None:
+    contest = core.services.contest
+    limited = contest.contest.model_copy(update={"team_max_size": 2})
+    core.services.contest = contest.model_copy(update={"contest": limited})
+    captain = Member(core, user_id="21", name="Lin")
+    full = await captain.says("/team create Full House")
+    await captain.presses(button(full, "AIGC Creative Works"))
+    code = re.search(r"/team join ([A-Z0-9]{6})", full[0].text)
+    assert code is not None
+    await Member(core, user_id="22", name="Kai").says(f"/team join {code[1]}")
+    other = Member(core, user_id="24", name="Mei")
+    await other.presses(button(await other.says("/team create Open Door"), "AIGC Creative Works"))
+    asker = Member(core, user_id="23", name="Bo")
+    await asker.says("hello")
+    found = only_text(await asker.says("/findteam creative"))
+    assert "Open Door" in found and "Full House" not in found
+
+
 async def test_forgetme_erases_the_profile_and_introductions(core: Core) -> None:
     lin = Member(core, user_id="21", name="Lin")
     await profile(lin)
@@ -131,6 +173,33 @@ async def test_forgetme_erases_the_profile_and_introductions(core: Core) -> None
     await bo.presses(button(await bo.says("/findteam"), "Contact 1"))
     await lin.presses("forgetme:yes")
     assert "Nobody else is looking yet" in only_text(await bo.says("/findteam"))
+
+
+async def test_forgetme_deletes_the_introductions_a_member_sent_and_received(core: Core) -> None:
+    lin = Member(core, user_id="21", name="Lin")
+    await profile(lin)  # application track
+    await profile(Member(core, user_id="22", name="Kai"), "AIGC Technical Innovation", "设计")
+    bo = Member(core, user_id="23", name="Bo")
+    await bo.says("hello")
+    await bo.presses(button(await bo.says("/findteam application"), "Contact 1"))  # to Lin
+    await bo.presses(button(await bo.says("/findteam technical"), "Contact 1"))  # to Kai
+    await lin.presses(button(await lin.says("/findteam technical"), "Contact 1"))  # Lin to Kai
+    assert len(await introductions(core)) == 3
+    await lin.presses("forgetme:yes")
+    assert await introductions(core) == [("23", "22")]  # Bo → Kai stays
+
+
+async def introductions(core: Core) -> list[tuple[str, str]]:
+    """Every stored contact request, as (requester's user id, recipient's user id)."""
+    requester, recipient = aliased(StoredMember), aliased(StoredMember)
+    async with core.services.database.session() as session:
+        rows = await session.execute(
+            select(requester.platform_user_id, recipient.platform_user_id)
+            .select_from(ContactRequest)
+            .join(requester, requester.id == ContactRequest.requester_id)
+            .join(recipient, recipient.id == ContactRequest.recipient_id)
+        )
+        return [(asker, asked) for asker, asked in rows]
 
 
 async def test_the_finder_speaks_chinese_to_a_chinese_member(core: Core) -> None:

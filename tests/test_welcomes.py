@@ -27,6 +27,8 @@ async def test_newcomers_are_greeted_together_at_most_once_per_interval(
     assert target == Target("telegram", "-100") and first.text.startswith("Welcome Ann!")
     assert [b.label for b in first.buttons] == ["Ask", "Register", "Deadlines", "Calendar"]
     assert all(b.opens_private_chat for b in first.buttons)
+    # Where the private chat opens: Ask with the private welcome, the others with their command.
+    assert [b.start_parameter for b in first.buttons] == ["welcome", None, None, None]
 
     await core.members_joined("telegram", "-100", people("Bo", "Cy"))
     await core.members_joined("telegram", "-100", people("Bo", "Cy", "Dee", "Eve", "Fay")[2:])
@@ -62,6 +64,23 @@ async def test_a_greeting_button_answers_only_the_one_who_pressed_it(core: Core)
     # On Telegram the button is a deep link: the private chat opens with /start register.
     [private] = await Member(core, user_id="201").says("/start register")
     assert "Which track" in private.text
+
+
+async def test_the_deep_link_opens_a_private_welcome_with_the_four_choices(core: Core) -> None:
+    newcomer = Member(core, user_id="201", name="Ann")
+    [welcome] = await newcomer.says("/start welcome")
+    assert welcome.text.startswith("Welcome, Ann!") and "Write your question here" in welcome.text
+    assert "Commands:" not in welcome.text  # not the generic /start
+    labels = [b.label for b in welcome.buttons]
+    assert labels == ["Ask", "Register", "Deadlines", "Calendar"]
+    assert not any(b.opens_private_chat for b in welcome.buttons)  # already in it
+    choices = {b.label: b.payload for b in welcome.buttons}
+    assert "Write your question here" in only_text(await newcomer.presses(choices["Ask"]))
+    assert "Which track" in only_text(await newcomer.presses(choices["Register"]))
+    [calendar] = await newcomer.presses(choices["Calendar"])
+    assert calendar.attachment is not None
+    [chinese] = await Member(core, user_id="202", name="小明", locale="zh").says("/start welcome")
+    assert chinese.text.startswith("欢迎你，小明！") and chinese.buttons[0].label == "提问"
 
 
 async def test_the_greeting_speaks_the_organizers_language(core: Core) -> None:

@@ -26,9 +26,9 @@ from bot.dashboard.documents import DocumentPages
 from bot.dashboard.page import SESSION_KEY, render, switch_language, translator_for
 from bot.deadlines import current_deadlines
 from bot.export import registrations_csv
-from bot.features.broadcasts import audience_label, offered_audiences
+from bot.features.broadcasts import audience_label, offered_audiences, small_team_sizes
 from bot.i18n import N_, Translator
-from bot.outbox.audience import EVERYONE, audience_size, is_stage, is_valid, narrowed
+from bot.outbox.audience import EVERYONE, audience_size, is_stage, is_valid, narrowed, resized
 from bot.outbox.broadcasts import BroadcastRepository
 from bot.storage.answers import AnswerRepository
 from bot.storage.models import Broadcast, Delivery, Member, Registration, UnansweredQuestion
@@ -250,7 +250,7 @@ class Dashboard:
             broadcast=broadcast,
             reach=reach,
             when=when,
-            audience=dict(self._audiences(t))[audience],
+            audience=_capitalized(audience_label(t, audience, self.services.contest)),
         )
 
     async def confirm(self, request: web.Request) -> web.StreamResponse:
@@ -317,13 +317,15 @@ class Dashboard:
     # --- helpers --------------------------------------------------------------------------------
 
     def _audiences(self, t: Translator) -> list[tuple[str, str]]:
-        """Every audience, the contest stages also on each platform alone."""
+        """Every audience, the contest stages also on each platform alone, and teams below
+        each size."""
         contest = self.services.contest
         choices = []
-        for audience in offered_audiences(contest):
-            choices.append(audience)
-            if is_stage(audience):
-                choices += [a for a in narrowed(audience) if "@" in a]
+        for offered in offered_audiences(contest):
+            for audience in resized(offered, small_team_sizes(contest)) or [offered]:
+                choices.append(audience)
+                if is_stage(audience):
+                    choices += [a for a in narrowed(audience) if "@" in a]
         return [(a, _capitalized(audience_label(t, a, contest))) for a in choices]
 
 

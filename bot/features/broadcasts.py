@@ -26,6 +26,7 @@ from bot.outbox.audience import (
     is_valid,
     narrowed,
     offered,
+    resized,
     split,
 )
 from bot.outbox.broadcasts import BroadcastRepository
@@ -34,6 +35,7 @@ from bot.timeparse import parse_local_time
 
 router = Router()
 MAX_ANNOUNCEMENT_CHARACTERS = 4000
+SMALL_TEAM_SIZES_WITHOUT_LIMIT = 5  # "teams of fewer than 2…5" while no size limit is announced
 _AT = re.compile(r"^--at\s+(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2})\s*(.*)$", re.S)
 _MANAGE = re.compile(r"^(cancel|edit)\s+#?(\d+)\s*(.*)$", re.S | re.I)
 _MANAGE_WORD = re.compile(r"^(cancel|edit)(\s+\S+)?\s*$", re.I)
@@ -245,7 +247,13 @@ async def _preview(ctx: Context, broadcast: Broadcast) -> Reply:
         Button(t.gettext("Cancel"), prefix + "cancel"),
         *(
             Button(audience_label(t, audience, contest), prefix + f"audience={audience}")
-            for audience in (*narrowed(broadcast.audience), *offered_audiences(contest))
+            for audience in dict.fromkeys(
+                (
+                    *narrowed(broadcast.audience),
+                    *resized(broadcast.audience, small_team_sizes(contest)),
+                    *offered_audiences(contest),
+                )
+            )
             if audience != broadcast.audience
         ),
     )
@@ -254,9 +262,16 @@ async def _preview(ctx: Context, broadcast: Broadcast) -> Reply:
 
 def offered_audiences(contest: Contest) -> list[str]:
     """The audiences offered as buttons; "teams below a size" means not full yet (or below 3
-    while no size limit is announced)."""
+    while no size limit is announced); once chosen, the other sizes are offered."""
     size = max(contest.contest.team_max_size or 3, 2)
     return offered((track.key for track in contest.tracks), size)
+
+
+def small_team_sizes(contest: Contest) -> list[int]:
+    """The sizes "teams of fewer than N" can take: 2 up to the size limit (not full yet), or
+    up to 5 while none is announced; at most 10 of them, so they fit as buttons."""
+    largest = max(contest.contest.team_max_size or SMALL_TEAM_SIZES_WITHOUT_LIMIT, 2)
+    return [*range(2, min(largest, 10)), largest]
 
 
 def audience_label(t: Translator, audience: str, contest: Contest) -> str:

@@ -5,8 +5,9 @@ chat names them all ("Welcome Ann, Bo and 3 others!"), at most one per
 BOT_WELCOME_INTERVAL_SECONDS per chat, through the outbox. Whichever process first finds the
 interval over claims the chat with one conditional UPDATE, so several processes send one
 greeting. Its buttons run a command for the person who presses them: on Telegram they open the
-private chat with the bot (a deep link, /start <command>); on Discord the answer is shown only
-to them. Nobody is written to privately.
+private chat with the bot (a deep link, /start <command>; Ask opens it with /start welcome, a
+welcome there that invites the question and offers the same four choices); on Discord the answer
+is shown only to them. Nobody is written to privately.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ router = Router()
 NAMED = 3  # names in a greeting before "and N others"
 # What the greeting's buttons run; also what "/start <command>" accepts from a deep link.
 GREETING_COMMANDS = ("ask", "register", "deadlines", "calendar")
+# The deep link of the greeting's Ask button: a question is written in the private chat itself,
+# so it opens there with a welcome (/start welcome) rather than with an empty /ask.
+PRIVATE_WELCOME = "welcome"
 CHOICES = (("on", N_("Greet newcomers here")), ("off", N_("Stop greeting here")))
 
 
@@ -183,17 +187,27 @@ def greeting(
         "keep the dates in your calendar.",
         community=community,
     )
+    return f"{hello}\n{intro}", welcome_buttons(t, in_group=True)
+
+
+def welcome_buttons(t: Translator, in_group: bool) -> tuple[Button, ...]:
+    """Ask, Register, Deadlines, Calendar: under a group's greeting they open the private chat
+    where platforms can (Ask with the private welcome), in the private welcome they just run."""
     labels = {
         "ask": t.gettext("Ask"),
         "register": t.gettext("Register"),
         "deadlines": t.gettext("Deadlines"),
         "calendar": t.gettext("Calendar"),
     }
-    buttons = tuple(
-        Button(labels[command], f"run:{command}", opens_private_chat=True)
+    return tuple(
+        Button(
+            labels[command],
+            f"run:{command}",
+            opens_private_chat=in_group,
+            start_parameter=PRIVATE_WELCOME if in_group and command == "ask" else None,
+        )
         for command in GREETING_COMMANDS
     )
-    return f"{hello}\n{intro}", buttons
 
 
 async def _chat(session: AsyncSession, platform: str, chat_id: str) -> WelcomeChat | None:

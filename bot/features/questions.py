@@ -25,6 +25,8 @@ MAX_QUESTION_CHARACTERS = 1000
 )
 async def ask(ctx: Context) -> Replies:
     if not ctx.incoming.args.strip():
+        if ctx.incoming.is_private:  # e.g. the Ask button: here a question is just written
+            return [Reply(ctx.t.gettext("Write your question here, e.g. 有哪些赛道？"))]
         return [
             Reply(ctx.t.gettext("Write your question after the command, e.g. /ask 有哪些赛道？"))
         ]

@@ -156,6 +156,16 @@ def narrowed(audience: str) -> list[str]:
     return [a for a in (*(f"{body}@{p}" for p in PLATFORMS), body) if a != audience]
 
 
+def resized(audience: str, sizes: Iterable[int]) -> list[str]:
+    """Teams below each of `sizes`, on the same platform: "smallteams:3@discord" →
+    "smallteams:2@discord", "smallteams:3@discord"… (nothing for another audience)."""
+    kind, _, platform = split(audience)
+    if kind != SMALL_TEAMS:
+        return []
+    where = f"@{platform}" if platform else ""
+    return [f"{SMALL_TEAMS}:{size}{where}" for size in sizes]
+
+
 def channel_condition(audience: str) -> ColumnElement[bool] | None:
     """SQL condition for the announcement channels an audience reaches (None: no channels)."""
     if is_stage(audience):

@@ -114,8 +114,11 @@ async def organizer_chats(
 
 
 def _stored(button: Button) -> list[object]:
-    """[label, payload], and a third item true for a button that opens the private chat."""
+    """[label, payload], then true for a button that opens the private chat, then what /start
+    receives there when it is not the command."""
     fields: list[object] = [button.label, button.payload]
+    if button.start_parameter is not None:
+        return [*fields, button.opens_private_chat, button.start_parameter]
     return [*fields, True] if button.opens_private_chat else fields
 
 
