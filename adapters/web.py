@@ -6,8 +6,10 @@ processes can serve one site. A message is a POST answered as server-sent events
 grows as a language model writes it), or as JSON for browsers that cannot read a stream.
 
 Guards, each tested: the Origin of every POST, messages per session and per address (429 with
-a retry time), the message size, one answer at a time per session and a bound on answers
-streaming at once per process (503 with a retry time); a Content-Security-Policy on every page
+a retry time; the address is the client's behind BOT_WEB_TRUSTED_PROXIES), the message size,
+one answer at a time per session, and per process a bound on answers being written and another
+on pages listening for announcements (503 with a retry time), so that open pages never keep a
+question waiting; a Content-Security-Policy on every page
 (`frame-ancestors` from BOT_WEB_EMBED_ORIGINS). Member and knowledge text is written with
 `textContent` in the browser, and knowledge Markdown is rendered with raw HTML off.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import ipaddress
 import json
 import logging
 import secrets
@@ -69,6 +72,9 @@ class WebAdapter:
     def __init__(self, settings: Settings, poll_seconds: float = ANNOUNCEMENT_POLL_SECONDS) -> None:
         self.settings = settings
         self.poll_seconds = poll_seconds
+        # A page that went away is noticed when its stream is next written to, so this is
+        # also how long a closed page can keep its place under BOT_WEB_MAX_STREAMS.
+        self.keepalive_seconds: float = KEEPALIVE_SECONDS
         self._core: Core | None = None
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._per_session = parse(f"{settings.web_messages_per_minute}/minute")
@@ -115,9 +121,14 @@ class WebAdapter:
         self._core = None
 
     @property
-    def open_streams(self) -> int:
-        """Event streams and answers in progress: what BOT_WEB_MAX_STREAMS bounds."""
-        return len(self._listeners) + sum(self._streaming.values())
+    def listening_pages(self) -> int:
+        """Open event streams: what BOT_WEB_MAX_STREAMS bounds."""
+        return len(self._listeners)
+
+    @property
+    def answers_in_progress(self) -> int:
+        """Answers being written: what BOT_WEB_MAX_ANSWERS bounds."""
+        return sum(self._streaming.values())
 
     async def open_for_sending(self) -> None:
         """Nothing to open: a web member is never written to unasked."""
@@ -145,9 +156,15 @@ class WebAdapter:
             ]
             for code in LANGUAGES
         }
-        bootstrap = {"language": language, "texts": interface_texts(), "menu": menu}
+        bootstrap = {
+            "language": language,
+            "texts": interface_texts(),
+            "menu": menu,
+            "announcement_seconds": self.poll_seconds,
+        }
         html = _page.get_template("chat.html").render(
             language=language,
+            message_characters=self.settings.web_message_characters,
             title=interface_texts()[language]["title"],
             bootstrap=bootstrap,
             embedded=request.query.get("embed") == "1",
@@ -180,13 +197,13 @@ class WebAdapter:
         return web.Response(text=html, content_type="text/html")
 
     async def _announcements(self, request: web.Request) -> web.StreamResponse:
-        """The announcements sent to everyone, newest first: what the web can show."""
+        """The announcements to everyone or to the web, newest first."""
         return web.json_response({"announcements": await self._recent_announcements()})
 
     async def _recent_announcements(self, after: int = 0) -> list[dict[str, Any]]:
         core = self._ready()
         async with core.services.database.session() as session:
-            rows = await BroadcastRepository(session).sent_to_everyone(after)
+            rows = await BroadcastRepository(session).shown_on_the_web(after)
             return [
                 {"number": b.id, "text": b.text, "at": (b.enqueued_at or b.created_at).isoformat()}
                 for b in rows
@@ -195,10 +212,8 @@ class WebAdapter:
     async def _events(self, request: web.Request) -> web.StreamResponse:
         """A page's lasting event stream: new announcements as they go out, and a comment now
         and then so that proxies keep it open."""
-        if self.open_streams >= self.settings.web_max_streams:
-            t = Translator(self._page_language(request))
-            busy = t.gettext("The chat is busy. Please try again in a few seconds.")
-            raise _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
+        if self.listening_pages >= self.settings.web_max_streams:
+            raise _busy(Translator(self._page_language(request)))
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=100)
         response = web.StreamResponse(headers=_EVENT_HEADERS)
         self._listeners.add(queue)
@@ -207,7 +222,7 @@ class WebAdapter:
             await response.write(b"retry: 10000\n\n")
             while True:
                 try:
-                    item = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                    item = await asyncio.wait_for(queue.get(), self.keepalive_seconds)
                 except TimeoutError:
                     await response.write(b": keepalive\n\n")
                     continue
@@ -274,9 +289,8 @@ class WebAdapter:
             raise _refusal(
                 web.HTTPTooManyRequests, t.gettext("Wait for the answer before asking again."), 2
             )
-        if self.open_streams >= self.settings.web_max_streams:
-            busy = t.gettext("The chat is busy. Please try again in a few seconds.")
-            raise _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
+        if self.answers_in_progress >= self.settings.web_max_answers:
+            raise _busy(t)
         self._streaming[member_id] = self._streaming.get(member_id, 0) + 1
         try:
             incoming = self._incoming(member_id, name, t.language, text, pressed)
@@ -427,7 +441,8 @@ class WebAdapter:
             raise _refusal(web.HTTPForbidden, t.gettext("This page may not send messages here."))
 
     async def _limit(self, request: web.Request, member_id: str, t: Translator) -> None:
-        address = request.remote or "?"
+        forwarded = ",".join(request.headers.getall("X-Forwarded-For", []))
+        address = client_address(request.remote, forwarded, self.settings.trusted_proxies)
         for limit, kind, key in (
             (self._per_address, "address", address),
             (self._per_session, "session", member_id),
@@ -493,6 +508,36 @@ def _refusal(
         content_type="application/json",
         headers=headers,
     )
+
+
+def _busy(t: Translator) -> web.HTTPException:
+    busy = t.gettext("The chat is busy. Please try again in a few seconds.")
+    return _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
+
+
+def client_address(
+    peer: str | None,
+    forwarded_for: str,
+    trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+) -> str:
+    """Who is asking: the connecting address, or, when that is a trusted proxy, the rightmost
+    X-Forwarded-For hop that is not one. Hops further left were written by the client itself
+    (anyone can send the header), so they are never believed."""
+    address = peer or "?"
+    hops = [hop.strip() for hop in reversed(forwarded_for.split(",")) if hop.strip()]
+    for hop in hops:
+        if not _is_trusted(address, trusted):
+            break
+        address = hop
+    return address
+
+
+def _is_trusted(address: str, trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # not an address (a proxy wrote something else): trust stops here
+        return False
+    return any(ip in network for network in trusted)
 
 
 def _origin_of(url: str) -> str:
