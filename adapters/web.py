@@ -34,8 +34,9 @@ import jinja2
 from aiohttp import web
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
 
 from adapters.base import SendResult
 from adapters.web_kb import knowledge_page, section_url
@@ -76,7 +77,7 @@ class WebAdapter:
         # also how long a closed page can keep its place under BOT_WEB_MAX_STREAMS.
         self.keepalive_seconds: float = KEEPALIVE_SECONDS
         self._core: Core | None = None
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter = MovingWindowRateLimiter(rate_limit_storage(settings))
         self._per_session = parse(f"{settings.web_messages_per_minute}/minute")
         self._per_address = parse(f"{settings.web_ip_messages_per_minute}/minute")
         self._streaming: dict[str, int] = {}  # session → answers in progress
@@ -447,7 +448,12 @@ class WebAdapter:
             (self._per_address, "address", address),
             (self._per_session, "session", member_id),
         ):
-            if not await self._limiter.hit(limit, kind, key):
+            try:
+                allowed = await self._limiter.hit(limit, kind, key)
+            except Exception:  # a shared storage that is away must not stop the chat
+                log.exception("the web chat's rate-limit storage failed; message let through")
+                continue
+            if not allowed:
                 stats = await self._limiter.get_window_stats(limit, kind, key)
                 wait = max(1, int(stats.reset_time - time.time()) + 1)
                 message = t.gettext(
@@ -508,6 +514,17 @@ def _refusal(
         content_type="application/json",
         headers=headers,
     )
+
+
+def rate_limit_storage(settings: Settings) -> Storage:
+    """Where messages are counted: BOT_WEB_RATE_LIMIT_STORAGE (shared by every process, e.g.
+    Redis), else this process's memory."""
+    if settings.web_rate_limit_storage is None:
+        return MemoryStorage()
+    uri = settings.web_rate_limit_storage.get_secret_value()
+    storage = storage_from_string(uri, key_prefix="community-bot-web")
+    assert isinstance(storage, Storage)  # checked when the settings were read
+    return storage
 
 
 def _busy(t: Translator) -> web.HTTPException:

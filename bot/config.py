@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client;
     # unset: the connecting address is the client, and the header is ignored.
     web_trusted_proxies: str = ""
+    # Where the web chat counts messages for its limits (a `limits` storage URI, e.g.
+    # async+redis://host:6379, which needs `pip install coredis`); unset: in each process's
+    # memory, so N processes behind one balancer allow N times the limit.
+    web_rate_limit_storage: SecretStr | None = None
     # Welcomes in a chat (/welcome on) are batched: at most one greeting per this many seconds.
     welcome_interval_seconds: float = Field(default=60, ge=0)
     # Introductions a member may ask the teammate finder to relay per day.
@@ -188,6 +192,26 @@ class Settings(BaseSettings):
                     ipaddress.ip_network(entry, strict=False)
             except ValueError:
                 raise ValueError(f"not an address or network (10.0.0.0/8): {entry!r}") from None
+        return value
+
+    @field_validator("web_rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        from limits.aio.storage import Storage
+        from limits.errors import ConfigurationError
+        from limits.storage import storage_from_string
+
+        uri = value.get_secret_value()
+        scheme = urlsplit(uri).scheme
+        try:  # builds the client only (it connects when first used)
+            storage = storage_from_string(uri)
+        except ConfigurationError as error:  # the message may hold the URI's password
+            reason = "unknown scheme" if "scheme" in str(error) else str(error).split(". ")[0]
+            raise ValueError(f"cannot use {scheme}:// ({reason})") from None
+        if not isinstance(storage, Storage):
+            raise ValueError(f"use an async storage (async+redis://host:6379), got {scheme}://")
         return value
 
     @field_validator("discord_gateway_url")

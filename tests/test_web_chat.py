@@ -495,3 +495,59 @@ async def test_the_name_a_web_member_gives_is_what_organizers_see(
     assert export.attachment is not None
     [row] = [line for line in export.attachment.content.decode().splitlines() if "web," in line]
     assert "Li Lei" in row
+
+
+def shared_storage_reachable() -> bool:
+    """coredis installed (`pip install coredis`) and a Redis at 127.0.0.1:6379."""
+    import importlib.util
+    import socket
+
+    if importlib.util.find_spec("coredis") is None:
+        return False
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not shared_storage_reachable(), reason="no coredis or no Redis on this machine")
+async def test_processes_sharing_a_rate_limit_storage_count_a_browser_once(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from pydantic import SecretStr
+
+    shared = settings.model_copy(
+        update={
+            "web_messages_per_minute": 2,
+            "web_rate_limit_storage": SecretStr("async+redis://127.0.0.1:6379"),
+        }
+    )
+    sites = [await start_site(shared, clock) for _ in range(2)]  # two processes, one database
+    unreachable = shared.model_copy(  # a storage that is away lets messages through
+        update={"web_rate_limit_storage": SecretStr("async+redis://127.0.0.1:1")}
+    )
+    sites.append(await start_site(unreachable, clock))
+    async with (
+        served(sites[0][2]) as one,  # type: ignore[arg-type]
+        served(sites[1][2]) as two,  # type: ignore[arg-type]
+        served(sites[2][2]) as away,  # type: ignore[arg-type]
+        aiohttp.ClientSession(cookie_jar=jar()) as http,
+    ):
+        found = []
+        for base in (one, two, one, away):  # the balancer sends each message elsewhere
+            async with await ask(http, base, stream=False, text="/tracks") as response:
+                found.append(response.status)
+        assert found == [200, 200, 429, 200]
+        for _, adapter, _ in sites:
+            await adapter.stop()
+    for core, _, _ in sites:
+        await core.services.database.close()
+
+
+def test_a_wrong_rate_limit_storage_stops_start_up_without_its_password() -> None:
+    from bot.config import ConfigError, load_settings
+
+    for uri in ("nosuch://:hunter2@cache:6379", "memory://:hunter2@cache"):  # memory: not async
+        with pytest.raises(ConfigError) as refused:
+            load_settings(web_rate_limit_storage=uri)
+        assert "BOT_WEB_RATE_LIMIT_STORAGE" in str(refused.value)
+        assert "hunter2" not in str(refused.value)
