@@ -5,13 +5,13 @@ id and nothing else: every request is answered from the cookie and the database,
 processes can serve one site. A message is a POST answered as server-sent events (the answer
 grows as a language model writes it), or as JSON for browsers that cannot read a stream.
 
-Guards, each tested: the Origin of every POST, messages per session and per address (429 with
-a retry time; the address is the client's behind BOT_WEB_TRUSTED_PROXIES), the message size,
-one answer at a time per session, and per process a bound on answers being written and another
-on pages listening for announcements (503 with a retry time), so that open pages never keep a
-question waiting; a Content-Security-Policy on every page
-(`frame-ancestors` from BOT_WEB_EMBED_ORIGINS). Member and knowledge text is written with
-`textContent` in the browser, and knowledge Markdown is rendered with raw HTML off.
+Guards, each tested (those that need no page are in web_guards.py): the Origin of every POST,
+messages per session and per address (429 with a retry time; the address is the client's
+behind BOT_WEB_TRUSTED_PROXIES), the message size, one answer at a time per session, and per
+process a bound on answers being written and another on pages listening for announcements (503
+with a retry time), so that open pages never keep a question waiting; a Content-Security-Policy
+on every page (`frame-ancestors` from BOT_WEB_EMBED_ORIGINS). Member and knowledge text is
+written with `textContent` in the browser, and knowledge Markdown is rendered with raw HTML off.
 
 Nothing is pushed to a web member unasked (no reminders): `send` says so, and the page offers
 the calendar instead.
@@ -22,23 +22,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import ipaddress
 import json
 import logging
 import secrets
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 from aiohttp import web
 from itsdangerous import BadSignature, URLSafeSerializer
-from limits import parse
-from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
 
 from adapters.base import SendResult
+from adapters.web_guards import MessageLimits, busy, origin_of, refusal
 from adapters.web_kb import knowledge_page, section_url
 from adapters.web_text import interface_texts
 from bot.config import Settings
@@ -57,7 +52,6 @@ IDENTITY_COOKIE, LANGUAGE_COOKIE = "cb_web", "cb_lang"
 ASSETS = Path(__file__).with_name("web_assets")
 ASSET_TYPES = {"chat.js": "text/javascript", "chat.css": "text/css", "widget.js": "text/javascript"}
 NAME_CHARACTERS = 60
-RETRY_WHEN_FULL = 5  # seconds a browser waits when the process streams its most answers
 KEEPALIVE_SECONDS = 15  # a comment on idle event streams, so proxies keep them open
 ANNOUNCEMENT_POLL_SECONDS = 15  # how often one task per process looks for new announcements
 MEMBER_KEY = web.RequestKey("web_member", str)  # the browser's member id, once read
@@ -77,9 +71,7 @@ class WebAdapter:
         # also how long a closed page can keep its place under BOT_WEB_MAX_STREAMS.
         self.keepalive_seconds: float = KEEPALIVE_SECONDS
         self._core: Core | None = None
-        self._limiter = MovingWindowRateLimiter(rate_limit_storage(settings))
-        self._per_session = parse(f"{settings.web_messages_per_minute}/minute")
-        self._per_address = parse(f"{settings.web_ip_messages_per_minute}/minute")
+        self._limits = MessageLimits(settings)
         self._streaming: dict[str, int] = {}  # session → answers in progress
         self._signer: URLSafeSerializer | None = None
         self._mounted = False
@@ -214,7 +206,7 @@ class WebAdapter:
         """A page's lasting event stream: new announcements as they go out, and a comment now
         and then so that proxies keep it open."""
         if self.listening_pages >= self.settings.web_max_streams:
-            raise _busy(Translator(self._page_language(request)))
+            raise busy(Translator(self._page_language(request)))
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=100)
         response = web.StreamResponse(headers=_EVENT_HEADERS)
         self._listeners.add(queue)
@@ -263,7 +255,7 @@ class WebAdapter:
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
-            raise _refusal(
+            raise refusal(
                 web.HTTPBadRequest, t.gettext("That message could not be read.")
             ) from None
         if not isinstance(body, dict):
@@ -283,15 +275,15 @@ class WebAdapter:
                 content_type="application/json",
             )
         if not text and pressed is None:
-            raise _refusal(web.HTTPBadRequest, t.gettext("Write a message first."))
+            raise refusal(web.HTTPBadRequest, t.gettext("Write a message first."))
         member_id = self._member_id(request)
-        await self._limit(request, member_id, t)
+        await self._limits.check(request, member_id, t)
         if self._streaming.get(member_id):
-            raise _refusal(
+            raise refusal(
                 web.HTTPTooManyRequests, t.gettext("Wait for the answer before asking again."), 2
             )
         if self.answers_in_progress >= self.settings.web_max_answers:
-            raise _busy(t)
+            raise busy(t)
         self._streaming[member_id] = self._streaming.get(member_id, 0) + 1
         try:
             incoming = self._incoming(member_id, name, t.language, text, pressed)
@@ -437,29 +429,9 @@ class WebAdapter:
         origin = request.headers.get("Origin", "").rstrip("/")
         allowed = {f"{request.scheme}://{request.host}", *self.settings.embed_origins}
         if self.settings.public_url:
-            allowed.add(_origin_of(self.settings.public_url))
+            allowed.add(origin_of(self.settings.public_url))
         if origin not in allowed:
-            raise _refusal(web.HTTPForbidden, t.gettext("This page may not send messages here."))
-
-    async def _limit(self, request: web.Request, member_id: str, t: Translator) -> None:
-        forwarded = ",".join(request.headers.getall("X-Forwarded-For", []))
-        address = client_address(request.remote, forwarded, self.settings.trusted_proxies)
-        for limit, kind, key in (
-            (self._per_address, "address", address),
-            (self._per_session, "session", member_id),
-        ):
-            try:
-                allowed = await self._limiter.hit(limit, kind, key)
-            except Exception:  # a shared storage that is away must not stop the chat
-                log.exception("the web chat's rate-limit storage failed; message let through")
-                continue
-            if not allowed:
-                stats = await self._limiter.get_window_stats(limit, kind, key)
-                wait = max(1, int(stats.reset_time - time.time()) + 1)
-                message = t.gettext(
-                    "Too many messages. Please wait {seconds} s and try again.", seconds=wait
-                )
-                raise _refusal(web.HTTPTooManyRequests, message, wait)
+            raise refusal(web.HTTPForbidden, t.gettext("This page may not send messages here."))
 
     @web.middleware
     async def _security_headers(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -503,60 +475,3 @@ _EVENT_HEADERS = {
 async def _event(response: web.StreamResponse, name: str, data: dict[str, Any]) -> None:
     payload = json.dumps(data, ensure_ascii=False)
     await response.write(f"event: {name}\ndata: {payload}\n\n".encode())
-
-
-def _refusal(
-    kind: type[web.HTTPException], message: str, retry: int | None = None
-) -> web.HTTPException:
-    headers = {"Retry-After": str(retry)} if retry is not None else None
-    return kind(
-        text=json.dumps({"error": message, "retry_after": retry}, ensure_ascii=False),
-        content_type="application/json",
-        headers=headers,
-    )
-
-
-def rate_limit_storage(settings: Settings) -> Storage:
-    """Where messages are counted: BOT_WEB_RATE_LIMIT_STORAGE (shared by every process, e.g.
-    Redis), else this process's memory."""
-    if settings.web_rate_limit_storage is None:
-        return MemoryStorage()
-    uri = settings.web_rate_limit_storage.get_secret_value()
-    storage = storage_from_string(uri, key_prefix="community-bot-web")
-    assert isinstance(storage, Storage)  # checked when the settings were read
-    return storage
-
-
-def _busy(t: Translator) -> web.HTTPException:
-    busy = t.gettext("The chat is busy. Please try again in a few seconds.")
-    return _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
-
-
-def client_address(
-    peer: str | None,
-    forwarded_for: str,
-    trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
-) -> str:
-    """Who is asking: the connecting address, or, when that is a trusted proxy, the rightmost
-    X-Forwarded-For hop that is not one. Hops further left were written by the client itself
-    (anyone can send the header), so they are never believed."""
-    address = peer or "?"
-    hops = [hop.strip() for hop in reversed(forwarded_for.split(",")) if hop.strip()]
-    for hop in hops:
-        if not _is_trusted(address, trusted):
-            break
-        address = hop
-    return address
-
-
-def _is_trusted(address: str, trusted: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:  # not an address (a proxy wrote something else): trust stops here
-        return False
-    return any(ip in network for network in trusted)
-
-
-def _origin_of(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
