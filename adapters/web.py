@@ -5,11 +5,13 @@ id and nothing else: every request is answered from the cookie and the database,
 processes can serve one site. A message is a POST answered as server-sent events (the answer
 grows as a language model writes it), or as JSON for browsers that cannot read a stream.
 
-Guards, each tested: the Origin of every POST, messages per session and per address (429 with
-a retry time), the message size, one answer at a time per session and a bound on answers
-streaming at once per process (503 with a retry time); a Content-Security-Policy on every page
-(`frame-ancestors` from BOT_WEB_EMBED_ORIGINS). Member and knowledge text is written with
-`textContent` in the browser, and knowledge Markdown is rendered with raw HTML off.
+Guards, each tested (those that need no page are in web_guards.py): the Origin of every POST,
+messages per session and per address (429 with a retry time; the address is the client's
+behind BOT_WEB_TRUSTED_PROXIES), the message size, one answer at a time per session, and per
+process a bound on answers being written and another on pages listening for announcements (503
+with a retry time), so that open pages never keep a question waiting; a Content-Security-Policy
+on every page (`frame-ancestors` from BOT_WEB_EMBED_ORIGINS). Member and knowledge text is
+written with `textContent` in the browser, and knowledge Markdown is rendered with raw HTML off.
 
 Nothing is pushed to a web member unasked (no reminders): `send` says so, and the page offers
 the calendar instead.
@@ -23,18 +25,15 @@ import contextlib
 import json
 import logging
 import secrets
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 from aiohttp import web
 from itsdangerous import BadSignature, URLSafeSerializer
-from limits import parse
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
 
 from adapters.base import SendResult
+from adapters.web_guards import MessageLimits, busy, origin_of, refusal
 from adapters.web_kb import knowledge_page, section_url
 from adapters.web_text import interface_texts
 from bot.config import Settings
@@ -53,7 +52,6 @@ IDENTITY_COOKIE, LANGUAGE_COOKIE = "cb_web", "cb_lang"
 ASSETS = Path(__file__).with_name("web_assets")
 ASSET_TYPES = {"chat.js": "text/javascript", "chat.css": "text/css", "widget.js": "text/javascript"}
 NAME_CHARACTERS = 60
-RETRY_WHEN_FULL = 5  # seconds a browser waits when the process streams its most answers
 KEEPALIVE_SECONDS = 15  # a comment on idle event streams, so proxies keep them open
 ANNOUNCEMENT_POLL_SECONDS = 15  # how often one task per process looks for new announcements
 MEMBER_KEY = web.RequestKey("web_member", str)  # the browser's member id, once read
@@ -69,10 +67,11 @@ class WebAdapter:
     def __init__(self, settings: Settings, poll_seconds: float = ANNOUNCEMENT_POLL_SECONDS) -> None:
         self.settings = settings
         self.poll_seconds = poll_seconds
+        # A page that went away is noticed when its stream is next written to, so this is
+        # also how long a closed page can keep its place under BOT_WEB_MAX_STREAMS.
+        self.keepalive_seconds: float = KEEPALIVE_SECONDS
         self._core: Core | None = None
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._per_session = parse(f"{settings.web_messages_per_minute}/minute")
-        self._per_address = parse(f"{settings.web_ip_messages_per_minute}/minute")
+        self._limits = MessageLimits(settings)
         self._streaming: dict[str, int] = {}  # session → answers in progress
         self._signer: URLSafeSerializer | None = None
         self._mounted = False
@@ -115,9 +114,14 @@ class WebAdapter:
         self._core = None
 
     @property
-    def open_streams(self) -> int:
-        """Event streams and answers in progress: what BOT_WEB_MAX_STREAMS bounds."""
-        return len(self._listeners) + sum(self._streaming.values())
+    def listening_pages(self) -> int:
+        """Open event streams: what BOT_WEB_MAX_STREAMS bounds."""
+        return len(self._listeners)
+
+    @property
+    def answers_in_progress(self) -> int:
+        """Answers being written: what BOT_WEB_MAX_ANSWERS bounds."""
+        return sum(self._streaming.values())
 
     async def open_for_sending(self) -> None:
         """Nothing to open: a web member is never written to unasked."""
@@ -145,9 +149,15 @@ class WebAdapter:
             ]
             for code in LANGUAGES
         }
-        bootstrap = {"language": language, "texts": interface_texts(), "menu": menu}
+        bootstrap = {
+            "language": language,
+            "texts": interface_texts(),
+            "menu": menu,
+            "announcement_seconds": self.poll_seconds,
+        }
         html = _page.get_template("chat.html").render(
             language=language,
+            message_characters=self.settings.web_message_characters,
             title=interface_texts()[language]["title"],
             bootstrap=bootstrap,
             embedded=request.query.get("embed") == "1",
@@ -180,13 +190,13 @@ class WebAdapter:
         return web.Response(text=html, content_type="text/html")
 
     async def _announcements(self, request: web.Request) -> web.StreamResponse:
-        """The announcements sent to everyone, newest first: what the web can show."""
+        """The announcements to everyone or to the web, newest first."""
         return web.json_response({"announcements": await self._recent_announcements()})
 
     async def _recent_announcements(self, after: int = 0) -> list[dict[str, Any]]:
         core = self._ready()
         async with core.services.database.session() as session:
-            rows = await BroadcastRepository(session).sent_to_everyone(after)
+            rows = await BroadcastRepository(session).shown_on_the_web(after)
             return [
                 {"number": b.id, "text": b.text, "at": (b.enqueued_at or b.created_at).isoformat()}
                 for b in rows
@@ -195,10 +205,8 @@ class WebAdapter:
     async def _events(self, request: web.Request) -> web.StreamResponse:
         """A page's lasting event stream: new announcements as they go out, and a comment now
         and then so that proxies keep it open."""
-        if self.open_streams >= self.settings.web_max_streams:
-            t = Translator(self._page_language(request))
-            busy = t.gettext("The chat is busy. Please try again in a few seconds.")
-            raise _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
+        if self.listening_pages >= self.settings.web_max_streams:
+            raise busy(Translator(self._page_language(request)))
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=100)
         response = web.StreamResponse(headers=_EVENT_HEADERS)
         self._listeners.add(queue)
@@ -207,7 +215,7 @@ class WebAdapter:
             await response.write(b"retry: 10000\n\n")
             while True:
                 try:
-                    item = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                    item = await asyncio.wait_for(queue.get(), self.keepalive_seconds)
                 except TimeoutError:
                     await response.write(b": keepalive\n\n")
                     continue
@@ -247,7 +255,7 @@ class WebAdapter:
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
-            raise _refusal(
+            raise refusal(
                 web.HTTPBadRequest, t.gettext("That message could not be read.")
             ) from None
         if not isinstance(body, dict):
@@ -267,16 +275,15 @@ class WebAdapter:
                 content_type="application/json",
             )
         if not text and pressed is None:
-            raise _refusal(web.HTTPBadRequest, t.gettext("Write a message first."))
+            raise refusal(web.HTTPBadRequest, t.gettext("Write a message first."))
         member_id = self._member_id(request)
-        await self._limit(request, member_id, t)
+        await self._limits.check(request, member_id, t)
         if self._streaming.get(member_id):
-            raise _refusal(
+            raise refusal(
                 web.HTTPTooManyRequests, t.gettext("Wait for the answer before asking again."), 2
             )
-        if self.open_streams >= self.settings.web_max_streams:
-            busy = t.gettext("The chat is busy. Please try again in a few seconds.")
-            raise _refusal(web.HTTPServiceUnavailable, busy, RETRY_WHEN_FULL)
+        if self.answers_in_progress >= self.settings.web_max_answers:
+            raise busy(t)
         self._streaming[member_id] = self._streaming.get(member_id, 0) + 1
         try:
             incoming = self._incoming(member_id, name, t.language, text, pressed)
@@ -422,23 +429,9 @@ class WebAdapter:
         origin = request.headers.get("Origin", "").rstrip("/")
         allowed = {f"{request.scheme}://{request.host}", *self.settings.embed_origins}
         if self.settings.public_url:
-            allowed.add(_origin_of(self.settings.public_url))
+            allowed.add(origin_of(self.settings.public_url))
         if origin not in allowed:
-            raise _refusal(web.HTTPForbidden, t.gettext("This page may not send messages here."))
-
-    async def _limit(self, request: web.Request, member_id: str, t: Translator) -> None:
-        address = request.remote or "?"
-        for limit, kind, key in (
-            (self._per_address, "address", address),
-            (self._per_session, "session", member_id),
-        ):
-            if not await self._limiter.hit(limit, kind, key):
-                stats = await self._limiter.get_window_stats(limit, kind, key)
-                wait = max(1, int(stats.reset_time - time.time()) + 1)
-                message = t.gettext(
-                    "Too many messages. Please wait {seconds} s and try again.", seconds=wait
-                )
-                raise _refusal(web.HTTPTooManyRequests, message, wait)
+            raise refusal(web.HTTPForbidden, t.gettext("This page may not send messages here."))
 
     @web.middleware
     async def _security_headers(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -482,19 +475,3 @@ _EVENT_HEADERS = {
 async def _event(response: web.StreamResponse, name: str, data: dict[str, Any]) -> None:
     payload = json.dumps(data, ensure_ascii=False)
     await response.write(f"event: {name}\ndata: {payload}\n\n".encode())
-
-
-def _refusal(
-    kind: type[web.HTTPException], message: str, retry: int | None = None
-) -> web.HTTPException:
-    headers = {"Retry-After": str(retry)} if retry is not None else None
-    return kind(
-        text=json.dumps({"error": message, "retry_after": retry}, ensure_ascii=False),
-        content_type="application/json",
-        headers=headers,
-    )
-
-
-def _origin_of(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"

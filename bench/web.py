@@ -1,10 +1,13 @@
-"""The web chat under load: answers per second through the web adapter, and how many lasting
-event streams (the pages' live announcements) one process holds, with its memory.
+"""The web chat under load: answers per second through the web adapter, how many lasting
+event streams (the pages' live announcements) one process holds, with its memory, and answers
+per second while they are open (answers have their own bound, so open pages never block them).
 
     .venv/bin/python bench/web.py [--streams 1000] [--clients 20] [--seconds 10]
 
 The bot runs as `communitybot run` (no platform token: console and web chat) in a subprocess,
-on SQLite in a temporary folder, so its memory is its own; this script is the browsers.
+on SQLite in a temporary folder, so its memory is its own; this script is the browsers. The
+bot runs with the default settings, except the per-minute message limits (every browser here
+comes from 127.0.0.1, so the per-address limit would measure itself).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -74,8 +78,11 @@ async def answers_per_second(base: str, clients: int, seconds: float, text: str)
     return done / (time.perf_counter() - started)
 
 
-async def hold_streams(base: str, count: int, pid: int) -> tuple[int, float]:
-    """Open `count` event streams at once; how many the process holds, and its memory then."""
+async def hold_streams(
+    base: str, count: int, pid: int, while_open: Callable[[], Awaitable[float]]
+) -> tuple[int, float, float]:
+    """Open `count` event streams at once; how many the process holds, its memory then, and
+    what `while_open` measured while they were open."""
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
         responses = []
@@ -91,9 +98,10 @@ async def hold_streams(base: str, count: int, pid: int) -> tuple[int, float]:
         await asyncio.gather(*(open_one() for _ in range(count)), return_exceptions=True)
         memory = rss_mb(pid)
         held = len(responses)
+        measured = await while_open()
         for response in responses:
             response.close()
-    return held, memory
+    return held, memory, measured
 
 
 async def main() -> None:
@@ -112,7 +120,6 @@ async def main() -> None:
             "BOT_HTTP_HOST": "127.0.0.1",
             "BOT_WEB_MESSAGES_PER_MINUTE": "1000000",
             "BOT_WEB_IP_MESSAGES_PER_MINUTE": "1000000",
-            "BOT_WEB_MAX_STREAMS": str(options.streams + options.clients + 10),
         }
         bot = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", env=environment, cwd=ROOT,
@@ -126,12 +133,18 @@ async def main() -> None:
             for label, text in (("command /tracks", "/tracks"), ("question", "有哪些赛道？")):
                 rate = await answers_per_second(base, options.clients, options.seconds, text)
                 print(f"  {label}: {rate:.0f} answers/s ({options.clients} browsers, SSE)")
-            held, memory = await hold_streams(base, options.streams, bot.pid)
+            held, memory, rate = await hold_streams(
+                base,
+                options.streams,
+                bot.pid,
+                lambda: answers_per_second(base, options.clients, options.seconds, "/tracks"),
+            )
             print(
                 f"  event streams held at once: {held} of {options.streams}; "
                 f"RSS then {memory:.0f} MB (+{memory - idle:.0f} MB, "
                 f"{(memory - idle) * 1024 / max(held, 1):.0f} KB each)"
             )
+            print(f"  command /tracks with those pages open: {rate:.0f} answers/s")
         finally:
             assert bot.stdin is not None
             bot.stdin.write(b"/quit\n")

@@ -7,6 +7,7 @@ A wrong value stops start-up with one line naming the variable (see `load_settin
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -93,7 +94,17 @@ class Settings(BaseSettings):
     web_messages_per_minute: int = Field(default=20, ge=1)  # per browser session
     web_ip_messages_per_minute: int = Field(default=60, ge=1)  # per client address
     web_message_characters: int = Field(default=2000, ge=100)
-    web_max_streams: int = Field(default=1000, ge=1)  # answers streaming at once, per process
+    # Per process: pages listening for announcements (event streams), and answers being
+    # written at once; each bound is its own, so open pages never keep a question waiting.
+    web_max_streams: int = Field(default=1000, ge=1)
+    web_max_answers: int = Field(default=100, ge=1)
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client;
+    # unset: the connecting address is the client, and the header is ignored.
+    web_trusted_proxies: str = ""
+    # Where the web chat counts messages for its limits (a `limits` storage URI, e.g.
+    # async+redis://host:6379, which needs `pip install coredis`); unset: in each process's
+    # memory, so N processes behind one balancer allow N times the limit.
+    web_rate_limit_storage: SecretStr | None = None
     # Welcomes in a chat (/welcome on) are batched: at most one greeting per this many seconds.
     welcome_interval_seconds: float = Field(default=60, ge=0)
     # Introductions a member may ask the teammate finder to relay per day.
@@ -174,6 +185,37 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA timezone {value!r} (e.g. Asia/Shanghai)") from None
         return value
 
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for entry in (e.strip() for e in value.split(",")):
+            try:
+                if entry:
+                    ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network (10.0.0.0/8): {entry!r}") from None
+        return value
+
+    @field_validator("web_rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        from limits.aio.storage import Storage
+        from limits.errors import ConfigurationError
+        from limits.storage import storage_from_string
+
+        uri = value.get_secret_value()
+        scheme = urlsplit(uri).scheme
+        try:  # builds the client only (it connects when first used)
+            storage = storage_from_string(uri)
+        except ConfigurationError as error:  # the message may hold the URI's password
+            reason = "unknown scheme" if "scheme" in str(error) else str(error).split(". ")[0]
+            raise ValueError(f"cannot use {scheme}:// ({reason})") from None
+        if not isinstance(storage, Storage):
+            raise ValueError(f"use an async storage (async+redis://host:6379), got {scheme}://")
+        return value
+
     @field_validator("discord_gateway_url")
     @classmethod
     def _websocket_url(cls, value: str | None) -> str | None:
@@ -251,6 +293,11 @@ class Settings(BaseSettings):
     @property
     def embed_origins(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.web_embed_origins.split(",") if o.strip()]
+
+    @property
+    def trusted_proxies(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        entries = (e.strip() for e in self.web_trusted_proxies.split(","))
+        return [ipaddress.ip_network(e, strict=False) for e in entries if e]
 
     @property
     def dashboard_cookie_secure(self) -> bool:

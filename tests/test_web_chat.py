@@ -16,8 +16,12 @@ from adapters.web import WebAdapter
 from bot.config import Settings
 from bot.core.app import Core
 from bot.ops.http import service_app
+from bot.outbox.broadcasts import BroadcastRepository
 from bot.runtime import start_core
 from tests.conftest import ManualClock, Outbox, launch_chromium, served
+from tests.fakes.openai_api import FakeOpenAIServer
+from tests.test_llm import PRIZES_EN, llm_settings
+from tests.test_llm import model as model
 
 
 async def start_site(settings: Settings, clock: ManualClock) -> tuple[Core, WebAdapter, object]:
@@ -38,15 +42,16 @@ async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[st
     await core.services.database.close()
 
 
-async def announce(core: Core, text: str) -> None:
-    """An organizer's announcement to everyone, confirmed and sent."""
+async def announce(core: Core, text: str, audience: str | None = None) -> None:
+    """An organizer's announcement (to everyone unless told), confirmed and sent."""
     from tests.conftest import ORGANIZER_ID, Member
 
     organizer = Member(core, user_id=ORGANIZER_ID)
     [preview] = await organizer.says(f"/announce {text}")
-    await organizer.presses(
-        next(b.payload for b in preview.buttons if b.payload.endswith("confirm"))
-    )
+    confirm = next(b.payload for b in preview.buttons if b.payload.endswith("confirm"))
+    if audience is not None:
+        await organizer.presses(confirm.replace("confirm", f"audience={audience}"))
+    await organizer.presses(confirm)
     await Outbox().deliver(core)
 
 
@@ -146,26 +151,25 @@ async def test_posts_from_other_sites_and_without_an_origin_are_refused(
                 assert "不能向这里发送" in (await response.json())["error"]  # a Chinese browser
 
 
-async def test_too_long_too_many_and_too_busy_are_told_with_a_retry_time(
+async def test_too_long_and_too_many_are_told_with_a_retry_time(
     settings: Settings, clock: ManualClock
 ) -> None:
-    limited = settings.model_copy(update={"web_messages_per_minute": 3, "web_max_streams": 1})
+    limited = settings.model_copy(
+        update={"web_messages_per_minute": 3, "web_message_characters": 150}
+    )
     core, adapter, app = await start_site(limited, clock)
     async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:  # type: ignore[arg-type]
-        async with await ask(http, base, stream=False, text="x" * 2001) as response:
-            assert response.status == 413 and "at most 2000" in (await response.json())["error"]
+        async with http.get(base + "/chat/") as page:  # the box stops where the server does
+            assert 'maxlength="150"' in await page.text()
+        async with await ask(http, base, stream=False, text="x" * 151) as response:
+            assert response.status == 413 and "at most 150" in (await response.json())["error"]
         for _ in range(3):
             async with await ask(http, base, stream=False, text="/tracks") as response:
                 assert response.status == 200
         async with await ask(http, base, stream=False, text="/tracks") as response:
             assert response.status == 429 and int(response.headers["Retry-After"]) >= 1
             assert "Too many messages" in (await response.json())["error"]
-        adapter._streaming["someone else"] = 1  # a process already streaming its most answers
-        async with (
-            aiohttp.ClientSession(cookie_jar=jar()) as other,
-            await ask(other, base, stream=False, text="/tracks") as response,
-        ):
-            assert response.status == 503 and response.headers["Retry-After"] == "5"
+        await adapter.stop()
     await core.services.database.close()
 
 
@@ -192,6 +196,8 @@ async def test_member_and_knowledge_text_cannot_inject_markup(
         http.get(base + "/kb/community") as page,
     ):
         html = await page.text()
+        policy = page.headers["Content-Security-Policy"]  # knowledge pages are guarded too
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript:' not in html  # a link in the source is text, not a link
     await core.services.database.close()
@@ -321,3 +327,227 @@ async def test_one_address_is_limited_across_its_browsers(
                 assert response.status == (200 if browser < 2 else 429)
         await adapter.stop()
     await core.services.database.close()
+
+
+async def test_a_full_server_refuses_more_pages_but_still_answers_questions(
+    settings: Settings, clock: ManualClock
+) -> None:
+    core, adapter, app = await start_site(settings.model_copy(update={"web_max_streams": 1}), clock)
+    async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:  # type: ignore[arg-type]
+        async with http.get(base + "/chat/api/events") as first:
+            await first.content.readuntil(b"\n\n")  # one page listens: the process is full
+            async with http.get(
+                base + "/chat/api/events", headers={"Accept-Language": "en"}
+            ) as second:
+                assert second.status == 503 and second.headers["Retry-After"] == "5"
+                assert "try again in a few seconds" in (await second.json())["error"]
+            async with await ask(http, base, stream=False, text="/tracks") as response:
+                assert response.status == 200  # open pages never keep a question waiting
+        await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_one_answer_at_a_time_per_browser_and_a_bound_on_answers_per_process(
+    settings: Settings, clock: ManualClock, model: FakeOpenAIServer
+) -> None:
+    model.script(PRIZES_EN, chunks=8)
+    model.chunk_delay = 0.3  # the answer takes a while to write
+    bounded = llm_settings(settings, model, web_max_answers=1, llm_timeout_seconds=10.0)
+    core, adapter, app = await start_site(bounded, clock)
+    async with (
+        served(app) as base,  # type: ignore[arg-type]
+        aiohttp.ClientSession(cookie_jar=jar()) as http,
+        aiohttp.ClientSession(cookie_jar=jar()) as other,
+    ):
+        await http.get(base + "/chat/")
+        async with await ask(http, base, text="How many prizes does each track have?") as growing:
+            assert (await growing.content.readuntil(b"\n\n")).startswith(b"event: delta")
+            async with await ask(http, base, text="/tracks") as again:
+                assert again.status == 429 and int(again.headers["Retry-After"]) >= 1
+                assert "Wait for the answer" in (await again.json())["error"]
+            async with await ask(other, base, text="/tracks") as elsewhere:
+                assert elsewhere.status == 503 and elsewhere.headers["Retry-After"] == "5"
+            assert "prize" in await growing.text()
+        async with await ask(other, base, stream=False, text="/tracks") as response:
+            assert response.status == 200  # the answer is written: room again
+        await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_the_address_is_the_clients_only_behind_a_trusted_proxy(
+    settings: Settings, clock: ManualClock
+) -> None:
+    async def statuses(site_settings: Settings, sent: list[str]) -> list[int]:
+        """Each message from a new browser, with the X-Forwarded-For given."""
+        core, adapter, app = await start_site(site_settings, clock)
+        found = []
+        async with served(app) as base:  # type: ignore[arg-type]
+            for forwarded_for in sent:
+                async with (
+                    aiohttp.ClientSession(cookie_jar=jar()) as http,
+                    http.post(
+                        base + "/chat/api/send",
+                        json={"text": "/tracks"},
+                        headers={"Origin": base, "X-Forwarded-For": forwarded_for},
+                    ) as response,
+                ):
+                    found.append(response.status)
+            await adapter.stop()
+        await core.services.database.close()
+        return found
+
+    two_a_minute = {"web_ip_messages_per_minute": 2}
+    # Not behind a trusted proxy: anyone can write the header, so it changes nothing.
+    direct = settings.model_copy(update=two_a_minute)
+    assert await statuses(direct, ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) == [200, 200, 429]
+    # Behind one (the test's client connects from 127.0.0.1): two clients, each with its own
+    # limit; what a client adds to the left of the proxy's entry is not believed.
+    proxied = settings.model_copy(update={**two_a_minute, "web_trusted_proxies": "127.0.0.0/8"})
+    sent = ["203.0.113.1", "203.0.113.1", "198.51.100.7", "198.51.100.7, 203.0.113.1"]
+    assert await statuses(proxied, sent) == [200, 200, 200, 429]
+
+
+async def test_the_panel_shows_announcements_to_everyone_and_to_the_web_only(
+    site: tuple[str, Core],
+) -> None:
+    base, core = site
+    await announce(core, "To everyone.")
+    await announce(core, "Only on Telegram.", audience="platform:telegram")
+    await announce(core, "Only on the web page.", audience="platform:web")
+    await announce(core, "To solo registrants.", audience="solo")  # private: not on a public page
+    async with aiohttp.ClientSession() as http, http.get(base + "/chat/api/announcements") as got:
+        shown = [item["text"] for item in (await got.json())["announcements"]]
+    assert shown == ["Only on the web page.", "To everyone."]
+    async with core.services.database.session() as session:
+        [web_only] = [b for b in await BroadcastRepository(session).recent() if "web" in b.text]
+    assert web_only.audience == "platform:web" and web_only.total == 0  # nobody is messaged
+
+
+async def test_a_second_process_knows_the_cookie_and_a_tampered_one_is_a_stranger(
+    settings: Settings, clock: ManualClock
+) -> None:
+    first_core, first, first_app = await start_site(settings, clock)
+    second_core, second, second_app = await start_site(settings, clock)  # same database
+    async with (
+        served(first_app) as one,  # type: ignore[arg-type]
+        served(second_app) as two,  # type: ignore[arg-type]
+        aiohttp.ClientSession(cookie_jar=jar()) as http,
+    ):
+        async with await ask(http, one, stream=False, text="/register aigc-app") as response:
+            cookie = response.cookies["cb_web"].value
+        await ask(http, one, stream=False, text="/skip")
+        await ask(http, one, stream=False, text="/skip")
+
+        async def my_registrations(base: str, identity: str) -> tuple[str, str | None]:
+            async with (
+                aiohttp.ClientSession() as browser,
+                browser.post(
+                    base + "/chat/api/send",
+                    json={"text": "/myregistrations"},
+                    headers={
+                        "Origin": base,
+                        "Cookie": f"cb_web={identity}",
+                        "Accept-Language": "en",
+                    },
+                ) as answer,
+            ):
+                text = (await answer.json())["replies"][0]["text"]
+                given = answer.cookies.get("cb_web")
+                return text, given.value if given else None
+
+        text, given = await my_registrations(two, cookie)
+        assert "AIGC Application Innovation" in text and given is None  # the same member
+        tampered = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+        text, given = await my_registrations(two, tampered)
+        assert "not registered" in text and given not in (None, cookie)  # a new identity
+        for adapter in (first, second):
+            await adapter.stop()
+    await first_core.services.database.close()
+    await second_core.services.database.close()
+
+
+async def test_a_web_member_sees_the_deadlines_and_gets_the_calendar_file(
+    site: tuple[str, Core],
+) -> None:
+    import base64
+
+    base, _ = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        async with await ask(http, base, stream=False, text="/deadlines") as response:
+            [deadlines] = (await response.json())["replies"]
+        assert "Final and award ceremony" in deadlines["text"]
+        async with await ask(http, base, stream=False, pressed="run:calendar") as response:
+            replies = (await response.json())["replies"]
+        [attachment] = [r["attachment"] for r in replies if r["attachment"]]
+        assert attachment["filename"].endswith(".ics") and attachment["type"] == "text/calendar"
+        assert base64.b64decode(attachment["data"]).startswith(b"BEGIN:VCALENDAR")
+
+
+async def test_the_name_a_web_member_gives_is_what_organizers_see(
+    site: tuple[str, Core],
+) -> None:
+    from tests.conftest import ORGANIZER_ID, Member
+
+    base, core = site
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        await ask(http, base, stream=False, text="/register aigc-tech", name="Li Lei")
+    [export] = [r for r in await Member(core, user_id=ORGANIZER_ID).says("/export") if r.attachment]
+    assert export.attachment is not None
+    [row] = [line for line in export.attachment.content.decode().splitlines() if "web," in line]
+    assert "Li Lei" in row
+
+
+def shared_storage_reachable() -> bool:
+    """coredis installed (`pip install coredis`) and a Redis at 127.0.0.1:6379."""
+    import importlib.util
+    import socket
+
+    if importlib.util.find_spec("coredis") is None:
+        return False
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not shared_storage_reachable(), reason="no coredis or no Redis on this machine")
+async def test_processes_sharing_a_rate_limit_storage_count_a_browser_once(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from pydantic import SecretStr
+
+    shared = settings.model_copy(
+        update={
+            "web_messages_per_minute": 2,
+            "web_rate_limit_storage": SecretStr("async+redis://127.0.0.1:6379"),
+        }
+    )
+    sites = [await start_site(shared, clock) for _ in range(2)]  # two processes, one database
+    unreachable = shared.model_copy(  # a storage that is away lets messages through
+        update={"web_rate_limit_storage": SecretStr("async+redis://127.0.0.1:1")}
+    )
+    sites.append(await start_site(unreachable, clock))
+    async with (
+        served(sites[0][2]) as one,  # type: ignore[arg-type]
+        served(sites[1][2]) as two,  # type: ignore[arg-type]
+        served(sites[2][2]) as away,  # type: ignore[arg-type]
+        aiohttp.ClientSession(cookie_jar=jar()) as http,
+    ):
+        found = []
+        for base in (one, two, one, away):  # the balancer sends each message elsewhere
+            async with await ask(http, base, stream=False, text="/tracks") as response:
+                found.append(response.status)
+        assert found == [200, 200, 429, 200]
+        for _, adapter, _ in sites:
+            await adapter.stop()
+    for core, _, _ in sites:
+        await core.services.database.close()
+
+
+def test_a_wrong_rate_limit_storage_stops_start_up_without_its_password() -> None:
+    from bot.config import ConfigError, load_settings
+
+    for uri in ("nosuch://:hunter2@cache:6379", "memory://:hunter2@cache"):  # memory: not async
+        with pytest.raises(ConfigError) as refused:
+            load_settings(web_rate_limit_storage=uri)
+        assert "BOT_WEB_RATE_LIMIT_STORAGE" in str(refused.value)
+        assert "hunter2" not in str(refused.value)

@@ -4,8 +4,10 @@ the chat in a frame on another site (allowed by BOT_WEB_EMBED_ORIGINS)."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -99,4 +101,93 @@ async def test_the_widget_opens_the_chat_in_a_frame_on_another_site(
                 await chat.locator(".from-bot .citations a").first.wait_for()
                 await browser.close()
             await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_the_command_menu_runs_a_command_and_the_calendar_downloads(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from playwright.async_api import async_playwright
+
+    core, adapter, app = await start_site(settings, clock)
+    async with served(app) as base, async_playwright() as playwright:  # type: ignore[arg-type]
+        browser, page = await browser_page(playwright, locale="en-US")
+        await page.goto(base + "/chat/")
+        note = await page.inner_text("#note")  # no reminders here: the page says so
+        assert "Reminders are not sent to this page" in note and "/calendar" in note
+        await page.click("#commands")
+        await page.locator("#menu button", has_text="/calendar").click()
+        download = page.locator(".from-bot a.download")
+        await download.wait_for()
+        assert (await download.get_attribute("download") or "").endswith(".ics")
+        async with page.expect_download() as saving:
+            await download.click()
+        saved = await (await saving.value).path()
+        body = await asyncio.to_thread(Path(saved).read_text, encoding="utf-8")
+        assert body.startswith("BEGIN:VCALENDAR")
+        await browser.close()
+    await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_without_event_source_or_streams_the_page_answers_and_polls(
+    settings: Settings, clock: ManualClock
+) -> None:
+    """Older in-app browsers: Enter still sends, answers come as JSON, and announcements by
+    asking now and then."""
+    from playwright.async_api import async_playwright
+
+    core, adapter, app = await start_site(settings, clock)
+    async with served(app) as base, async_playwright() as playwright:  # type: ignore[arg-type]
+        browser, page = await browser_page(playwright, locale="en-US")
+        await page.add_init_script(  # as in older iOS Safari and WeChat
+            "delete window.EventSource; delete window.ReadableStream;"
+            "delete HTMLFormElement.prototype.requestSubmit;"
+        )
+        await page.goto(base + "/chat/")
+        assert await page.evaluate("typeof EventSource + typeof ReadableStream") == (
+            "undefinedundefined"
+        )
+        await page.fill("#input", "Which tracks are there?")
+        await page.press("#input", "Enter")
+        await page.locator(".from-bot .citations a").first.wait_for()
+        await announce(core, "Registration opens on 1 June.")
+        await page.locator("#announcements li", has_text="Registration opens").wait_for(
+            timeout=10_000
+        )
+        await browser.close()
+    await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_a_page_refused_by_a_full_server_listens_again_later(
+    settings: Settings, clock: ManualClock
+) -> None:
+    import aiohttp
+    from playwright.async_api import async_playwright
+
+    core, adapter, app = await start_site(settings.model_copy(update={"web_max_streams": 1}), clock)
+    adapter.keepalive_seconds = 0.2  # a closed page's place is given back soon
+    async with (
+        served(app) as base,  # type: ignore[arg-type]
+        async_playwright() as playwright,
+        aiohttp.ClientSession() as http,
+    ):
+        browser, page = await browser_page(playwright, locale="en-US")
+        held = await http.get(base + "/chat/api/events")  # another page fills the process
+        await held.content.readuntil(b"\n\n")
+        async with page.expect_response(
+            lambda r: r.url.endswith("/chat/api/events") and r.status == 503
+        ):
+            await page.goto(base + "/chat/")
+        async with page.expect_response(
+            lambda r: r.url.endswith("/chat/api/events") and r.status == 200, timeout=10_000
+        ):
+            held.close()  # that page goes away: there is room again
+        await announce(core, "Registration opens on 1 June.")
+        await page.locator("#announcements li", has_text="Registration opens").wait_for(
+            timeout=10_000
+        )
+        await browser.close()
+        await adapter.stop()
     await core.services.database.close()

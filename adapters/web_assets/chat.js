@@ -31,10 +31,9 @@
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = "/" + item.command + " — " + item.about;
-      button.addEventListener("click", function () {
-        input.value = "/" + item.command + " ";
+      button.addEventListener("click", function () { // runs it, as Telegram's menu does
         menu.hidden = true;
-        input.focus();
+        send({ text: "/" + item.command }, "/" + item.command);
       });
       return button;
     }));
@@ -200,31 +199,70 @@
     panel.hidden = false;
   }
 
-  async function loadAnnouncements() {
+  // Announcements: the newest on load, then live by an event stream. A stream the server
+  // refused (503 when full) or that broke for good is opened again after a while, and the
+  // list fetched again then, so nothing said in between is missed. Browsers without
+  // EventSource or streams (old in-app browsers) ask for the list now and then instead.
+  const announcementSeconds = boot.announcement_seconds;
+
+  async function fetchAnnouncements(firstTime) {
     try {
       const response = await fetch("/chat/api/announcements", { credentials: "same-origin" });
       const data = await response.json();
-      for (const item of data.announcements.slice(0, 3)) showAnnouncement(item, false);
-    } catch (ignored) { /* the chat works without them */ }
-    if (typeof EventSource === "undefined") return; // no live updates: the list on load stays
+      const newestFirst = data.announcements.slice(0, 3);
+      if (firstTime) for (const item of newestFirst) showAnnouncement(item, false);
+      else for (const item of newestFirst.reverse()) showAnnouncement(item, true);
+    } catch (ignored) { /* the chat works without them; the next look may succeed */ }
+  }
+
+  function listenForAnnouncements() {
     const source = new EventSource("/chat/api/events");
+    let opened = false;
+    source.addEventListener("open", function () {
+      if (opened) fetchAnnouncements(false); // reconnected: what went out in between
+      opened = true;
+    });
     source.addEventListener("announcement", function (event) {
       showAnnouncement(JSON.parse(event.data), true);
     });
+    source.addEventListener("error", function () {
+      if (source.readyState !== EventSource.CLOSED) return; // the browser reconnects itself
+      source.close();
+      const wait = announcementSeconds * (1 + Math.random()) * 1000; // not all pages at once
+      setTimeout(function () {
+        fetchAnnouncements(false);
+        listenForAnnouncements();
+      }, wait);
+    });
   }
 
-  document.getElementById("composer").addEventListener("submit", function (event) {
-    event.preventDefault();
+  async function loadAnnouncements() {
+    await fetchAnnouncements(true);
+    if (typeof EventSource !== "undefined" && typeof ReadableStream !== "undefined") {
+      listenForAnnouncements();
+    } else {
+      setInterval(function () { fetchAnnouncements(false); }, announcementSeconds * 1000);
+    }
+  }
+
+  // Older iOS Safari and WeChat's browser lack form.requestSubmit(), so Enter and the send
+  // button both call this directly.
+  function submitMessage() {
     const text = input.value.trim();
     if (!text || busy) return; // while an answer comes, the text waits in the box
     input.value = "";
     menu.hidden = true;
     send({ text: text }, text);
+  }
+
+  document.getElementById("composer").addEventListener("submit", function (event) {
+    event.preventDefault();
+    submitMessage();
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
-      document.getElementById("composer").requestSubmit();
+      submitMessage();
     }
   });
   document.getElementById("commands").addEventListener("click", function () { menu.hidden = !menu.hidden; });

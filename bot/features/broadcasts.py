@@ -22,6 +22,7 @@ from bot.outbox.audience import (
     SUBSCRIBERS,
     TRACK,
     UNREGISTERED,
+    WEB,
     audience_size,
     is_valid,
     narrowed,
@@ -282,6 +283,8 @@ def audience_label(t: Translator, audience: str, contest: Contest) -> str:
     if audience == CHANNELS:
         return t.gettext("announcement channels only")
     kind, value, platform = split(audience)
+    if kind == "platform" and value == WEB:
+        return t.gettext("web chat page only (nobody is messaged)")
     if kind == "platform":
         return t.gettext("{platform} only", platform=value.capitalize())
     if kind == TRACK and (track := contest.track(value)) is not None:

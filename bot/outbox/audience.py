@@ -1,7 +1,9 @@
 """Who an announcement reaches: members who can and want to be written to, and marked channels.
 
 Audiences are strings so they can be stored with the broadcast: "everyone", "channels",
-"platform:telegram", "platform:discord", and the contest stages, by private message only:
+"platform:telegram", "platform:discord", "platform:web" (only the web chat's announcements
+panel, which anyone may open: nobody is written to), and the contest stages, by private
+message only:
 
     track:<key>       registered for the track (alone, or in a team registered for it)
     solo              registered for a track, in no team
@@ -31,6 +33,10 @@ from bot.storage.models import (
 EVERYONE = "everyone"
 CHANNELS = "channels"
 PLATFORMS = ("telegram", "discord")
+# The web chat shows "everyone" and "platform:web" announcements on its public panel and is
+# never written to, so no member or channel is ever a delivery of "platform:web".
+WEB = "web"
+WEB_PANEL = (EVERYONE, f"platform:{WEB}")
 # Platforms where a member who never said either way gets announcements by DM. Discord is not
 # one: bots that DM many members quickly get quarantined, so there it is channels plus opt-ins.
 # (The console chat is a local try-out, never an announcement audience.)
@@ -61,7 +67,7 @@ def is_valid(audience: str, track_keys: Iterable[str] = ()) -> bool:
     if platform is not None and (platform not in PLATFORMS or kind not in STAGES):
         return False
     if kind == "platform":
-        return value in PLATFORMS and platform is None
+        return value in (*PLATFORMS, WEB) and platform is None
     if kind == TRACK:
         return value in track_keys
     if kind == SMALL_TEAMS:
@@ -110,7 +116,7 @@ def _stage_members(kind: str, value: str) -> ColumnElement[bool]:
 
 def member_condition(audience: str) -> ColumnElement[bool] | None:
     """SQL condition for the members an audience reaches by private message (None: no members)."""
-    if audience == CHANNELS:
+    if audience == CHANNELS or _platform(audience) == WEB:
         return None
     reachable = and_(
         Member.reachable.is_(True),
@@ -139,6 +145,7 @@ def offered(track_keys: Iterable[str], small_team_size: int) -> list[str]:
     return [
         EVERYONE,
         *(f"platform:{p}" for p in PLATFORMS),
+        f"platform:{WEB}",
         CHANNELS,
         *(f"{TRACK}:{key}" for key in track_keys),
         SOLO,
@@ -168,9 +175,9 @@ def resized(audience: str, sizes: Iterable[int]) -> list[str]:
 
 def channel_condition(audience: str) -> ColumnElement[bool] | None:
     """SQL condition for the announcement channels an audience reaches (None: no channels)."""
-    if is_stage(audience):
-        return None
     platform = _platform(audience)
+    if is_stage(audience) or platform == WEB:
+        return None
     if platform is not None:
         return AnnouncementChannel.platform == platform
     return AnnouncementChannel.id.is_not(None)

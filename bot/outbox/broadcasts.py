@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox.audience import EVERYONE, channel_condition, member_condition
+from bot.outbox.audience import WEB_PANEL, channel_condition, member_condition
 from bot.storage.database import Database, upsert_insert
 from bot.storage.erasure import erased_with_member
 from bot.storage.models import AnnouncementChannel, Broadcast, Delivery, Member
@@ -45,14 +45,15 @@ class BroadcastRepository:
         await self.session.flush()
         return broadcast
 
-    async def sent_to_everyone(self, after: int = 0, limit: int = 10) -> list[Broadcast]:
-        """Announcements to everyone that went out (or are going), newest first: what a page
-        that anyone may open (the web chat) shows."""
+    async def shown_on_the_web(self, after: int = 0, limit: int = 10) -> list[Broadcast]:
+        """Announcements to everyone or to the web that went out (or are going), newest first:
+        what the web chat's panel, which anyone may open, shows. Those to one platform or to
+        a stage of the contest (written privately to some members) are not shown there."""
         statement = (
             select(Broadcast)
             .where(
                 Broadcast.kind == "announcement",
-                Broadcast.audience == EVERYONE,
+                Broadcast.audience.in_(WEB_PANEL),
                 Broadcast.status.in_(("queued", "done")),
                 Broadcast.id > after,
             )
