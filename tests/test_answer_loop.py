@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Target
 from bot.runtime import start_core
-from bot.storage.models import AnswerVote, GivenAnswer, Ticket
+from bot.storage.models import AnswerVote, FaqEntry, FaqRevision, GivenAnswer, Ticket
 from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, only_text
 
 DISCORD_ORGANIZER = "77"
@@ -180,8 +180,10 @@ async def test_an_answer_published_as_faq_answers_everyone_and_tells_who_waited(
     await asker.presses(ask_person)
     organizer = Member(loop, user_id=DISCORD_ORGANIZER, platform="discord")
     await organizer.says("/reply 1 Yes: the park's car park is free for participants.")
-    published = only_text(await organizer.says("/faq publish 1"))
-    assert "FAQ #1 published" in published
+    [preview] = await organizer.says("/faq publish 1")
+    assert "FAQ #1 published" not in preview.text and "car park is free" in preview.text
+    publish = next(b.payload for b in preview.buttons if b.label == "Publish")
+    assert "FAQ #1 published" in only_text(await organizer.presses(publish))
     # Without a language model to translate, the organizer adds the Chinese version.
     edited = await organizer.says("/faq edit 1 决赛场地能停车吗？ | 可以，园区停车场对参赛者免费。")
     assert "version 2" in only_text(edited)
@@ -313,3 +315,41 @@ async def test_the_buttons_speak_the_answers_language(loop: Core) -> None:
     assert [b.label for b in english.buttons] == ["Helpful", "Not helpful"]
     [chinese] = await member.says("有哪些赛道？")
     assert [b.label for b in chinese.buttons] == ["有帮助", "没帮助"]
+
+
+async def test_a_ticket_is_published_only_as_the_organizer_approves_it(loop: Core) -> None:
+    """The member's later replies never reach the FAQ, the organizer may word the question, and
+    nothing is published before they confirm; the member's /forgetme leaves only that text."""
+    outbox = Outbox()
+    member = Member(loop, user_id="611")
+    await member.says("/human Can I bring my dog Rex to the final?")
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/reply 1 Pets are not allowed in the venue.")
+    [answer] = [reply for target, reply in await outbox.deliver(loop) if target.chat_id == "611"]
+    await member.presses(answer.buttons[0].payload)  # Reply: the ticket opens again
+    await member.says("My number is 555-0199, please call me about Rex")
+    await organizer.says("/reply 1 Still no pets, sorry.")
+
+    [preview] = await organizer.says("/faq publish 1")
+    assert "Still no pets, sorry." in preview.text and "Can I bring my dog Rex" in preview.text
+    assert "555-0199" not in preview.text
+    assert "No FAQ entries yet" in only_text(await organizer.says("/faq"))  # not yet published
+    cancel = next(b.payload for b in preview.buttons if b.label == "Cancel")
+    assert "Nothing was published" in only_text(await organizer.presses(cancel))
+    assert "No FAQ entries yet" in only_text(await organizer.says("/faq"))
+
+    [worded] = await organizer.says("/faq publish 1 Can I bring a pet to the final?")
+    assert "Can I bring a pet to the final?" in worded.text and "Rex" not in worded.text
+    publish = next(b.payload for b in worded.buttons if b.label == "Publish")
+    assert "FAQ #1 published" in only_text(await organizer.presses(publish))
+    await member.says("/forgetme")
+    await member.presses("forgetme:yes")
+    async with loop.services.database.session() as session:
+        kept = [
+            str(value)
+            for table in (FaqEntry, FaqRevision, Ticket)
+            for row in (await session.scalars(select(table))).all()
+            for value in vars(row).values()
+        ]
+    assert any("Can I bring a pet to the final?" in text for text in kept)
+    assert not any("Rex" in text or "555-0199" in text for text in kept)

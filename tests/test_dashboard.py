@@ -12,6 +12,7 @@ import pytest
 import yarl
 from itsdangerous import URLSafeTimedSerializer
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.config import Settings
 from bot.core.app import Core
@@ -21,6 +22,7 @@ from bot.messages import Reply, SendResult, Target
 from bot.ops.http import service_app
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
+from bot.storage.models import FaqEntry
 from tests.conftest import (
     CHROMIUM,
     ORGANIZER_ID,
@@ -300,8 +302,6 @@ async def csrf_of(http: aiohttp.ClientSession, url: str) -> str:
 async def test_tickets_are_answered_and_published_from_the_dashboard(
     site: tuple[str, Core],
 ) -> None:
-    from bot.messages import Target
-
     base, core = site
     member = Member(core, user_id="31", name="Mei")
     await member.says("/human Can two people share one <b>entry</b>?")
@@ -316,10 +316,26 @@ async def test_tickets_are_answered_and_published_from_the_dashboard(
             data={"csrf": csrf, "answer": "Yes, as one team."},
         ) as answered:
             assert "Ticket #1 answered" in await answered.text()
-        async with http.post(base + "/dashboard/tickets/1/publish", data={"csrf": csrf}) as done:
+        [(_, sent_answer)] = await Outbox().deliver(core)
+        await member.presses(sent_answer.buttons[0].payload)  # the member replies: reopened
+        await member.says("I am Mei Chen, my team is the Blue Foxes")
+        again = {"csrf": csrf, "answer": "Yes, as one team."}
+        async with http.post(base + "/dashboard/tickets/1/answer", data=again) as answered:
+            assert "Ticket #1 answered" in await answered.text()
+        async with http.post(base + "/dashboard/tickets/1/publish", data={"csrf": csrf}) as bare:
+            assert "Write the question as it should be published" in await bare.text()
+        async with http.get(base + "/dashboard/tickets") as page:
+            form = (await page.text()).split('class="publish"', 1)[1].split("</form>", 1)[0]
+        # The question field is the member's question, for the organizer to word.
+        assert 'value="Can two people share one &lt;b&gt;entry&lt;/b&gt;?"' in form
+        assert "Blue Foxes" not in form  # never the member's later replies
+        worded = {"csrf": csrf, "question": "Can two people share one entry?"}
+        async with http.post(base + "/dashboard/tickets/1/publish", data=worded) as done:
             assert "FAQ #1 published from ticket #1" in await done.text()
-    sent = await Outbox().deliver(core)
-    assert any(t == Target("telegram", "31") and "Yes, as one team." in r.text for t, r in sent)
+    assert sent_answer.text.endswith("Yes, as one team.")
+    async with core.services.database.session() as session:
+        [entry] = (await session.scalars(select(FaqEntry))).all()
+    assert entry.question_en == "Can two people share one entry?"
     [answer] = await Member(core, user_id="32").says("can two people share one entry?")
     assert "Yes, as one team." in answer.text and "FAQ ›" in answer.text
 

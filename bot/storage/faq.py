@@ -37,8 +37,15 @@ class FaqRepository:
     async def publish(
         self, language: str, question: str, answer: str, by: str, now: datetime
     ) -> FaqEntry:
+        return await self.publish_languages({language: (question, answer)}, by, now)
+
+    async def publish_languages(
+        self, texts: dict[str, tuple[str, str]], by: str, now: datetime
+    ) -> FaqEntry:
+        """A new entry with each given language's (question, answer)."""
         entry = FaqEntry(status=PUBLISHED, version=1, updated_by=by, updated_at=now)
-        _set_text(entry, language, question, answer)
+        for language, (question, answer) in texts.items():
+            _set_text(entry, language, question, answer)
         self.session.add(entry)
         await self.session.flush()
         self._keep_revision(entry)
