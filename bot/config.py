@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     web_ip_messages_per_minute: int = Field(default=60, ge=1)  # per client address
     web_message_characters: int = Field(default=2000, ge=100)
     web_max_streams: int = Field(default=1000, ge=1)  # answers streaming at once, per process
+    # How soon a process picks up the FAQ changes and content reloads made in another one.
+    follow_changes_seconds: float = Field(default=30, gt=0)
     # Welcomes in a chat (/welcome on) are batched: at most one greeting per this many seconds.
     welcome_interval_seconds: float = Field(default=60, ge=0)
     # Introductions a member may ask the teammate finder to relay per day.

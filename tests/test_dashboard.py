@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -356,6 +357,33 @@ async def test_faq_entries_are_added_and_retired_and_content_reloaded_from_the_d
         assert "Yes, free." not in (await Member(core).says("Is there Wi-Fi at the venue?"))[0].text
         async with http.post(base + "/dashboard/reload", data={"csrf": csrf}) as reloaded:
             assert "Content reloaded" in await reloaded.text()
+
+
+async def test_a_reload_from_the_dashboard_that_fails_the_check_changes_nothing(
+    settings: Settings, clock: ManualClock, tmp_path: Path
+) -> None:
+    from bot.config import BUNDLED_CONTENT_DIR
+
+    content = Path(shutil.copytree(BUNDLED_CONTENT_DIR, tmp_path / "content"))
+    update = {"dashboard_token": SecretStr(TOKEN), "content_dir": content}
+    core = await start_core(settings.model_copy(update=update), clock)
+    app = service_app(core.services.database, {})
+    add_dashboard(app, core.services, TOKEN)
+    page = content / "knowledge" / "community.en.md"
+    page.write_text(page.read_text("utf-8") + "\n## Mascot\n\nA panda named Xiaoxiang.\n")
+    (content / "knowledge" / "community.zh.md").write_text("no title, no sections", "utf-8")
+    try:
+        async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:
+            await log_in(http, base)
+            csrf = await csrf_of(http, base + "/dashboard/faq")
+            async with http.post(base + "/dashboard/reload", data={"csrf": csrf}) as reloaded:
+                report = await reloaded.text()
+        assert "Nothing was reloaded" in report and "community.zh.md" in report
+        [answer] = await Member(core).says("What is the contest's mascot?")
+        assert "Xiaoxiang" not in answer.text
+        assert "AIGC Creative Works" in (await Member(core).says("Which tracks are there?"))[0].text
+    finally:
+        await core.services.database.close()
 
 
 async def seed_the_answer_loop(core: Core, clock: ManualClock) -> None:
