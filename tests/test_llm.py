@@ -16,7 +16,7 @@ from bot.config import BUNDLED_CONTENT_DIR, Settings
 from bot.core.app import Core
 from bot.messages import Reply
 from bot.runtime import start_core
-from bot.storage.models import Broadcast
+from bot.storage.models import AnswerVote, Broadcast, GivenAnswer
 from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, only_text
 from tests.fakes.openai_api import FakeOpenAIServer
 
@@ -119,6 +119,33 @@ async def test_unsupported_answers_are_not_shown(
     model.script(scripted)
     answer = await ask(Member(core), "How many prizes does each track have?")
     assert "eight" not in answer and "knowledge base directly" in answer
+
+
+async def test_model_and_cached_answers_are_rated_with_the_sources_they_cite(
+    core: Core, model: FakeOpenAIServer
+) -> None:
+    model.script(PRIZES_EN)
+    first = Member(core, user_id="1")
+    [streamed] = await first.says("How many prizes does each track have?")
+    _, text = await read(streamed)
+    assert streamed.stream is not None
+    modelled = streamed.stream.final
+    cited = text.rpartition("Sources: [1] ")[2]
+    assert cited and [b.label for b in modelled.buttons] == ["Helpful", "Not helpful"]
+    await first.presses(modelled.buttons[1].payload)
+    second = Member(core, user_id="2")
+    [cached] = await second.says("how many prizes does each track have")
+    assert cached.stream is None and len(model.requests) == 1  # from the cache
+    assert [b.label for b in cached.buttons] == ["Helpful", "Not helpful"]
+    await second.presses(cached.buttons[0].payload)
+    async with core.services.database.session() as session:
+        rows = await session.execute(
+            select(GivenAnswer.path, GivenAnswer.sources, AnswerVote.helpful).join(
+                AnswerVote, AnswerVote.given_answer_id == GivenAnswer.id
+            )
+        )
+        votes = sorted(tuple(row) for row in rows)
+    assert votes == [("cache", cited, True), ("llm", cited, False)]
 
 
 async def test_no_answer_becomes_dont_know_and_is_listed_for_organizers(

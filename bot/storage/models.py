@@ -253,6 +253,7 @@ class CachedAnswer(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str] = mapped_column(Text, default="")  # what it cites, for its votes
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -1,4 +1,5 @@
-"""Tickets keep the answer's other-language version and the question as worded for the FAQ
+"""Tickets keep the answer's other-language version and the question as worded for the FAQ;
+cached answers keep what they cite
 
 Revision ID: 0017
 Revises: 0016
@@ -24,9 +25,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("translated_answer", sa.Text(), nullable=True))
         batch.add_column(sa.Column("translation_approved_at", UTCDateTime(), nullable=True))
         batch.add_column(sa.Column("faq_question", sa.Text(), nullable=True))
+    with op.batch_alter_table("answer_cache") as batch:
+        batch.add_column(sa.Column("sources", sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("answer_cache") as batch:
+        batch.drop_column("sources")
     with op.batch_alter_table("tickets") as batch:
         for column in (
             "faq_question",
