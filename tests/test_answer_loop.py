@@ -41,7 +41,7 @@ async def test_an_answer_is_rated_once_per_member_and_the_vote_can_change(loop: 
     assert set(labels) == {"有帮助", "没帮助"}
     assert "谢谢" in only_text(await member.presses(labels["有帮助"]))
     changed = await member.presses(labels["没帮助"])
-    assert [b.label for b in changed[0].buttons] == ["转人工"]
+    assert [b.label for b in changed[0].buttons] == ["转人工", "有答案时通知我"]
     async with loop.services.database.session() as session:
         [vote] = (await session.scalars(select(AnswerVote))).all()
         given = await session.get(GivenAnswer, vote.given_answer_id)
@@ -353,3 +353,20 @@ async def test_a_ticket_is_published_only_as_the_organizer_approves_it(loop: Cor
         ]
     assert any("Can I bring a pet to the final?" in text for text in kept)
     assert not any("Rex" in text or "555-0199" in text for text in kept)
+
+
+async def test_a_member_told_not_helpful_can_be_told_when_an_answer_is_published(
+    loop: Core,
+) -> None:
+    outbox = Outbox()
+    member = Member(loop, user_id="612")
+    [answer] = await member.says("How big can a team be?")
+    not_helpful = next(b.payload for b in answer.buttons if b.label == "Not helpful")
+    [thanks] = await member.presses(not_helpful)
+    watch = next(b.payload for b in thanks.buttons if b.label == "Tell me when answered")
+    assert "tell you here" in only_text(await member.presses(watch))
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/faq add How big can a team be? | Up to five people, a captain included.")
+    told = [reply for target, reply in await outbox.deliver(loop) if target.chat_id == "612"]
+    assert len(told) == 1 and "Up to five people, a captain included." in told[0].text
+    assert "How big can a team be?" in told[0].text

@@ -123,7 +123,11 @@ async def voted(ctx: Context) -> Replies:
     if helpful:
         return [Reply(ctx.t.gettext("Thank you: glad it helped."), private=True)]
     text = ctx.t.gettext(
-        "Thank you for telling me. An organizer can answer it instead: press the button."
+        "Thank you for telling me. An organizer can answer it instead, or I can tell you when "
+        "the organizers publish an answer: press a button."
     )
-    button = Button(ctx.t.gettext("Ask a person"), f"{ASK_PERSON}:{given.id}")
-    return [Reply(text, buttons=(button,), private=True)]
+    buttons = (
+        Button(ctx.t.gettext("Ask a person"), f"{ASK_PERSON}:{given.id}"),
+        Button(ctx.t.gettext("Tell me when answered"), f"{WATCH}:{given.id}"),
+    )
+    return [Reply(text, buttons=buttons, private=True)]
