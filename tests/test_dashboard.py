@@ -406,16 +406,59 @@ async def test_the_report_draws_the_loop_as_charts_and_escapes_what_members_wrot
 ) -> None:
     base, core = site
     await seed_the_answer_loop(core, clock)
-    await Member(core, user_id="60").says("What colour are the chairs in the zorblax hall?")
+    for user in ("60", "61"):
+        await Member(core, user_id=user).says("What colour are the <b>chairs</b> in zorblax hall?")
     async with aiohttp.ClientSession(cookie_jar=jar()) as http:
         await log_in(http, base)
         async with http.get(base + "/dashboard/report") as page:
             html = await page.text()
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4
     assert "answered" in html and "to a person" in html  # the legend
     assert "67%" in html or "33%" in html or "50%" in html  # a helpful rate was drawn
-    assert "zorblax" in html  # the unanswered question is listed
-    assert "<script>" not in html
+    # The unanswered topics are a chart too: the question asked twice, escaped.
+    chart = html.split('id="unanswered-chart"', 1)[1].split("</svg>", 1)[0]
+    escaped = "What colour are the &lt;b&gt;chairs&lt;/b&gt; in zorblax hall?"
+    assert f"<title>{escaped}: 2</title>" in chart
+    assert "<script>" not in html and "<b>" not in html
+
+
+async def test_the_report_counts_faq_and_model_answers_under_their_outcomes(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from tests.fakes.openai_api import FakeOpenAIServer
+    from tests.test_llm import PRIZES_EN, llm_settings
+
+    model = FakeOpenAIServer()
+    await model.start()
+    update = {"dashboard_token": SecretStr(TOKEN)}
+    core = await start_core(llm_settings(settings.model_copy(update=update), model), clock)
+    app = service_app(core.services.database, {})
+    add_dashboard(app, core.services, TOKEN)
+    try:
+        organizer = Member(core, user_id=ORGANIZER_ID)
+        await organizer.says("/faq add Is there Wi-Fi at the venue? | Yes, it is free.")
+        for user, question, scripted in (
+            ("71", "Is there Wi-Fi at the venue?", "Yes, the Wi-Fi is free [1]."),
+            ("72", "How many prizes does each track have?", PRIZES_EN),
+            ("73", "How many prizes does each track have?", None),  # from the cache
+        ):
+            if scripted is not None:
+                model.script(scripted)
+            [reply] = await Member(core, user_id=user).says(question)
+            if reply.stream is not None:
+                async for _ in reply.stream:
+                    pass
+        async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:
+            await log_in(http, base)
+            async with http.get(base + "/dashboard/report") as page:
+                html = await page.text()
+    finally:
+        await core.services.database.close()
+        await model.stop()
+    day = clock.now().strftime("%m-%d")
+    chart = html.split('id="per-day"', 1)[1].split("</svg>", 1)[0]
+    assert f"<title>{day} · FAQ: 1</title>" in chart
+    assert f"<title>{day} · LLM: 2</title>" in chart
 
 
 @needs_chromium

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from bot.core.context import Services
-from bot.dashboard.charts import bars, stacked_bars
+from bot.dashboard.charts import bars, ranked_bars, stacked_bars
 from bot.dashboard.page import render, translator_for
 from bot.dashboard.report import OUTCOMES, answers_report
 from bot.features.faq import index_and_tell
@@ -64,6 +64,10 @@ class AnswerLoopPages:
             "helpful": bars(data.helpful_per_week, t.gettext("Helpful rate per week"), "%"),
             "hours": bars(
                 data.hours_to_answer_per_week, t.gettext("Hours to a person's answer"), "h"
+            ),
+            "unanswered": ranked_bars(
+                [(topic.question, topic.asked) for topic in data.unanswered],
+                t.gettext("Most frequent unanswered topics"),
             ),
         }
         return render(
