@@ -12,7 +12,14 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Target
 from bot.runtime import start_core
-from bot.storage.models import AnswerVote, FaqEntry, FaqRevision, GivenAnswer, Ticket
+from bot.storage.models import (
+    AnswerVote,
+    AnswerWatch,
+    FaqEntry,
+    FaqRevision,
+    GivenAnswer,
+    Ticket,
+)
 from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, only_text
 
 DISCORD_ORGANIZER = "77"
@@ -142,15 +149,20 @@ async def test_a_ticket_from_a_group_asks_for_a_private_chat_first(loop: Core) -
         assert (await session.scalars(select(Ticket))).all() == []
 
 
-async def test_forgetting_a_member_erases_their_tickets_and_votes(loop: Core) -> None:
+async def test_forgetting_a_member_erases_their_tickets_votes_and_watches(loop: Core) -> None:
     member = Member(loop, user_id="508")
     [answer] = await member.says("Which tracks are there?")
     await member.presses(answer.buttons[-1].payload)
     await member.says("/human What about teams?")
+    [dont_know] = await member.says("What colour are the chairs in the zorblax hall?")
+    watch = next(b.payload for b in dont_know.buttons if b.label == "Tell me when answered")
+    await member.presses(watch)
+    async with loop.services.database.session() as session:
+        assert len((await session.scalars(select(AnswerWatch))).all()) == 1
     done = only_text(await member.presses("forgetme:yes"))
     assert "1 tickets" in done
     async with loop.services.database.session() as session:
-        for table in (Ticket, AnswerVote, GivenAnswer):
+        for table in (Ticket, AnswerVote, GivenAnswer, AnswerWatch):
             assert (await session.scalars(select(table))).all() == []
 
 

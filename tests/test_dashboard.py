@@ -341,6 +341,77 @@ async def test_tickets_are_answered_and_published_from_the_dashboard(
     assert "Yes, as one team." in answer.text and "FAQ ›" in answer.text
 
 
+async def test_the_tickets_and_faq_pages_speak_chinese(site: tuple[str, Core]) -> None:
+    base, core = site
+    await Member(core, user_id="33").says("/human 决赛那天有午饭吗？")
+    await Member(core, user_id=ORGANIZER_ID).says("/reply 1 有，中午十二点。")
+    await Member(core, user_id=ORGANIZER_ID).says("/faq add 会场有Wi-Fi吗？ | 有，免费。")
+    chinese = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    async with aiohttp.ClientSession(cookie_jar=jar(), headers=chinese) as http:
+        await log_in(http, base)
+        async with http.get(base + "/dashboard/tickets") as page:
+            tickets = await page.text()
+        async with http.get(base + "/dashboard/faq") as page:
+            faq = await page.text()
+    assert "<h1>工单</h1>" in tickets and "最近已回答" in tickets
+    assert "发布为 FAQ" in tickets and "发布时的问题" in tickets
+    assert 'value="决赛那天有午饭吗？"' in tickets
+    assert "新增条目" in faq and "下线" in faq and "会场有Wi-Fi吗？" in faq
+    assert "Answered lately" not in tickets and "Add an entry" not in faq
+
+
+async def test_a_tickets_answer_is_translated_and_published_from_the_dashboard(
+    settings: Settings, clock: ManualClock
+) -> None:
+    """With a model: the organizer drafts the other language, corrects it in the form, sends it
+    to the member too, and the published entry carries both languages."""
+    from tests.fakes.openai_api import FakeOpenAIServer
+    from tests.test_llm import llm_settings
+
+    model = FakeOpenAIServer()
+    await model.start()
+    update = {"dashboard_token": SecretStr(TOKEN)}
+    core = await start_core(llm_settings(settings.model_copy(update=update), model), clock)
+    app = service_app(core.services.database, {})
+    add_dashboard(app, core.services, TOKEN)
+    try:
+        await Member(core, user_id="34").says("/human Is lunch provided at the final?")
+        async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:
+            await log_in(http, base)
+            csrf = await csrf_of(http, base + "/dashboard/tickets")
+            answer = {"csrf": csrf, "answer": "Yes, at noon."}
+            async with http.post(base + "/dashboard/tickets/1/answer", data=answer) as page:
+                assert "Draft the other language" in await page.text()
+            model.script("Q: 决赛提供午餐吗？\nA: 提供，中午12点。")
+            async with http.post(base + "/dashboard/tickets/1/draft", data={"csrf": csrf}) as page:
+                form = (await page.text()).split('class="translation"', 1)[1]
+            assert 'value="决赛提供午餐吗？"' in form and "提供，中午12点。" in form
+            corrected = {"csrf": csrf, "question": "决赛管午饭吗？", "answer": "管，中午十二点。"}
+            async with http.post(base + "/dashboard/tickets/1/translation", data=corrected) as page:
+                assert "the member gets this version too" in await page.text()
+            worded = {
+                "csrf": csrf,
+                "question": "Is lunch provided at the final?",
+                "translated_question": "决赛管午饭吗？",
+            }
+            async with http.post(base + "/dashboard/tickets/1/publish", data=worded) as page:
+                assert "FAQ #1 published" in await page.text()
+        sent = [reply.text for target, reply in await Outbox().deliver(core)]
+        assert any("Yes, at noon." in text for text in sent)
+        assert any("管，中午十二点。" in text for text in sent)
+        assert not any("中午12点" in text for text in sent)  # the draft never went out
+        async with core.services.database.session() as session:
+            [entry] = (await session.scalars(select(FaqEntry))).all()
+        assert (entry.question_en, entry.answer_en) == (
+            "Is lunch provided at the final?",
+            "Yes, at noon.",
+        )
+        assert (entry.question_zh, entry.answer_zh) == ("决赛管午饭吗？", "管，中午十二点。")
+    finally:
+        await core.services.database.close()
+        await model.stop()
+
+
 async def test_faq_entries_are_added_and_retired_and_content_reloaded_from_the_dashboard(
     site: tuple[str, Core],
 ) -> None:
