@@ -95,7 +95,7 @@ def ranked_bars(rows: Sequence[tuple[str, float]], title: str) -> str:
         shown = label if len(label) <= 80 else label[:79] + "…"
         parts.append(
             f'<text x="4" y="{top + 10}" font-size="10">{escape(shown)}</text>'
-            f'<rect x="4" y="{top + 13}" width="{width:.1f}" height="12" fill="{PALETTE[4]}">'
+            f'<rect x="4" y="{top + 13}" width="{width:.1f}" height="12" fill="{PALETTE[3]}">'
             f"<title>{escape(label)}: {value:g}</title></rect>"
             f'<text x="{width + 8:.1f}" y="{top + 23}" font-size="10">{value:g}</text>'
         )
