@@ -354,6 +354,7 @@ async def test_a_ticket_is_published_only_as_the_organizer_approves_it(loop: Cor
     assert "Can I bring a pet to the final?" in worded.text and "Rex" not in worded.text
     publish = next(b.payload for b in worded.buttons if b.label == "Publish")
     assert "FAQ #1 published" in only_text(await organizer.presses(publish))
+    assert "already FAQ #1" in only_text(await organizer.presses(publish))  # pressed twice
     await member.says("/forgetme")
     await member.presses("forgetme:yes")
     async with loop.services.database.session() as session:

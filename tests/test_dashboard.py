@@ -333,6 +333,8 @@ async def test_tickets_are_answered_and_published_from_the_dashboard(
         worded = {"csrf": csrf, "question": "Can two people share one entry?"}
         async with http.post(base + "/dashboard/tickets/1/publish", data=worded) as done:
             assert "FAQ #1 published from ticket #1" in await done.text()
+        async with http.post(base + "/dashboard/tickets/1/publish", data=worded) as again:
+            assert "FAQ #1 is unchanged" in await again.text()  # sent twice: one entry
     assert sent_answer.text.endswith("Yes, as one team.")
     async with core.services.database.session() as session:
         [entry] = (await session.scalars(select(FaqEntry))).all()

@@ -188,9 +188,14 @@ class AnswerLoopPages:
             ticket.faq_question = question
             if translated and ticket.translation_approved_at is not None:
                 ticket.translated_question = translated
-            entry = await FaqRepository(session).publish_languages(
-                faq_texts(ticket), "dashboard", self._now()
-            )
+            texts = faq_texts(ticket)
+            existing = await FaqRepository(session).published_as(texts)
+            if existing is not None:  # the form sent twice
+                return await self.faq(
+                    request,
+                    notice=t.gettext("FAQ #{number} is unchanged.", number=existing.id),
+                )
+            entry = await FaqRepository(session).publish_languages(texts, "dashboard", self._now())
             entry_id = entry.id
         await index_and_tell(self.services, entry_id)
         notice = t.gettext(

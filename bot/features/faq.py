@@ -132,7 +132,14 @@ async def publish_pressed(ctx: Context) -> Replies:
         return [Reply(ctx.t.gettext("That button no longer works."), private=True)]
     if (ctx.incoming.pressed or "").endswith(":no"):
         return [Reply(ctx.t.gettext("Nothing was published."), private=True)]
-    return await _published_languages(ctx, faq_texts(ticket))
+    texts = faq_texts(ticket)
+    existing = await FaqRepository(ctx.session).published_as(texts)
+    if existing is not None:
+        text = ctx.t.gettext(
+            "That is already FAQ #{number}; /faq edit {number} changes it.", number=existing.id
+        )
+        return [Reply(text, private=True)]
+    return await _published_languages(ctx, texts)
 
 
 async def _add(ctx: Context, rest: str) -> Replies:

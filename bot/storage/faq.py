@@ -28,6 +28,16 @@ class FaqRepository:
         )
         return list(rows)
 
+    async def published_as(self, texts: dict[str, tuple[str, str]]) -> FaqEntry | None:
+        """A published entry that already says exactly this (a Publish pressed twice)."""
+        statement = select(FaqEntry).where(FaqEntry.status == PUBLISHED)
+        for language, (question, answer) in texts.items():
+            statement = statement.where(
+                getattr(FaqEntry, f"question_{language}") == question,
+                getattr(FaqEntry, f"answer_{language}") == answer,
+            )
+        return (await self.session.scalars(statement.limit(1))).first()
+
     async def version(self) -> tuple[int, int]:
         """Changes to the FAQ, as seen from any process: (entries, versions summed). Every
         publication, edit and retirement changes it."""
