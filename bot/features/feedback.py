@@ -7,7 +7,7 @@ from dataclasses import replace
 from bot.core.context import Context
 from bot.core.router import Replies, Router
 from bot.i18n import Translator
-from bot.llm.answerer import cited_sources
+from bot.llm.citations import cited_sources
 from bot.messages import Button, Reply
 from bot.ops.metrics import VOTES
 from bot.storage.database import Database

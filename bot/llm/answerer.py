@@ -30,6 +30,7 @@ from bot.knowledge.answer import (
     slow_down_text,
 )
 from bot.knowledge.index import Hit, KnowledgeIndex
+from bot.llm.citations import cited_sources
 from bot.llm.prompt import build_prompt, leaked_instructions
 from bot.messages import Citation, Reply
 from bot.storage.answers import AnswerRepository, normalize_question
@@ -185,14 +186,6 @@ def _cache_key(language: str, zone_name: str, question: str) -> str:
 
 
 _TRANSLATED = re.compile(r"Q:\s*(?P<question>.+?)\s*\n\s*A:\s*(?P<answer>.+)", re.S)
-
-
-def cited_sources(reply: Reply) -> str:
-    """What a model's answer cites, as its votes keep it ("Contest › Prizes; FAQ › …")."""
-    return "; ".join(_NUMBERED_LABEL.sub("", citation.label) for citation in reply.citations)
-
-
-_NUMBERED_LABEL = re.compile(r"^\[\d+\]\s*")
 
 
 class Feedback(Protocol):
