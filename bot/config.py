@@ -105,6 +105,8 @@ class Settings(BaseSettings):
     # async+redis://host:6379, which needs `pip install coredis`); unset: in each process's
     # memory, so N processes behind one balancer allow N times the limit.
     web_rate_limit_storage: SecretStr | None = None
+    # How soon a process picks up the FAQ changes and content reloads made in another one.
+    follow_changes_seconds: float = Field(default=30, gt=0)
     # Welcomes in a chat (/welcome on) are batched: at most one greeting per this many seconds.
     welcome_interval_seconds: float = Field(default=60, ge=0)
     # Introductions a member may ask the teammate finder to relay per day.

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import timedelta
 
 from aiohttp import web
 
@@ -28,7 +27,6 @@ from bot.reminders.scheduler import ReminderScheduler
 from bot.runtime import delivery_workers, follow_knowledge, start_core
 
 log = logging.getLogger(__name__)
-FOLLOW_FAQ_EVERY = timedelta(seconds=30)  # how soon another process's FAQ change answers here
 
 
 def platform_adapters(settings: Settings) -> list[Adapter]:
@@ -111,8 +109,11 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
                 ]
             if Role.SCHEDULE in roles:
                 group.create_task(_schedule(core.services, stopping))
-            if Role.RECEIVE in roles:  # the processes that answer follow the FAQ and content
-                group.create_task(_follow_knowledge(core.services, stopping))
+            # Every process follows the FAQ and the content another one reloaded: the one that
+            # schedules needs the new dates (it reconciles the reminders), the one that
+            # delivers the new contest, the ones that answer the new index.
+            group.create_task(_follow_knowledge(core.services, stopping))
+            if Role.RECEIVE in roles:
                 group.create_task(_greet_newcomers(core.services, stopping))
             await stopping.wait()
             log.info("stopping: finishing the messages in hand")
@@ -149,13 +150,13 @@ async def _follow_knowledge(services: Services, stopping: asyncio.Event) -> None
     """Pick up FAQ entries published, edited or retired, and content reloaded, elsewhere."""
     while not stopping.is_set():
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopping.wait(), FOLLOW_FAQ_EVERY.total_seconds())
+            await asyncio.wait_for(stopping.wait(), services.settings.follow_changes_seconds)
         if stopping.is_set():
             return
         try:
             await follow_knowledge(services)
         except Exception:  # the old index keeps answering; the next round tries again
-            log.exception("rebuilding the index after an FAQ change failed")
+            log.exception("following an FAQ or content change failed")
 
 
 async def _greet_newcomers(services: Services, stopping: asyncio.Event) -> None:

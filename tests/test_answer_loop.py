@@ -12,7 +12,14 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.messages import ChatKind, ChatRef, Target
 from bot.runtime import start_core
-from bot.storage.models import AnswerVote, GivenAnswer, Ticket
+from bot.storage.models import (
+    AnswerVote,
+    AnswerWatch,
+    FaqEntry,
+    FaqRevision,
+    GivenAnswer,
+    Ticket,
+)
 from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, only_text
 
 DISCORD_ORGANIZER = "77"
@@ -41,7 +48,7 @@ async def test_an_answer_is_rated_once_per_member_and_the_vote_can_change(loop: 
     assert set(labels) == {"有帮助", "没帮助"}
     assert "谢谢" in only_text(await member.presses(labels["有帮助"]))
     changed = await member.presses(labels["没帮助"])
-    assert [b.label for b in changed[0].buttons] == ["转人工"]
+    assert [b.label for b in changed[0].buttons] == ["转人工", "有答案时通知我"]
     async with loop.services.database.session() as session:
         [vote] = (await session.scalars(select(AnswerVote))).all()
         given = await session.get(GivenAnswer, vote.given_answer_id)
@@ -142,15 +149,20 @@ async def test_a_ticket_from_a_group_asks_for_a_private_chat_first(loop: Core) -
         assert (await session.scalars(select(Ticket))).all() == []
 
 
-async def test_forgetting_a_member_erases_their_tickets_and_votes(loop: Core) -> None:
+async def test_forgetting_a_member_erases_their_tickets_votes_and_watches(loop: Core) -> None:
     member = Member(loop, user_id="508")
     [answer] = await member.says("Which tracks are there?")
     await member.presses(answer.buttons[-1].payload)
     await member.says("/human What about teams?")
+    [dont_know] = await member.says("What colour are the chairs in the zorblax hall?")
+    watch = next(b.payload for b in dont_know.buttons if b.label == "Tell me when answered")
+    await member.presses(watch)
+    async with loop.services.database.session() as session:
+        assert len((await session.scalars(select(AnswerWatch))).all()) == 1
     done = only_text(await member.presses("forgetme:yes"))
     assert "1 tickets" in done
     async with loop.services.database.session() as session:
-        for table in (Ticket, AnswerVote, GivenAnswer):
+        for table in (Ticket, AnswerVote, GivenAnswer, AnswerWatch):
             assert (await session.scalars(select(table))).all() == []
 
 
@@ -180,8 +192,10 @@ async def test_an_answer_published_as_faq_answers_everyone_and_tells_who_waited(
     await asker.presses(ask_person)
     organizer = Member(loop, user_id=DISCORD_ORGANIZER, platform="discord")
     await organizer.says("/reply 1 Yes: the park's car park is free for participants.")
-    published = only_text(await organizer.says("/faq publish 1"))
-    assert "FAQ #1 published" in published
+    [preview] = await organizer.says("/faq publish 1")
+    assert "FAQ #1 published" not in preview.text and "car park is free" in preview.text
+    publish = next(b.payload for b in preview.buttons if b.label == "Publish")
+    assert "FAQ #1 published" in only_text(await organizer.presses(publish))
     # Without a language model to translate, the organizer adds the Chinese version.
     edited = await organizer.says("/faq edit 1 决赛场地能停车吗？ | 可以，园区停车场对参赛者免费。")
     assert "version 2" in only_text(edited)
@@ -313,3 +327,59 @@ async def test_the_buttons_speak_the_answers_language(loop: Core) -> None:
     assert [b.label for b in english.buttons] == ["Helpful", "Not helpful"]
     [chinese] = await member.says("有哪些赛道？")
     assert [b.label for b in chinese.buttons] == ["有帮助", "没帮助"]
+
+
+async def test_a_ticket_is_published_only_as_the_organizer_approves_it(loop: Core) -> None:
+    """The member's later replies never reach the FAQ, the organizer may word the question, and
+    nothing is published before they confirm; the member's /forgetme leaves only that text."""
+    outbox = Outbox()
+    member = Member(loop, user_id="611")
+    await member.says("/human Can I bring my dog Rex to the final?")
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/reply 1 Pets are not allowed in the venue.")
+    [answer] = [reply for target, reply in await outbox.deliver(loop) if target.chat_id == "611"]
+    await member.presses(answer.buttons[0].payload)  # Reply: the ticket opens again
+    await member.says("My number is 555-0199, please call me about Rex")
+    await organizer.says("/reply 1 Still no pets, sorry.")
+
+    [preview] = await organizer.says("/faq publish 1")
+    assert "Still no pets, sorry." in preview.text and "Can I bring my dog Rex" in preview.text
+    assert "555-0199" not in preview.text
+    assert "No FAQ entries yet" in only_text(await organizer.says("/faq"))  # not yet published
+    cancel = next(b.payload for b in preview.buttons if b.label == "Cancel")
+    assert "Nothing was published" in only_text(await organizer.presses(cancel))
+    assert "No FAQ entries yet" in only_text(await organizer.says("/faq"))
+
+    [worded] = await organizer.says("/faq publish 1 Can I bring a pet to the final?")
+    assert "Can I bring a pet to the final?" in worded.text and "Rex" not in worded.text
+    publish = next(b.payload for b in worded.buttons if b.label == "Publish")
+    assert "FAQ #1 published" in only_text(await organizer.presses(publish))
+    assert "already FAQ #1" in only_text(await organizer.presses(publish))  # pressed twice
+    await member.says("/forgetme")
+    await member.presses("forgetme:yes")
+    async with loop.services.database.session() as session:
+        kept = [
+            str(value)
+            for table in (FaqEntry, FaqRevision, Ticket)
+            for row in (await session.scalars(select(table))).all()
+            for value in vars(row).values()
+        ]
+    assert any("Can I bring a pet to the final?" in text for text in kept)
+    assert not any("Rex" in text or "555-0199" in text for text in kept)
+
+
+async def test_a_member_told_not_helpful_can_be_told_when_an_answer_is_published(
+    loop: Core,
+) -> None:
+    outbox = Outbox()
+    member = Member(loop, user_id="612")
+    [answer] = await member.says("How big can a team be?")
+    not_helpful = next(b.payload for b in answer.buttons if b.label == "Not helpful")
+    [thanks] = await member.presses(not_helpful)
+    watch = next(b.payload for b in thanks.buttons if b.label == "Tell me when answered")
+    assert "tell you here" in only_text(await member.presses(watch))
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/faq add How big can a team be? | Up to five people, a captain included.")
+    told = [reply for target, reply in await outbox.deliver(loop) if target.chat_id == "612"]
+    assert len(told) == 1 and "Up to five people, a captain included." in told[0].text
+    assert "How big can a team be?" in told[0].text

@@ -1,7 +1,7 @@
 """The whole answer loop through the real aiogram and discord.py clients and their stand-ins, on
-PostgreSQL (SQLite without it): a question asked on Telegram, answered by an organizer on Discord,
-published as FAQ, then answering a Discord member in the other language and telling the member
-who waited."""
+SQLite and on PostgreSQL (when configured): a question asked on Telegram, answered by an organizer
+on Discord, published as FAQ (previewed, then confirmed), then answering a Discord member in the
+other language, from the English entry alone, and telling the member who waited."""
 
 from __future__ import annotations
 
@@ -40,11 +40,6 @@ def buttons_of(call: dict[str, Any]) -> dict[str, str]:
     return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
 
 
-def text_of(call: Any) -> str:
-    data = call.json.get("data") or {}
-    return str(data.get("content", ""))
-
-
 async def sent_to(telegram: FakeTelegramServer, chat: int, containing: str) -> dict[str, Any]:
     [call] = await telegram.wait_for(
         "sendMessage",
@@ -55,7 +50,7 @@ async def sent_to(telegram: FakeTelegramServer, chat: int, containing: str) -> d
 
 
 async def test_the_answer_loop_across_telegram_and_discord(
-    platforms: tuple[FakeTelegramServer, FakeDiscordServer], deployment_database_url: str
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer], database_url: str
 ) -> None:
     telegram, discord = platforms
     environment = both_platforms_environment(
@@ -64,7 +59,7 @@ async def test_the_answer_loop_across_telegram_and_discord(
         GUILD,
         BOT_DISCORD_ORGANIZER_CHANNEL=str(ORGANIZERS_CHANNEL),
         BOT_ORGANIZERS=f"discord:{ORGANIZER}",
-        BOT_DATABASE_URL=deployment_database_url,
+        BOT_DATABASE_URL=database_url,
     )
     async with bot_on_both_platforms(telegram, discord, environment):
         # 1. A Telegram member asks what the bot cannot answer, and asks a person. A second
@@ -85,37 +80,54 @@ async def test_the_answer_loop_across_telegram_and_discord(
             "POST", rf"/channels/{ORGANIZERS_CHANNEL}/messages", timeout=30
         )
         assert QUESTION in notice.json["content"]
-        said: list[str] = []
+        said: list[dict[str, Any]] = []
+
+        async def answer_to(interaction: Any) -> dict[str, Any]:
+            """Wait for the bot's answer (one at a time, as a person would)."""
+            await interaction
+            calls = await discord.wait_for("POST", CALLBACK, count=len(said) + 1, timeout=30)
+            said.append(calls[-1].json.get("data") or {})
+            return said[-1]
 
         async def command(action: str, options: dict[str, object], **where: Any) -> str:
-            """Run a slash command and wait for its answer (one at a time, as a person would)."""
-            await discord.slash_command(action, options, channel_id=CHANNEL, **where)
-            calls = await discord.wait_for("POST", CALLBACK, count=len(said) + 1, timeout=30)
-            said.append(text_of(calls[-1]))
-            return said[-1]
+            slash = discord.slash_command(action, options, channel_id=CHANNEL, **where)
+            return str((await answer_to(slash)).get("content", ""))
 
         answered = await command("reply", {"answer": "1 Blue, all 300 of them."}, user_id=ORGANIZER)
         assert "Ticket #1 answered" in answered
         # 3. The member receives it on Telegram.
         await sent_to(telegram, ASKER, "Blue, all 300 of them.")
 
-        # 4. The organizer publishes it as FAQ, and adds the Chinese version.
-        assert "FAQ #1 published" in await command(
-            "faq", {"action": "publish 1"}, user_id=ORGANIZER
+        # 4. The organizer publishes it as FAQ: a preview first, published on "Publish".
+        preview = await answer_to(
+            discord.slash_command(
+                "faq", {"action": "publish 1"}, channel_id=CHANNEL, user_id=ORGANIZER
+            )
         )
-        assert "version 2" in await command(
-            "faq",
-            {"action": "edit 1 zorblax大厅的椅子是什么颜色？ | 蓝色，一共300把。"},
-            user_id=ORGANIZER,
+        assert QUESTION in preview["content"] and "FAQ #1 published" not in preview["content"]
+        publish = next(
+            c["custom_id"]
+            for row in preview["components"]
+            for c in row["components"]
+            if c.get("label") == "Publish"
         )
-        # 5. A Discord member asks the same in Chinese: the FAQ answers, cited.
+        message_id = next(
+            int(m["id"])
+            for m in discord.messages.values()
+            if m.get("components") == preview["components"]
+        )
+        published = await answer_to(
+            discord.press_button(publish, message_id=message_id, user_id=ORGANIZER)
+        )
+        assert "FAQ #1 published" in published["content"]
+        # 5. A Discord member asks the same in Chinese: the English-only entry answers, cited.
         answer = await command(
             "ask",
             {"question": "zorblax大厅里的椅子是啥颜色"},
             user_id=DISCORD_MEMBER,
             locale="zh-CN",
         )
-        assert "蓝色" in answer and "FAQ › zorblax大厅的椅子是什么颜色？" in answer
+        assert "Blue, all 300 of them." in answer and f"FAQ › {QUESTION}" in answer
 
         # 6. The member who waited is told, on Telegram.
         await sent_to(telegram, WAITER, "300")

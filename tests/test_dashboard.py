@@ -6,12 +6,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
 import yarl
 from itsdangerous import URLSafeTimedSerializer
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.config import Settings
 from bot.core.app import Core
@@ -21,6 +23,7 @@ from bot.messages import Reply, SendResult, Target
 from bot.ops.http import service_app
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
+from bot.storage.models import FaqEntry
 from tests.conftest import (
     CHROMIUM,
     ORGANIZER_ID,
@@ -340,8 +343,6 @@ async def test_a_broadcast_to_a_stage_reaches_exactly_that_stage_on_the_chosen_p
 async def test_tickets_are_answered_and_published_from_the_dashboard(
     site: tuple[str, Core],
 ) -> None:
-    from bot.messages import Target
-
     base, core = site
     member = Member(core, user_id="31", name="Mei")
     await member.says("/human Can two people share one <b>entry</b>?")
@@ -356,12 +357,101 @@ async def test_tickets_are_answered_and_published_from_the_dashboard(
             data={"csrf": csrf, "answer": "Yes, as one team."},
         ) as answered:
             assert "Ticket #1 answered" in await answered.text()
-        async with http.post(base + "/dashboard/tickets/1/publish", data={"csrf": csrf}) as done:
+        [(_, sent_answer)] = await Outbox().deliver(core)
+        await member.presses(sent_answer.buttons[0].payload)  # the member replies: reopened
+        await member.says("I am Mei Chen, my team is the Blue Foxes")
+        again = {"csrf": csrf, "answer": "Yes, as one team."}
+        async with http.post(base + "/dashboard/tickets/1/answer", data=again) as answered:
+            assert "Ticket #1 answered" in await answered.text()
+        async with http.post(base + "/dashboard/tickets/1/publish", data={"csrf": csrf}) as bare:
+            assert "Write the question as it should be published" in await bare.text()
+        async with http.get(base + "/dashboard/tickets") as page:
+            form = (await page.text()).split('class="publish"', 1)[1].split("</form>", 1)[0]
+        # The question field is the member's question, for the organizer to word.
+        assert 'value="Can two people share one &lt;b&gt;entry&lt;/b&gt;?"' in form
+        assert "Blue Foxes" not in form  # never the member's later replies
+        worded = {"csrf": csrf, "question": "Can two people share one entry?"}
+        async with http.post(base + "/dashboard/tickets/1/publish", data=worded) as done:
             assert "FAQ #1 published from ticket #1" in await done.text()
-    sent = await Outbox().deliver(core)
-    assert any(t == Target("telegram", "31") and "Yes, as one team." in r.text for t, r in sent)
+        async with http.post(base + "/dashboard/tickets/1/publish", data=worded) as again:
+            assert "FAQ #1 is unchanged" in await again.text()  # sent twice: one entry
+    assert sent_answer.text.endswith("Yes, as one team.")
+    async with core.services.database.session() as session:
+        [entry] = (await session.scalars(select(FaqEntry))).all()
+    assert entry.question_en == "Can two people share one entry?"
     [answer] = await Member(core, user_id="32").says("can two people share one entry?")
     assert "Yes, as one team." in answer.text and "FAQ ›" in answer.text
+
+
+async def test_the_tickets_and_faq_pages_speak_chinese(site: tuple[str, Core]) -> None:
+    base, core = site
+    await Member(core, user_id="33").says("/human 决赛那天有午饭吗？")
+    await Member(core, user_id=ORGANIZER_ID).says("/reply 1 有，中午十二点。")
+    await Member(core, user_id=ORGANIZER_ID).says("/faq add 会场有Wi-Fi吗？ | 有，免费。")
+    chinese = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    async with aiohttp.ClientSession(cookie_jar=jar(), headers=chinese) as http:
+        await log_in(http, base)
+        async with http.get(base + "/dashboard/tickets") as page:
+            tickets = await page.text()
+        async with http.get(base + "/dashboard/faq") as page:
+            faq = await page.text()
+    assert "<h1>工单</h1>" in tickets and "最近已回答" in tickets
+    assert "发布为 FAQ" in tickets and "发布时的问题" in tickets
+    assert 'value="决赛那天有午饭吗？"' in tickets
+    assert "新增条目" in faq and "下线" in faq and "会场有Wi-Fi吗？" in faq
+    assert "Answered lately" not in tickets and "Add an entry" not in faq
+
+
+async def test_a_tickets_answer_is_translated_and_published_from_the_dashboard(
+    settings: Settings, clock: ManualClock
+) -> None:
+    """With a model: the organizer drafts the other language, corrects it in the form, sends it
+    to the member too, and the published entry carries both languages."""
+    from tests.fakes.openai_api import FakeOpenAIServer
+    from tests.test_llm import llm_settings
+
+    model = FakeOpenAIServer()
+    await model.start()
+    update = {"dashboard_token": SecretStr(TOKEN)}
+    core = await start_core(llm_settings(settings.model_copy(update=update), model), clock)
+    app = service_app(core.services.database, {})
+    add_dashboard(app, core.services, TOKEN)
+    try:
+        await Member(core, user_id="34").says("/human Is lunch provided at the final?")
+        async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:
+            await log_in(http, base)
+            csrf = await csrf_of(http, base + "/dashboard/tickets")
+            answer = {"csrf": csrf, "answer": "Yes, at noon."}
+            async with http.post(base + "/dashboard/tickets/1/answer", data=answer) as page:
+                assert "Draft the other language" in await page.text()
+            model.script("Q: 决赛提供午餐吗？\nA: 提供，中午12点。")
+            async with http.post(base + "/dashboard/tickets/1/draft", data={"csrf": csrf}) as page:
+                form = (await page.text()).split('class="translation"', 1)[1]
+            assert 'value="决赛提供午餐吗？"' in form and "提供，中午12点。" in form
+            corrected = {"csrf": csrf, "question": "决赛管午饭吗？", "answer": "管，中午十二点。"}
+            async with http.post(base + "/dashboard/tickets/1/translation", data=corrected) as page:
+                assert "the member gets this version too" in await page.text()
+            worded = {
+                "csrf": csrf,
+                "question": "Is lunch provided at the final?",
+                "translated_question": "决赛管午饭吗？",
+            }
+            async with http.post(base + "/dashboard/tickets/1/publish", data=worded) as page:
+                assert "FAQ #1 published" in await page.text()
+        sent = [reply.text for target, reply in await Outbox().deliver(core)]
+        assert any("Yes, at noon." in text for text in sent)
+        assert any("管，中午十二点。" in text for text in sent)
+        assert not any("中午12点" in text for text in sent)  # the draft never went out
+        async with core.services.database.session() as session:
+            [entry] = (await session.scalars(select(FaqEntry))).all()
+        assert (entry.question_en, entry.answer_en) == (
+            "Is lunch provided at the final?",
+            "Yes, at noon.",
+        )
+        assert (entry.question_zh, entry.answer_zh) == ("决赛管午饭吗？", "管，中午十二点。")
+    finally:
+        await core.services.database.close()
+        await model.stop()
 
 
 async def test_faq_entries_are_added_and_retired_and_content_reloaded_from_the_dashboard(
@@ -380,6 +470,33 @@ async def test_faq_entries_are_added_and_retired_and_content_reloaded_from_the_d
         assert "Yes, free." not in (await Member(core).says("Is there Wi-Fi at the venue?"))[0].text
         async with http.post(base + "/dashboard/reload", data={"csrf": csrf}) as reloaded:
             assert "Content reloaded" in await reloaded.text()
+
+
+async def test_a_reload_from_the_dashboard_that_fails_the_check_changes_nothing(
+    settings: Settings, clock: ManualClock, tmp_path: Path
+) -> None:
+    from bot.config import BUNDLED_CONTENT_DIR
+
+    content = Path(shutil.copytree(BUNDLED_CONTENT_DIR, tmp_path / "content"))
+    update = {"dashboard_token": SecretStr(TOKEN), "content_dir": content}
+    core = await start_core(settings.model_copy(update=update), clock)
+    app = service_app(core.services.database, {})
+    add_dashboard(app, core.services, TOKEN)
+    page = content / "knowledge" / "community.en.md"
+    page.write_text(page.read_text("utf-8") + "\n## Mascot\n\nA panda named Xiaoxiang.\n")
+    (content / "knowledge" / "community.zh.md").write_text("no title, no sections", "utf-8")
+    try:
+        async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:
+            await log_in(http, base)
+            csrf = await csrf_of(http, base + "/dashboard/faq")
+            async with http.post(base + "/dashboard/reload", data={"csrf": csrf}) as reloaded:
+                report = await reloaded.text()
+        assert "Nothing was reloaded" in report and "community.zh.md" in report
+        [answer] = await Member(core).says("What is the contest's mascot?")
+        assert "Xiaoxiang" not in answer.text
+        assert "AIGC Creative Works" in (await Member(core).says("Which tracks are there?"))[0].text
+    finally:
+        await core.services.database.close()
 
 
 async def seed_the_answer_loop(core: Core, clock: ManualClock) -> None:
@@ -402,16 +519,59 @@ async def test_the_report_draws_the_loop_as_charts_and_escapes_what_members_wrot
 ) -> None:
     base, core = site
     await seed_the_answer_loop(core, clock)
-    await Member(core, user_id="60").says("What colour are the chairs in the zorblax hall?")
+    for user in ("60", "61"):
+        await Member(core, user_id=user).says("What colour are the <b>chairs</b> in zorblax hall?")
     async with aiohttp.ClientSession(cookie_jar=jar()) as http:
         await log_in(http, base)
         async with http.get(base + "/dashboard/report") as page:
             html = await page.text()
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4
     assert "answered" in html and "to a person" in html  # the legend
     assert "67%" in html or "33%" in html or "50%" in html  # a helpful rate was drawn
-    assert "zorblax" in html  # the unanswered question is listed
-    assert "<script>" not in html
+    # The unanswered topics are a chart too: the question asked twice, escaped.
+    chart = html.split('id="unanswered-chart"', 1)[1].split("</svg>", 1)[0]
+    escaped = "What colour are the &lt;b&gt;chairs&lt;/b&gt; in zorblax hall?"
+    assert f"<title>{escaped}: 2</title>" in chart
+    assert "<script>" not in html and "<b>" not in html
+
+
+async def test_the_report_counts_faq_and_model_answers_under_their_outcomes(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from tests.fakes.openai_api import FakeOpenAIServer
+    from tests.test_llm import PRIZES_EN, llm_settings
+
+    model = FakeOpenAIServer()
+    await model.start()
+    update = {"dashboard_token": SecretStr(TOKEN)}
+    core = await start_core(llm_settings(settings.model_copy(update=update), model), clock)
+    app = service_app(core.services.database, {})
+    add_dashboard(app, core.services, TOKEN)
+    try:
+        organizer = Member(core, user_id=ORGANIZER_ID)
+        await organizer.says("/faq add Is there Wi-Fi at the venue? | Yes, it is free.")
+        for user, question, scripted in (
+            ("71", "Is there Wi-Fi at the venue?", "Yes, the Wi-Fi is free [1]."),
+            ("72", "How many prizes does each track have?", PRIZES_EN),
+            ("73", "How many prizes does each track have?", None),  # from the cache
+        ):
+            if scripted is not None:
+                model.script(scripted)
+            [reply] = await Member(core, user_id=user).says(question)
+            if reply.stream is not None:
+                async for _ in reply.stream:
+                    pass
+        async with served(app) as base, aiohttp.ClientSession(cookie_jar=jar()) as http:
+            await log_in(http, base)
+            async with http.get(base + "/dashboard/report") as page:
+                html = await page.text()
+    finally:
+        await core.services.database.close()
+        await model.stop()
+    day = clock.now().strftime("%m-%d")
+    chart = html.split('id="per-day"', 1)[1].split("</svg>", 1)[0]
+    assert f"<title>{day} · FAQ: 1</title>" in chart
+    assert f"<title>{day} · LLM: 2</title>" in chart
 
 
 @needs_chromium

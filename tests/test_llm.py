@@ -16,8 +16,8 @@ from bot.config import BUNDLED_CONTENT_DIR, Settings
 from bot.core.app import Core
 from bot.messages import Reply
 from bot.runtime import start_core
-from bot.storage.models import Broadcast
-from tests.conftest import ORGANIZER_ID, ManualClock, Member, only_text
+from bot.storage.models import AnswerVote, Broadcast, GivenAnswer
+from tests.conftest import ORGANIZER_ID, ManualClock, Member, Outbox, only_text
 from tests.fakes.openai_api import FakeOpenAIServer
 
 PRIZES_EN = "Each track awards one first prize, two second prizes and five third prizes [1]."
@@ -119,6 +119,33 @@ async def test_unsupported_answers_are_not_shown(
     model.script(scripted)
     answer = await ask(Member(core), "How many prizes does each track have?")
     assert "eight" not in answer and "knowledge base directly" in answer
+
+
+async def test_model_and_cached_answers_are_rated_with_the_sources_they_cite(
+    core: Core, model: FakeOpenAIServer
+) -> None:
+    model.script(PRIZES_EN)
+    first = Member(core, user_id="1")
+    [streamed] = await first.says("How many prizes does each track have?")
+    _, text = await read(streamed)
+    assert streamed.stream is not None
+    modelled = streamed.stream.final
+    cited = text.rpartition("Sources: [1] ")[2]
+    assert cited and [b.label for b in modelled.buttons] == ["Helpful", "Not helpful"]
+    await first.presses(modelled.buttons[1].payload)
+    second = Member(core, user_id="2")
+    [cached] = await second.says("how many prizes does each track have")
+    assert cached.stream is None and len(model.requests) == 1  # from the cache
+    assert [b.label for b in cached.buttons] == ["Helpful", "Not helpful"]
+    await second.presses(cached.buttons[0].payload)
+    async with core.services.database.session() as session:
+        rows = await session.execute(
+            select(GivenAnswer.path, GivenAnswer.sources, AnswerVote.helpful).join(
+                AnswerVote, AnswerVote.given_answer_id == GivenAnswer.id
+            )
+        )
+        votes = sorted(tuple(row) for row in rows)
+    assert votes == [("cache", cited, True), ("llm", cited, False)]
 
 
 async def test_no_answer_becomes_dont_know_and_is_listed_for_organizers(
@@ -316,6 +343,68 @@ async def test_a_model_drafts_an_faq_entrys_other_language_for_the_organizer_to_
     model.script("I cannot do that.")
     failed = only_text(await organizer.presses(draft.payload))
     assert "/faq edit" in failed and "could not draft" in failed
+
+
+async def test_a_model_drafts_a_tickets_answer_in_the_other_language_for_the_organizer(
+    core: Core, model: FakeOpenAIServer
+) -> None:
+    """The organizer's answer reaches the member; the model's translation only once the
+    organizer approves it (as drafted, or corrected), and publishing the ticket takes both."""
+    outbox = Outbox()
+    member = Member(core, user_id="85")
+    await member.says("/human Can we use a pretrained model?")
+    organizer = Member(core, user_id=ORGANIZER_ID)
+    [confirmed] = await organizer.says("/reply 1 Yes, any public model.")
+    [draft] = confirmed.buttons
+    assert draft.label == "Draft the Chinese version"
+    model.script("Q: 可以用预训练模型吗？\nA: 可以，任何公开模型都行。")
+    [proposal] = await organizer.presses(draft.payload)
+    assert "/translation 1 可以用预训练模型吗？ | 可以，任何公开模型都行。" in proposal.text
+    [send] = proposal.buttons
+    assert send.label == "Send it to the member too"
+    [(_, english)] = [sent for sent in await outbox.deliver(core) if sent[0].chat_id == "85"]
+    assert "Yes, any public model." in english.text  # the draft itself went nowhere
+
+    assert "gets this version too" in only_text(await organizer.presses(send.payload))
+    [(_, chinese)] = [sent for sent in await outbox.deliver(core) if sent[0].chat_id == "85"]
+    assert "主办方回答了你的问题" in chinese.text and "任何公开模型都行" in chinese.text
+    assert "already has" in only_text(await organizer.presses(send.payload))  # not sent twice
+
+    [preview] = await organizer.says("/faq publish 1")
+    assert "[en] Can we use a pretrained model?" in preview.text
+    assert "[zh] 可以用预训练模型吗？" in preview.text
+    publish = next(b.payload for b in preview.buttons if b.label == "Publish")
+    await organizer.presses(publish)
+    answer = core.services.answerer.answer(
+        "可以用预训练模型吗？", "zh", "UTC", core.services.clock.now()
+    )
+    assert "任何公开模型" in answer.text
+    assert answer.sources[0].label() == "FAQ › 可以用预训练模型吗？"
+
+
+async def test_an_organizer_corrects_the_drafted_translation_before_it_is_sent(
+    core: Core, model: FakeOpenAIServer
+) -> None:
+    outbox = Outbox()
+    member = Member(core, user_id="86", locale="zh")
+    await member.says("/human 决赛有午餐吗？")
+    organizer = Member(core, user_id=ORGANIZER_ID)
+    [confirmed] = await organizer.says("/reply 1 有，中午十二点供应。")
+    [draft] = confirmed.buttons
+    assert draft.label == "Draft the English version"
+    model.script("Q: Is there lunch at the final?\nA: Yes, served at 12.")
+    await organizer.presses(draft.payload)
+    corrected = "/translation 1 Is lunch provided at the final? | Yes, served at noon."
+    assert "gets this version too" in only_text(await organizer.says(corrected))
+    sent = [reply.text for target, reply in await outbox.deliver(core) if target.chat_id == "86"]
+    assert any("served at noon" in text for text in sent)
+    assert not any("served at 12" in text for text in sent)
+    for wrong, explained in (
+        ("/translation 1 只有中文 | 还是中文", "language of your answer"),
+        ("/translation 1 no bar here", "/translation 12"),
+        ("/translation 9 Q? | A.", "There is no ticket #9"),
+    ):
+        assert explained in only_text(await organizer.says(wrong))
 
 
 async def test_a_section_published_in_chinese_only_is_answered_in_english_by_the_model(

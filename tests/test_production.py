@@ -8,7 +8,7 @@ import asyncio
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -237,6 +237,70 @@ async def test_the_scheduler_moves_to_another_process_when_its_process_dies(
             await bot.stop()
     reminders = [c for c in telegram.calls_of("sendMessage") if "作品提交截止" in c["text"]]
     assert sorted(str(c["chat_id"]) for c in reminders) == ["1", "2", "3"]
+
+
+async def test_a_process_that_only_schedules_follows_a_reload_and_moves_the_reminders(
+    telegram: FakeTelegramServer, database_url: str, tmp_path: Path
+) -> None:
+    """An organizer's /reload reaches the answering process; the scheduling one, which answers
+    nobody, follows it on its own and reschedules the moved deadline's reminder."""
+    at = (datetime.now(UTC) + timedelta(days=10)).replace(microsecond=0)
+    later = at + timedelta(days=2)
+    content = content_with(tmp_path, deadline_toml("submission", at, '"1d"'))
+    env = environment(
+        telegram,
+        database_url,
+        BOT_CONTENT_DIR=str(content),
+        BOT_ORGANIZERS="telegram:42",
+        BOT_FOLLOW_CHANGES_SECONDS="0.5",
+    )
+    scheduling = await Bot(env, "schedule").start()
+    answering = None
+    try:
+        await _wait_for_reminder(database_url, at - timedelta(days=1))
+        answering = await Bot(env, "receive").start()
+        await telegram.wait_for("getUpdates", timeout=30)
+        toml = content / "contest.toml"
+        toml.write_text(toml.read_text("utf-8").replace(at.isoformat(), later.isoformat()), "utf-8")
+        telegram.message_update("/reload", user_id=42)
+        [reloaded] = await telegram.wait_for("sendMessage", timeout=30)
+        assert "Content checked" in reloaded["text"]
+        await _wait_for_reminder(database_url, later - timedelta(days=1))
+    finally:
+        for bot in (answering, scheduling):
+            if bot is not None:
+                assert await bot.stop() == 0, bot.stderr.decode()
+
+
+async def _wait_for_reminder(url: str, due: datetime) -> None:
+    """Until the stored reminder job of the submission deadline is due at `due`."""
+    from sqlalchemy import create_engine, text
+
+    from bot.reminders.scheduler import job_store_url
+
+    engine = create_engine(job_store_url(url))
+
+    def stored() -> float | None:
+        with engine.connect() as connection:
+            query = text("SELECT next_run_time FROM apscheduler_jobs WHERE id = :id")
+            return connection.scalar(query, {"id": "reminder:submission:1d"})
+
+    try:
+        async with asyncio.timeout(30):
+            while True:
+                if await asyncio.to_thread(_quietly, stored) == due.timestamp():
+                    return
+                await asyncio.sleep(0.2)
+    finally:
+        engine.dispose()
+
+
+def _quietly(read: Callable[[], float | None]) -> float | None:
+    """The job store's table exists once the scheduler has started."""
+    try:
+        return read()
+    except Exception:
+        return None
 
 
 @needs_postgres

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ import pytest
 from bot.config import BUNDLED_CONTENT_DIR, Settings
 from bot.core.app import Core
 from bot.knowledge.build import follow_knowledge
+from bot.reminders.scheduler import ReminderScheduler
 from bot.runtime import start_core
 from tests.conftest import ORGANIZER_ID, ManualClock, Member, only_text
+from tests.test_reminders import content_with, deadline_toml
 
 MASCOT_EN = "\n## Mascot\n\nThe contest's mascot is a panda named Xiaoxiang.\n"
 MASCOT_ZH = "\n## 吉祥物\n\n大赛的吉祥物是一只名叫小湘的熊猫。\n"
@@ -76,6 +79,37 @@ async def test_every_process_follows_a_reload(bot: Core, content: Path, clock: M
         assert "Xiaoxiang" in answer.text
     finally:
         await other.services.database.close()
+
+
+async def test_the_scheduling_process_moves_reminders_when_it_follows_a_reload(
+    settings: Settings, clock: ManualClock, tmp_path: Path, database_url: str
+) -> None:
+    """Two processes on one database: one answers (and reloads), the other only schedules. Once
+    the scheduling one follows the reload, the moved deadline's reminder moves with it."""
+    at = clock.now() + timedelta(days=10)
+    content = content_with(tmp_path, deadline_toml("submission", at, '"1d"'))
+    config = settings.model_copy(update={"database_url": database_url, "content_dir": content})
+    answering, scheduling = await start_core(config, clock), await start_core(config, clock)
+    scheduler = ReminderScheduler(scheduling.services)
+    scheduler.scheduler.start(paused=True)  # jobs are stored, nothing runs
+    scheduling.services.reminders = scheduler
+    try:
+        await scheduler.reconcile()
+        job = scheduler.scheduler.get_job("reminder:submission:1d")
+        assert job is not None and job.next_run_time == at - timedelta(days=1)
+        toml = content / "contest.toml"
+        later = at + timedelta(days=2)
+        toml.write_text(toml.read_text("utf-8").replace(at.isoformat(), later.isoformat()), "utf-8")
+        assert "Content checked" in only_text(
+            await Member(answering, user_id=ORGANIZER_ID).says("/reload")
+        )
+        assert await follow_knowledge(scheduling.services)
+        job = scheduler.scheduler.get_job("reminder:submission:1d")
+        assert job is not None and job.next_run_time == later - timedelta(days=1)
+    finally:
+        scheduler.shutdown()
+        await scheduling.services.database.close()
+        await answering.services.database.close()
 
 
 async def test_members_cannot_reload(bot: Core) -> None:

@@ -11,10 +11,16 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from bot.core.context import Services
-from bot.dashboard.charts import bars, stacked_bars
+from bot.dashboard.charts import bars, ranked_bars, stacked_bars
 from bot.dashboard.page import render, translator_for
 from bot.dashboard.report import OUTCOMES, answers_report
 from bot.features.faq import index_and_tell
+from bot.features.ticket_languages import (
+    approve_translation,
+    draft_translation,
+    faq_texts,
+    original_question,
+)
 from bot.features.tickets import MAX_ANSWER_CHARACTERS, answer_ticket
 from bot.i18n import LANGUAGES, N_, detect_language
 from bot.knowledge.build import follow_knowledge, reload_content
@@ -34,6 +40,8 @@ class AnswerLoopPages:
             ("GET", "/dashboard/report", self.report),
             ("GET", "/dashboard/tickets", self.tickets),
             ("POST", r"/dashboard/tickets/{number:\d+}/answer", self.answer_ticket),
+            ("POST", r"/dashboard/tickets/{number:\d+}/draft", self.draft_translation),
+            ("POST", r"/dashboard/tickets/{number:\d+}/translation", self.send_translation),
             ("POST", r"/dashboard/tickets/{number:\d+}/publish", self.publish_ticket),
             ("GET", "/dashboard/faq", self.faq),
             ("POST", "/dashboard/faq/add", self.add_faq),
@@ -56,6 +64,10 @@ class AnswerLoopPages:
             "helpful": bars(data.helpful_per_week, t.gettext("Helpful rate per week"), "%"),
             "hours": bars(
                 data.hours_to_answer_per_week, t.gettext("Hours to a person's answer"), "h"
+            ),
+            "unanswered": ranked_bars(
+                [(topic.question, topic.asked) for topic in data.unanswered],
+                t.gettext("Most frequent unanswered topics"),
             ),
         }
         return render(
@@ -89,6 +101,9 @@ class AnswerLoopPages:
             answered=answered,
             notice=notice,
             error=error,
+            can_draft=self.services.llm is not None,
+            # What publishing offers, for the organizer to word: never the member's replies.
+            faq_question=original_question,
         )
 
     async def answer_ticket(self, request: web.Request) -> web.StreamResponse:
@@ -113,17 +128,74 @@ class AnswerLoopPages:
             request, notice=t.gettext("Ticket #{number} answered.", number=number)
         )
 
-    async def publish_ticket(self, request: web.Request) -> web.StreamResponse:
+    async def draft_translation(self, request: web.Request) -> web.StreamResponse:
+        """The model's draft of a ticket's answer in the other language, shown for review."""
         t, number = translator_for(request), int(request.match_info["number"])
+        async with self.services.database.session() as session:
+            ticket = await TicketRepository(session).get(number)
+            drafted = ticket is not None and await draft_translation(self.services, ticket)
+        if not drafted:
+            return await self.tickets(
+                request, error=t.gettext("The model could not draft it; write it yourself.")
+            )
+        notice = t.gettext(
+            "Draft of ticket #{number} below: correct it if needed, then send it.", number=number
+        )
+        return await self.tickets(request, notice=notice)
+
+    async def send_translation(self, request: web.Request) -> web.StreamResponse:
+        """The organizer's approved version in the other language, to the member too."""
+        t, form = translator_for(request), await request.post()
+        number = int(request.match_info["number"])
+        question = str(form.get("question", "")).strip()
+        answer = str(form.get("answer", "")).strip()
+        if not question or not answer or len(question) + len(answer) > MAX_FAQ_CHARACTERS:
+            return await self.tickets(request, error=t.gettext("Write a question and its answer."))
+        async with self.services.database.session() as session:
+            ticket = await TicketRepository(session).get(number)
+            if ticket is None or not ticket.translation_language:
+                return await self.tickets(
+                    request, error=t.gettext("There is no ticket #{number}.", number=number)
+                )
+            language = "zh" if ticket.translation_language == "zh" else "en"
+            member = await approve_translation(
+                session, self.services, ticket, language, question, answer
+            )
+        if member is None:
+            return await self.tickets(
+                request, error=t.gettext("The member of #{number} left.", number=number)
+            )
+        notice = t.gettext("Ticket #{number}: the member gets this version too.", number=number)
+        return await self.tickets(request, notice=notice)
+
+    async def publish_ticket(self, request: web.Request) -> web.StreamResponse:
+        """A ticket as FAQ, under the question as the organizer worded it in the form (prefilled
+        with the member's first question, never their later replies)."""
+        t, form = translator_for(request), await request.post()
+        number = int(request.match_info["number"])
+        question = str(form.get("question", "")).strip()
+        translated = str(form.get("translated_question", "")).strip()
+        if not question or len(question) + len(translated) > MAX_FAQ_CHARACTERS:
+            return await self.tickets(
+                request, error=t.gettext("Write the question as it should be published.")
+            )
         async with self.services.database.session() as session:
             ticket = await TicketRepository(session).get(number)
             if ticket is None or not ticket.answer:
                 return await self.tickets(
                     request, error=t.gettext("Ticket #{number} has no answer yet.", number=number)
                 )
-            entry = await FaqRepository(session).publish(
-                ticket.language, ticket.question, ticket.answer, "dashboard", self._now()
-            )
+            ticket.faq_question = question
+            if translated and ticket.translation_approved_at is not None:
+                ticket.translated_question = translated
+            texts = faq_texts(ticket)
+            existing = await FaqRepository(session).published_as(texts)
+            if existing is not None:  # the form sent twice
+                return await self.faq(
+                    request,
+                    notice=t.gettext("FAQ #{number} is unchanged.", number=existing.id),
+                )
+            entry = await FaqRepository(session).publish_languages(texts, "dashboard", self._now())
             entry_id = entry.id
         await index_and_tell(self.services, entry_id)
         notice = t.gettext(

@@ -77,6 +77,32 @@ def bars(columns: Sequence[tuple[str, float]], title: str, unit: str = "") -> st
     return "".join(parts)
 
 
+def ranked_bars(rows: Sequence[tuple[str, float]], title: str) -> str:
+    """One horizontal bar per row, most first: for long labels (a question), each written
+    above its bar, cut to fit, whole in the bar's tooltip."""
+    if not rows:
+        return _empty(title)
+    highest = max(value for _, value in rows) or 1
+    row_height = 30
+    height = len(rows) * row_height + 8
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'role="img" aria-label="{escape(title)}" style="max-width: 100%; background: #fafafa">'
+    ]
+    for position, (label, value) in enumerate(rows):
+        top = 4 + position * row_height
+        width = (WIDTH - 2 * MARGIN) * value / highest
+        shown = label if len(label) <= 80 else label[:79] + "…"
+        parts.append(
+            f'<text x="4" y="{top + 10}" font-size="10">{escape(shown)}</text>'
+            f'<rect x="4" y="{top + 13}" width="{width:.1f}" height="12" fill="{PALETTE[3]}">'
+            f"<title>{escape(label)}: {value:g}</title></rect>"
+            f'<text x="{width + 8:.1f}" y="{top + 23}" font-size="10">{value:g}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def _frame(title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '

@@ -3,7 +3,9 @@ edit and retire them; each is indexed at once and cited "FAQ › <question>", an
 asked to be told when their question got answered are told, through the outbox.
 
     /faq                                 the published entries
-    /faq publish <ticket>                a ticket's question and answer, as they were written
+    /faq publish <ticket> [question]     a ticket's question (as first asked, or as worded
+                                         here) and answer, with its approved translation:
+                                         shown first, published on "Publish"
     /faq add <question> | <answer>       a new entry (in the language it is written in)
     /faq edit <n> <question> | <answer>  a new version of one language of entry n
     /faq retire <n>                      no longer answered from
@@ -23,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
 from bot.features.broadcasts import draft_announcement
-from bot.features.feedback import WATCH, pressed_answer
+from bot.features.feedback import WATCH, pressed_answer, pressed_number
+from bot.features.ticket_languages import faq_texts
 from bot.i18n import N_, Translator, detect_language, preferred_language
 from bot.knowledge.build import follow_knowledge
 from bot.knowledge.faq import FAQ_TOPIC
@@ -36,6 +39,7 @@ from bot.storage.models import AnswerWatch, FaqEntry, Member
 log = logging.getLogger(__name__)
 router = Router()
 TRANSLATE = "faqtranslate"
+PUBLISH = "faqpublish"  # the preview's Publish / Cancel: "faqpublish:<ticket>[:no]"
 _EDIT = re.compile(r"^#?(\d+)\s+(.+)$", re.S)
 MAX_TEXT = 3000
 
@@ -88,17 +92,54 @@ async def _list(ctx: Context) -> Replies:
 
 
 async def _publish_ticket(ctx: Context, rest: str) -> Replies:
-    number = rest.lstrip("#")
+    """A preview of the entry the ticket becomes: only what the organizer approves is published
+    (never who asked, nor the member's later replies)."""
+    t = ctx.t
+    number, _, wording = rest.partition(" ")
+    number, wording = number.lstrip("#"), wording.strip()
     ticket = await TicketRepository(ctx.session).get(int(number)) if number.isdigit() else None
     if ticket is None:
-        return [Reply(ctx.t.gettext("There is no ticket #{number}.", number=rest), private=True)]
+        return [Reply(t.gettext("There is no ticket #{number}.", number=number), private=True)]
     if not ticket.answer:
+        text = t.gettext("Ticket #{number} has no answer yet: /reply it first.", number=ticket.id)
+        return [Reply(text, private=True)]
+    if len(wording) > MAX_TEXT:
+        text = t.gettext("That question is too long; please write it shorter.")
+        return [Reply(text, private=True)]
+    ticket.faq_question = wording or None
+    shown = "\n\n".join(
+        f"[{language}] {question}\n{answer}"
+        for language, (question, answer) in faq_texts(ticket).items()
+    )
+    text = t.gettext(
+        "FAQ from ticket #{number}, as it will be published:\n\n{entry}\n\n"
+        "To word the question yourself: /faq publish {number} <question>",
+        number=ticket.id,
+        entry=shown,
+    )
+    buttons = (
+        Button(t.gettext("Publish"), f"{PUBLISH}:{ticket.id}"),
+        Button(t.gettext("Cancel"), f"{PUBLISH}:{ticket.id}:no"),
+    )
+    return [Reply(text, buttons=buttons, private=True)]
+
+
+@router.button(PUBLISH, organizer_only=True)
+async def publish_pressed(ctx: Context) -> Replies:
+    number = pressed_number(ctx)
+    ticket = await TicketRepository(ctx.session).get(number) if number is not None else None
+    if ticket is None or not ticket.answer:
+        return [Reply(ctx.t.gettext("That button no longer works."), private=True)]
+    if (ctx.incoming.pressed or "").endswith(":no"):
+        return [Reply(ctx.t.gettext("Nothing was published."), private=True)]
+    texts = faq_texts(ticket)
+    existing = await FaqRepository(ctx.session).published_as(texts)
+    if existing is not None:
         text = ctx.t.gettext(
-            "Ticket #{number} has no answer yet: /reply it first.", number=ticket.id
+            "That is already FAQ #{number}; /faq edit {number} changes it.", number=existing.id
         )
         return [Reply(text, private=True)]
-    # Only the text the organizer approved: the question and the answer, not who asked.
-    return await _published(ctx, ticket.language, ticket.question, ticket.answer)
+    return await _published_languages(ctx, texts)
 
 
 async def _add(ctx: Context, rest: str) -> Replies:
@@ -110,9 +151,14 @@ async def _add(ctx: Context, rest: str) -> Replies:
 
 
 async def _published(ctx: Context, language: str, question: str, answer: str) -> Replies:
-    entry = await FaqRepository(ctx.session).publish(
-        language, question, answer, _author(ctx), ctx.services.clock.now()
+    return await _published_languages(ctx, {language: (question, answer)})
+
+
+async def _published_languages(ctx: Context, texts: dict[str, tuple[str, str]]) -> Replies:
+    entry = await FaqRepository(ctx.session).publish_languages(
+        texts, _author(ctx), ctx.services.clock.now()
     )
+    language, (question, _) = next(iter(texts.items()))
     entry_id, services = entry.id, ctx.services
     ctx.after_commit.append(lambda: index_and_tell(services, entry_id))
     text = ctx.t.gettext(
@@ -121,8 +167,8 @@ async def _published(ctx: Context, language: str, question: str, answer: str) ->
         number=entry.id,
         question=question,
     )
-    buttons = ()
-    if services.llm is not None:  # a model can draft the other language, for review
+    buttons: tuple[Button, ...] = ()
+    if services.llm is not None and len(texts) == 1:  # a model can draft the other language
         other = "en" if language == "zh" else "zh"
         label = (
             ctx.t.gettext("Draft the Chinese version")

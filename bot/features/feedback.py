@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.core.context import Context
 from bot.core.router import Replies, Router
 from bot.i18n import Translator
+from bot.llm.citations import cited_sources
 from bot.messages import Button, Reply
 from bot.ops.metrics import VOTES
 from bot.storage.database import Database
@@ -59,14 +60,23 @@ class ModelFeedback:
     (in the handler's transaction), `later` for a streamed one, complete only after the handler
     has committed (so it opens its own session)."""
 
-    def __init__(self, ctx: Context, question: str, language: Translator) -> None:
+    def __init__(
+        self, ctx: Context, question: str, language: Translator, retrieval_sources: str
+    ) -> None:
         self._ctx, self._question, self._t = ctx, question, language
         self._database: Database = ctx.services.database
         self._member_id, self._platform = ctx.member.id, ctx.incoming.platform
+        self._retrieval_sources = retrieval_sources  # what a fallback to retrieval cites
 
-    async def now(self, reply: Reply, path: str) -> Reply:
+    def _sources(self, reply: Reply, path: str) -> str:
+        if reply.citations:
+            return cited_sources(reply)
+        return self._retrieval_sources if path == "fallback" else ""
+
+    async def now(self, reply: Reply, path: str, sources: str | None = None) -> Reply:
+        sources = self._sources(reply, path) if sources is None else sources
         return await with_feedback(
-            self._ctx, reply, self._question, "", path, path != "unknown", self._t
+            self._ctx, reply, self._question, sources, path, path != "unknown", self._t
         )
 
     async def later(self, reply: Reply, path: str) -> Reply:
@@ -77,7 +87,7 @@ class ModelFeedback:
                 self._platform,
                 self._question,
                 reply.text,
-                "",
+                self._sources(reply, path),
                 path,
                 self._t.language,
                 clock.now(),
@@ -113,7 +123,11 @@ async def voted(ctx: Context) -> Replies:
     if helpful:
         return [Reply(ctx.t.gettext("Thank you: glad it helped."), private=True)]
     text = ctx.t.gettext(
-        "Thank you for telling me. An organizer can answer it instead: press the button."
+        "Thank you for telling me. An organizer can answer it instead, or I can tell you when "
+        "the organizers publish an answer: press a button."
     )
-    button = Button(ctx.t.gettext("Ask a person"), f"{ASK_PERSON}:{given.id}")
-    return [Reply(text, buttons=(button,), private=True)]
+    buttons = (
+        Button(ctx.t.gettext("Ask a person"), f"{ASK_PERSON}:{given.id}"),
+        Button(ctx.t.gettext("Tell me when answered"), f"{WATCH}:{given.id}"),
+    )
+    return [Reply(text, buttons=buttons, private=True)]

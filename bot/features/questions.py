@@ -68,7 +68,12 @@ async def _answer(ctx: Context, text: str) -> Replies:
             private=ctx.incoming.is_private,
             retrieval=answer,
             vector=vector,
-            feedback=ModelFeedback(ctx, text, Translator(answer.language)),
+            feedback=ModelFeedback(
+                ctx,
+                text,
+                Translator(answer.language),
+                "; ".join(source.label() for source in answer.sources),
+            ),
         )
         return [reply]
     await answers.record(ctx.member.id, "retrieval" if answer.known else "unknown", now)

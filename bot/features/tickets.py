@@ -14,8 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
 from bot.features.feedback import ASK_PERSON, pressed_answer, pressed_number
+from bot.features.ticket_languages import (
+    FOLLOW_UP,
+    FOLLOW_UP_MARK,
+    draft_buttons,
+    send_to_member,
+)
+from bot.features.ticket_languages import router as other_language_router
 from bot.i18n import N_, Translator, detect_language
-from bot.messages import Button, Reply, Target
+from bot.messages import Button, Reply
 from bot.ops.metrics import TICKET_ANSWER_SECONDS, TICKETS
 from bot.outbox.direct import organizer_chats, send_later
 from bot.storage.conversations import ConversationRepository
@@ -23,9 +30,9 @@ from bot.storage.feedback import CLOSED, OPEN, TicketRepository
 from bot.storage.models import Member, Ticket
 
 router = Router()
+router.include(other_language_router)
 ANSWER_BUTTON = "ticket"
 ANSWERING = "ticket-answer"  # the conversation that waits for an organizer's answer
-FOLLOW_UP = "followup"  # a member's Reply under an answer: the conversation that waits for it
 MAX_QUESTION_CHARACTERS = 1000
 MAX_ANSWER_CHARACTERS = 3000
 
@@ -225,7 +232,7 @@ async def _answer_ticket(ctx: Context, number: int, answer: str) -> Replies:
         number=ticket.id,
         platform=member.platform,
     )
-    return [Reply(text, private=True)]
+    return [Reply(text, buttons=draft_buttons(t, ctx.services, ticket), private=True)]
 
 
 async def answer_ticket(
@@ -239,23 +246,14 @@ async def answer_ticket(
     now = services.clock.now()
     # The member reads the answer in the language it was written in, framed the same way.
     language = detect_language(answer) or ticket.language
-    theirs = Translator(language)  # type: ignore[arg-type]
-    message = theirs.gettext(
-        "An organizer answered your question (ticket #{number}):\n{question}\n\n{answer}",
-        number=ticket.id,
-        question=ticket.question,
-        answer=answer,
-    )
-    reply_button = Button(theirs.gettext("Reply"), f"{FOLLOW_UP}:{ticket.id}")
-    await send_later(
+    await send_to_member(
         session,
-        Target(member.platform, member.private_chat_id),
-        message,
-        now,
-        kind="ticket",
-        language=language,
-        member_id=member.id,
-        buttons=(reply_button,),
+        services,
+        ticket,
+        member,
+        language,  # type: ignore[arg-type]
+        ticket.question,
+        answer,
     )
     if ticket.answered_at is None:
         TICKET_ANSWER_SECONDS.observe((now - ticket.created_at).total_seconds())
@@ -319,7 +317,7 @@ async def follow_up_written(ctx: Context) -> Replies:
             Reply(ctx.t.gettext("That reply is too long; please write it shorter."), private=True)
         ]
     # The ticket keeps the whole exchange; the member's reply opens it again.
-    ticket.question = f"{ticket.question}\n\n↪ {text}"
+    ticket.question = f"{ticket.question}{FOLLOW_UP_MARK}{text}"
     ticket.status = OPEN
     await _tell_organizers(ctx, ticket)
     TICKETS.labels("reopened").inc()

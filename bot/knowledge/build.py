@@ -97,7 +97,8 @@ async def follow_knowledge(services: Services, force: bool = False) -> bool:
             return False
         entries = await faq.published()
     reloaded_elsewhere = version[2] and version[2] != services.content_fingerprint
-    if reloaded_elsewhere and not await _load_content(services):
+    followed = reloaded_elsewhere and await _load_content(services)
+    if reloaded_elsewhere and not followed:
         log.warning("content reloaded elsewhere does not load here; kept as it was")
     index = await asyncio.to_thread(
         build_index,
@@ -112,6 +113,8 @@ async def follow_knowledge(services: Services, force: bool = False) -> bool:
     if services.llm is not None:
         services.llm.index, services.llm.contest = index, services.contest
     services.knowledge_version = version
+    if followed and services.reminders is not None:  # this process schedules: new dates
+        await services.reminders.reconcile()
     return True
 
 

@@ -30,6 +30,7 @@ from bot.knowledge.answer import (
     slow_down_text,
 )
 from bot.knowledge.index import Hit, KnowledgeIndex
+from bot.llm.citations import cited_sources
 from bot.llm.prompt import build_prompt, leaked_instructions
 from bot.messages import Citation, Reply
 from bot.storage.answers import AnswerRepository, normalize_question
@@ -137,8 +138,11 @@ class LlmAnswerer:
         ):
             await answers.record(member_id, "cache", now)
             if private:
-                await answers.remember(member_id, question, cached, settings.llm_memory_turns, now)
-            return await feedback.now(Reply(cached), "cache") if feedback else Reply(cached)
+                await answers.remember(
+                    member_id, question, cached.text, settings.llm_memory_turns, now
+                )
+            reply = Reply(cached.text)
+            return await feedback.now(reply, "cache", cached.sources) if feedback else reply
         candidates = []
         for hit in hits:
             passage = self.index.variant(hit.passage, language)
@@ -187,7 +191,7 @@ _TRANSLATED = re.compile(r"Q:\s*(?P<question>.+?)\s*\n\s*A:\s*(?P<answer>.+)", r
 class Feedback(Protocol):
     """What to add to an answer once it is complete (the feedback buttons), by its path."""
 
-    async def now(self, reply: Reply, path: str) -> Reply: ...
+    async def now(self, reply: Reply, path: str, sources: str | None = None) -> Reply: ...
 
     async def later(self, reply: Reply, path: str) -> Reply: ...
 
@@ -331,7 +335,8 @@ class _Recorder:
                         self.member_id, self.question, self.language, "llm", self.now
                     )
                 elif stream.path == "llm" and self.cache_key is not None:
-                    await answers.cache(self.cache_key, final, self.now)
+                    sources = cited_sources(stream.final)
+                    await answers.cache(self.cache_key, final, sources, self.now)
                 if self.private:
                     await answers.remember(
                         self.member_id,

@@ -110,12 +110,12 @@ class AnswerRepository:
         )
         return [(path, count, prompt, completion) for path, count, prompt, completion in rows]
 
-    async def cached(self, key: str, fresh_after: datetime) -> str | None:
+    async def cached(self, key: str, fresh_after: datetime) -> CachedAnswer | None:
         found = await self.session.get(CachedAnswer, key)
-        return found.text if found is not None and found.created_at >= fresh_after else None
+        return found if found is not None and found.created_at >= fresh_after else None
 
-    async def cache(self, key: str, text: str, now: datetime) -> None:
-        await self.session.merge(CachedAnswer(key=key, text=text, created_at=now))
+    async def cache(self, key: str, text: str, sources: str, now: datetime) -> None:
+        await self.session.merge(CachedAnswer(key=key, text=text, sources=sources, created_at=now))
         await self.session.execute(
             delete(CachedAnswer).where(CachedAnswer.created_at < now - timedelta(days=1))
         )

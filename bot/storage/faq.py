@@ -28,6 +28,16 @@ class FaqRepository:
         )
         return list(rows)
 
+    async def published_as(self, texts: dict[str, tuple[str, str]]) -> FaqEntry | None:
+        """A published entry that already says exactly this (a Publish pressed twice)."""
+        statement = select(FaqEntry).where(FaqEntry.status == PUBLISHED)
+        for language, (question, answer) in texts.items():
+            statement = statement.where(
+                getattr(FaqEntry, f"question_{language}") == question,
+                getattr(FaqEntry, f"answer_{language}") == answer,
+            )
+        return (await self.session.scalars(statement.limit(1))).first()
+
     async def version(self) -> tuple[int, int]:
         """Changes to the FAQ, as seen from any process: (entries, versions summed). Every
         publication, edit and retirement changes it."""
@@ -37,8 +47,15 @@ class FaqRepository:
     async def publish(
         self, language: str, question: str, answer: str, by: str, now: datetime
     ) -> FaqEntry:
+        return await self.publish_languages({language: (question, answer)}, by, now)
+
+    async def publish_languages(
+        self, texts: dict[str, tuple[str, str]], by: str, now: datetime
+    ) -> FaqEntry:
+        """A new entry with each given language's (question, answer)."""
         entry = FaqEntry(status=PUBLISHED, version=1, updated_by=by, updated_at=now)
-        _set_text(entry, language, question, answer)
+        for language, (question, answer) in texts.items():
+            _set_text(entry, language, question, answer)
         self.session.add(entry)
         await self.session.flush()
         self._keep_revision(entry)

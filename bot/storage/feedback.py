@@ -104,5 +104,8 @@ class TicketRepository:
         return list(rows)
 
     def answered(self, ticket: Ticket, answer: str, by: str, now: datetime) -> None:
+        if ticket.answer != answer:  # a translation of the former answer no longer fits
+            ticket.translation_language = ticket.translated_question = None
+            ticket.translated_answer = ticket.translation_approved_at = None
         ticket.answer, ticket.answered_by, ticket.answered_at = answer, by, now
         ticket.status = ANSWERED

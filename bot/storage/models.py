@@ -253,6 +253,7 @@ class CachedAnswer(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    sources: Mapped[str] = mapped_column(Text, default="")  # what it cites, for its votes
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -358,6 +359,14 @@ class Ticket(Base):
     answer: Mapped[str | None] = mapped_column(Text, default=None)
     answered_by: Mapped[str | None] = mapped_column(String(100), default=None)  # "discord:42"
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The answer in the other language: a model's draft until the organizer approves it (sends
+    # it to the member); an approved one is published with the ticket as that language's FAQ.
+    translation_language: Mapped[str | None] = mapped_column(String(8), default=None)
+    translated_question: Mapped[str | None] = mapped_column(Text, default=None)
+    translated_answer: Mapped[str | None] = mapped_column(Text, default=None)
+    translation_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # The question as the organizer worded it for publication (/faq publish <n> <question>).
+    faq_question: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class FaqEntry(Base):
