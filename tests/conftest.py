@@ -42,6 +42,9 @@ from bot.runtime import build_index, start_core
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
 
+# The `platforms` fixture (both stand-in servers) for the end-to-end tests that use it.
+pytest_plugins = ["tests.platform_stand_ins"]
+
 POSTGRES_URL = os.environ.get("BOT_TEST_DATABASE_URL")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ORGANIZER_ID = "900042"  # telegram:900042 is an organizer in the test settings

@@ -5,48 +5,23 @@ other language, from the English entry alone, and telling the member who waited.
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from tests.conftest import bot_on_both_platforms, both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
+from tests.platform_stand_ins import (
+    CALLBACK,
+    CHANNEL,
+    GUILD,
+    ORGANIZERS_CHANNEL,
+    buttons_of,
+    sent_to,
+)
 
-GUILD, CHANNEL, ORGANIZERS_CHANNEL = 1, 100, 200
 ORGANIZER, DISCORD_MEMBER = 5001, 5002
 ASKER, WAITER = 11, 13
 QUESTION = "What colour are the chairs in the zorblax hall?"
-CALLBACK = r"/interactions/\d+/[^/]+/callback"
-
-
-@pytest.fixture
-async def platforms() -> AsyncIterator[tuple[FakeTelegramServer, FakeDiscordServer]]:
-    telegram, discord = FakeTelegramServer(), FakeDiscordServer()
-    discord.add_guild(GUILD, channel_ids=(CHANNEL, ORGANIZERS_CHANNEL))
-    await telegram.start()
-    await discord.start()
-    yield telegram, discord
-    await discord.stop()
-    await telegram.stop()
-
-
-def buttons_of(call: dict[str, Any]) -> dict[str, str]:
-    """A Telegram message's inline buttons: label → payload."""
-    markup = call.get("reply_markup")
-    markup = json.loads(markup) if isinstance(markup, str) else markup or {}
-    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
-
-
-async def sent_to(telegram: FakeTelegramServer, chat: int, containing: str) -> dict[str, Any]:
-    [call] = await telegram.wait_for(
-        "sendMessage",
-        timeout=30,
-        predicate=lambda p: str(p.get("chat_id")) == str(chat) and containing in p["text"],
-    )
-    return call
 
 
 async def test_the_answer_loop_across_telegram_and_discord(

@@ -12,12 +12,12 @@ from typing import Any
 from tests.conftest import bot_on_both_platforms, both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
-from tests.test_answer_loop_platforms import (
+from tests.platform_stand_ins import (
     CALLBACK,
     CHANNEL,
     GUILD,
     buttons_of,
-    platforms,  # noqa: F401  (the fixture)
+    discord_message_containing,
     sent_to,
     text_of,
 )
@@ -25,18 +25,8 @@ from tests.test_answer_loop_platforms import (
 CAPTAIN, DISCORD_MATE = 21, 5101
 
 
-async def discord_message_containing(discord: FakeDiscordServer, text: str) -> Any:
-    """The bot's first message posted to a Discord channel (a DM too) that contains `text`."""
-    for _ in range(300):
-        for call in discord.calls_to("POST", r"/channels/\d+/messages"):
-            if text in str(call.json.get("content", "")):
-                return call
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no Discord message with {text!r}")
-
-
 async def test_a_team_created_on_telegram_is_joined_from_discord(
-    platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer],
     deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms
@@ -66,7 +56,7 @@ async def test_a_team_created_on_telegram_is_joined_from_discord(
 
 
 async def test_a_contact_exchange_across_platforms_shows_handles_only_after_consent(
-    platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer],
     deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms
@@ -123,7 +113,7 @@ async def discord_member_asks_for_an_introduction(discord: FakeDiscordServer) ->
 
 
 async def test_a_declined_introduction_across_platforms_reveals_nothing_to_either_side(
-    platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer],
     deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms
@@ -149,7 +139,7 @@ async def test_a_declined_introduction_across_platforms_reveals_nothing_to_eithe
 
 
 async def test_solo_pairing_across_platforms_shares_handles_only_among_those_who_accept(
-    platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer],
     deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms

@@ -12,19 +12,18 @@ from typing import Any
 from tests.conftest import bot_on_both_platforms, both_platforms_environment
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
-from tests.test_answer_loop_platforms import (
+from tests.platform_stand_ins import (
     CALLBACK,
     CHANNEL,
     GUILD,
-    platforms,  # noqa: F401  (the fixture)
+    discord_message_containing,
 )
-from tests.test_teams_platforms import discord_message_containing
 
 GROUP, ORGANIZER, DISCORD_ORGANIZER = -1001234, 77, 5301
 
 
 async def test_newcomers_are_greeted_on_telegram_and_discord(
-    platforms: tuple[FakeTelegramServer, FakeDiscordServer],  # noqa: F811
+    platforms: tuple[FakeTelegramServer, FakeDiscordServer],
     deployment_database_url: str,
 ) -> None:
     telegram, discord = platforms
