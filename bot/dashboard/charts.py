@@ -46,8 +46,8 @@ def stacked_bars(
     parts.append(f'<text x="4" y="{MARGIN - 6}" font-size="10">{highest:g}</text>')
     for number, (kind, colour) in enumerate(zip(kinds, PALETTE, strict=False)):
         x, shown = MARGIN + number * 110, escape(names.get(kind, kind))
-        parts.append(f'<rect x="{x}" y="{HEIGHT - 12}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{HEIGHT - 3}" font-size="10">{shown}</text>')
+        parts.append(f'<rect x="{x}" y="{HEIGHT - 15}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="{HEIGHT - 6}" font-size="10">{shown}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
