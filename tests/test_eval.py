@@ -52,12 +52,13 @@ def test_off_topic_questions_are_declined(results, language: str) -> None:
 
 
 HELD_OUT_DIR = Path(__file__).parent / "data"
-# Floors just under what the hybrid retrieval reaches on the two never-tuned held-out sets today
+# Floors just under what the hybrid retrieval reaches on the never-tuned held-out sets today
 # (README, bench/qa.py); the targets (0.95 answered, 1.00 declined) are not reached yet.
 HELD_OUT_FLOORS = {
     # file: (answer score floor, must-decline floor), per language
-    "qa_heldout.jsonl": (0.85, 0.9),
-    "qa_heldout_2.jsonl": (0.8, 0.75),
+    "qa_heldout.jsonl": (0.85, 0.85),
+    "qa_heldout_2.jsonl": (0.8, 0.9),
+    "qa_heldout_3.jsonl": (0.85, 0.7),
 }
 
 
