@@ -296,3 +296,21 @@ async def test_deleting_my_data_is_answered_with_a_button_that_asks_first(core: 
     assert button.label == "删除我的数据" and "/forgetme" in reply.text
     confirm = await member.presses(button.payload)
     assert confirm[0].buttons, "erasing asks for confirmation first"
+
+
+async def test_questions_about_teammates_people_and_calendars_get_the_command_to_run(
+    core: Core,
+) -> None:
+    member = Member(core, user_id="73")
+    [teammates] = await member.says("how do I find teammates here?")
+    assert "/findteam" in teammates.text and teammates.buttons[0].label == "Find teammates"
+    found = " ".join(r.text for r in await member.presses(teammates.buttons[0].payload))
+    assert "/lookingfor" in found  # /findteam ran: nobody else looks yet, so it says how to start
+    [calendar] = await member.says("can I get the contest dates into my Google Calendar?")
+    assert calendar.buttons[0].payload == "run:calendar"
+    chinese = Member(core, user_id="74", locale="zh")
+    [person] = await chinese.says("机器人答不上来，我想找真人工作人员问问")
+    assert "/human" in person.text and person.buttons[0].label == "转人工"
+    # Asking for the organizers' email still says that none is published.
+    [email] = await chinese.says("主办方的联系邮箱是多少？")
+    assert "没有公布" in email.text
