@@ -667,3 +667,79 @@ async def test_an_organizers_answer_reaches_the_web_members_pages_once_and_forge
             await adapter.stop()
     for site_core, _, _ in sites:
         await site_core.services.database.close()
+
+
+async def test_a_telegram_members_introduction_reaches_a_web_member_who_accepts_it_on_the_page(
+    site_with_adapter: tuple[str, Core, WebAdapter],
+) -> None:
+    from tests.conftest import Member
+    from tests.test_finder import button
+
+    base, core, adapter = site_with_adapter
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+
+        async def says(message: dict[str, str]) -> list[dict[str, Any]]:
+            async with await ask(http, base, stream=False, name="Mei", **message) as response:
+                return list((await response.json())["replies"])
+
+        def payload(replies: list[dict[str, Any]], label: str) -> str:
+            return next(b["payload"] for r in replies for b in r["buttons"] if b["label"] == label)
+
+        asked = await says({"text": "/lookingfor"})
+        await says({"pressed": payload(asked, "AIGC Application Innovation")})
+        languages = await says({"text": "前端, 配乐"})
+        await says({"pressed": payload(languages, "Both")})
+        [done] = await says({"text": "a team that needs a frontend developer"})
+        assert "visible in /findteam" in done["text"]
+
+        lin = Member(core, user_id="21", name="Lin", handle="@lin_dev")
+        await lin.says("hello")  # a private chat with the bot
+        found = await lin.says("/findteam application frontend")
+        sent = await lin.presses(button(found, "Contact 1"))
+        assert "passed your introduction on to Mei" in sent[0].text
+        assert await deliver(core, adapter) == []  # nothing for Telegram yet
+
+        [introduction] = await kept(http, base)  # the page, opened later
+        assert "Lin would like to team up with you" in introduction["text"]
+        assert "@lin_dev" not in introduction["text"]  # no handle before consent
+        assert [b["label"] for b in introduction["buttons"]] == [
+            "Accept",
+            "Decline",
+            "Block and report",
+        ]
+        [accepted] = await says({"pressed": payload([introduction], "Accept")})
+        assert "@lin_dev" in accepted["text"]
+        [(target, told)] = await deliver(core, adapter)
+        assert target.platform == "telegram" and "Mei accepted your introduction" in told.text
+
+
+@pytest.fixture
+async def site_with_adapter(
+    settings: Settings, clock: ManualClock
+) -> AsyncIterator[tuple[str, Core, WebAdapter]]:
+    core, adapter, app = await start_site(settings, clock)
+    async with served(app) as base:  # type: ignore[arg-type]
+        yield base, core, adapter
+        await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_a_web_member_who_asked_to_be_told_finds_the_published_answer_on_the_page(
+    site_with_adapter: tuple[str, Core, WebAdapter],
+) -> None:
+    from tests.conftest import ORGANIZER_ID, Member
+
+    base, core, adapter = site_with_adapter
+    question = "Is there parking at the final venue?"
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        async with await ask(http, base, stream=False, text=question) as response:
+            [dont_know] = (await response.json())["replies"]
+        watch = next(b for b in dont_know["buttons"] if b["label"] == "Tell me when answered")
+        async with await ask(http, base, stream=False, pressed=watch["payload"]) as response:
+            assert "tell you here" in (await response.json())["replies"][0]["text"]
+        await Member(core, user_id=ORGANIZER_ID).says(
+            f"/faq add {question} | Yes: the park's car park is free for participants."
+        )
+        await deliver(core, adapter)
+        [told] = await kept(http, base)
+    assert "has been answered" in told["text"] and "car park is free" in told["text"]

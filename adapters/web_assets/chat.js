@@ -199,7 +199,7 @@
     const label = document.createElement("div");
     label.className = "kept-label";
     const at = new Date(item.at);
-    label.textContent = say("kept") + (isNaN(at) ? "" : " · " + at.toLocaleString());
+    label.textContent = say("kept") + (isNaN(at) ? "" : " · " + at.toLocaleString(document.documentElement.lang));
     const body = document.createElement("div");
     body.className = "text";
     entry.append(label, body);
