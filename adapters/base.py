@@ -13,7 +13,9 @@ An adapter:
 - `connected` says whether the adapter is up (for the health check).
 - `send(target, reply)` delivers one reply to a chat without being asked (broadcasts, reminders)
   and reports what happened as a `SendResult` instead of raising, so the delivery worker can
-  decide to record, wait, retry or give up.
+  decide to record, wait, retry or give up. `target.outbox_row` names the outbox row being sent:
+  a platform that keeps messages itself rather than handing them on (the web chat, whose pages
+  read them from the database) keeps each row once, even when a row is sent again.
 """
 
 from __future__ import annotations

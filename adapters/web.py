@@ -13,8 +13,11 @@ with a retry time), so that open pages never keep a question waiting; a Content-
 on every page (`frame-ancestors` from BOT_WEB_EMBED_ORIGINS). Member and knowledge text is
 written with `textContent` in the browser, and knowledge Markdown is rendered with raw HTML off.
 
-Nothing is pushed to a web member unasked (no reminders): `send` says so, and the page offers
-the calendar instead.
+A browser cannot be written to while it is closed, so what the bot sends a web member unasked
+(a ticket's answer, an introduction, "your question was answered") is kept in the database for
+them (`send`): their open pages hear of it at once, a page held by another process within the
+announcement interval, and a page opened later shows it. No reminders: one read days later
+would be no reminder, so the page offers the calendar instead.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import json
 import logging
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,13 +39,17 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from adapters.base import SendResult
 from adapters.web_guards import MessageLimits, busy, origin_of, refusal
 from adapters.web_kb import knowledge_page, section_url
+from adapters.web_listeners import OpenPages, kept_json
 from adapters.web_text import interface_texts
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Language, Translator, accepted_language
 from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
 from bot.outbox.broadcasts import BroadcastRepository
+from bot.storage.database import Database
 from bot.storage.keys import shared_key
 from bot.storage.members import MemberRepository
+from bot.storage.web_inbox import WebInboxRepository
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -54,6 +62,9 @@ ASSET_TYPES = {"chat.js": "text/javascript", "chat.css": "text/css", "widget.js"
 NAME_CHARACTERS = 60
 KEEPALIVE_SECONDS = 15  # a comment on idle event streams, so proxies keep them open
 ANNOUNCEMENT_POLL_SECONDS = 15  # how often one task per process looks for new announcements
+# How far back that task looks for messages kept for the members whose pages it holds: beyond
+# the interval, for a message committed late or stamped by another process's clock.
+KEPT_LOOKBACK = timedelta(seconds=60)
 MEMBER_KEY = web.RequestKey("web_member", str)  # the browser's member id, once read
 NEW_MEMBER_KEY = web.RequestKey("web_new_member", bool)  # no valid cookie came: set one
 _page = jinja2.Environment(
@@ -64,7 +75,15 @@ _page = jinja2.Environment(
 class WebAdapter:
     platform = PLATFORM
 
-    def __init__(self, settings: Settings, poll_seconds: float = ANNOUNCEMENT_POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        poll_seconds: float = ANNOUNCEMENT_POLL_SECONDS,
+        *,
+        database: Database | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """`database` and `clock` for a process that only delivers (start gives the core's)."""
         self.settings = settings
         self.poll_seconds = poll_seconds
         # A page that went away is noticed when its stream is next written to, so this is
@@ -75,8 +94,10 @@ class WebAdapter:
         self._streaming: dict[str, int] = {}  # session → answers in progress
         self._signer: URLSafeSerializer | None = None
         self._mounted = False
-        # Open event streams (new announcements are put in each), and the task that finds them.
-        self._listeners: set[asyncio.Queue[dict[str, Any] | None]] = set()  # None: the end
+        self._database, self._clock = database, clock or SystemClock()
+        # Open event streams (new announcements and kept messages are put in them), and the
+        # task that finds those written by other processes.
+        self._pages = OpenPages()
         self._poller: asyncio.Task[None] | None = None
 
     # --- the adapter contract ---------------------------------------------------------------
@@ -89,6 +110,7 @@ class WebAdapter:
         app.router.add_get(r"/chat/assets/{name}", self._asset)
         app.router.add_post("/chat/api/send", self._send_message)
         app.router.add_get("/chat/api/announcements", self._announcements)
+        app.router.add_get("/chat/api/kept", self._kept_messages)
         app.router.add_get("/chat/api/events", self._events)
         app.router.add_get(r"/kb/{topic}", self._knowledge)
         app.middlewares.append(self._security_headers)
@@ -96,16 +118,14 @@ class WebAdapter:
 
     async def start(self, core: Core) -> None:
         """Nothing to receive: the HTTP server brings the requests. Starts the task that tells
-        open pages of new announcements."""
+        open pages of new announcements and of messages kept by other processes."""
         self._core = core
+        self._database, self._clock = core.services.database, core.services.clock
         if self._poller is None:
-            self._poller = asyncio.create_task(self._watch_announcements())
+            self._poller = asyncio.create_task(self._watch())
 
     async def stop(self) -> None:
-        for queue in list(self._listeners):  # open event streams end, so the server can stop
-            while queue.full():
-                queue.get_nowait()
-            queue.put_nowait(None)
+        self._pages.end_all()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -116,7 +136,7 @@ class WebAdapter:
     @property
     def listening_pages(self) -> int:
         """Open event streams: what BOT_WEB_MAX_STREAMS bounds."""
-        return len(self._listeners)
+        return len(self._pages)
 
     @property
     def answers_in_progress(self) -> int:
@@ -124,15 +144,26 @@ class WebAdapter:
         return sum(self._streaming.values())
 
     async def open_for_sending(self) -> None:
-        """Nothing to open: a web member is never written to unasked."""
+        """Nothing to open: sending is keeping a message in the database."""
 
     @property
     def connected(self) -> bool:
         return self._mounted
 
     async def send(self, target: Target, reply: Reply) -> SendResult:
-        # A browser cannot be reached when it is closed; the page offers the calendar instead.
-        return SendResult.unreachable("the web chat receives no messages unasked")
+        """Keep the message for the member's page (sent, once kept) and write it to their pages
+        open in this process; unreachable when the member was erased."""
+        if self._database is None:
+            return SendResult.failed("the web chat has no database yet", retryable=True)
+        async with self._database.session() as session:
+            kept = await WebInboxRepository(session).keep(
+                target.chat_id, reply.text, reply.buttons, self._clock.now(), target.outbox_row
+            )
+        if kept is None:
+            return SendResult.unreachable("no such web chat member (erased)")
+        message, _ = kept
+        self._pages.deliver(message)
+        return SendResult.sent(str(message.number))
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -193,6 +224,13 @@ class WebAdapter:
         """The announcements to everyone or to the web, newest first."""
         return web.json_response({"announcements": await self._recent_announcements()})
 
+    async def _kept_messages(self, request: web.Request) -> web.StreamResponse:
+        """The messages the bot kept for this browser's member, oldest first."""
+        core = self._ready()
+        async with core.services.database.session() as session:
+            kept = await WebInboxRepository(session).of_member(self._member_id(request))
+        return web.json_response({"messages": [kept_json(message) for message in kept]})
+
     async def _recent_announcements(self, after: int = 0) -> list[dict[str, Any]]:
         core = self._ready()
         async with core.services.database.session() as session:
@@ -203,33 +241,32 @@ class WebAdapter:
             ]
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
-        """A page's lasting event stream: new announcements as they go out, and a comment now
-        and then so that proxies keep it open."""
+        """A page's lasting event stream: new announcements as they go out, the messages kept
+        for its member, and a comment now and then so that proxies keep it open."""
         if self.listening_pages >= self.settings.web_max_streams:
             raise busy(Translator(self._page_language(request)))
-        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=100)
         response = web.StreamResponse(headers=_EVENT_HEADERS)
-        self._listeners.add(queue)
+        listener = self._pages.open(self._member_id(request))
         try:
             await response.prepare(request)
             await response.write(b"retry: 10000\n\n")
             while True:
                 try:
-                    item = await asyncio.wait_for(queue.get(), self.keepalive_seconds)
+                    item = await asyncio.wait_for(listener.queue.get(), self.keepalive_seconds)
                 except TimeoutError:
                     await response.write(b": keepalive\n\n")
                     continue
                 if item is None:  # the bot is stopping
                     return response
-                await _event(response, "announcement", item)
+                await _event(response, *item)
         except (ConnectionResetError, asyncio.CancelledError):
             return response  # the page went away
         finally:
-            self._listeners.discard(queue)
+            self._pages.close(listener)
 
-    async def _watch_announcements(self) -> None:
-        """One task per process: finds announcements newer than the last one seen and puts
-        them in every open event stream."""
+    async def _watch(self) -> None:
+        """One task per process: puts announcements newer than the last one seen in every open
+        event stream, and the messages kept lately (by any process) in their member's."""
         last = 0
         with contextlib.suppress(Exception):
             last = max((a["number"] for a in await self._recent_announcements()), default=0)
@@ -237,14 +274,23 @@ class WebAdapter:
             await asyncio.sleep(self.poll_seconds)
             try:
                 fresh = await self._recent_announcements(after=last)
+                await self._look_for_kept_messages()
             except Exception:  # the database is away for a moment: try again later
-                log.exception("looking for new announcements failed")
+                log.exception("looking for new announcements and messages failed")
                 continue
             for item in reversed(fresh):
                 last = max(last, int(item["number"]))
-                for queue in list(self._listeners):
-                    with contextlib.suppress(asyncio.QueueFull):  # a stalled page misses one
-                        queue.put_nowait(item)
+                self._pages.announce(item)
+
+    async def _look_for_kept_messages(self) -> None:
+        web_ids = self._pages.web_ids
+        if not web_ids or self._database is None:
+            return
+        since = self._clock.now() - KEPT_LOOKBACK - timedelta(seconds=2 * self.poll_seconds)
+        async with self._database.session() as session:
+            kept = await WebInboxRepository(session).kept_since(web_ids, since)
+        for message in kept:
+            self._pages.deliver(message)
 
     # --- a message --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ TEXTS = {
         "Reminders are not sent to this page. Add the dates to your calendar instead: /calendar."
     ),
     "download": N_("Download {name}"),
+    "kept": N_("Message for you"),
     "error": N_("Something went wrong. Please try again."),
     "retry": N_("Please wait {seconds} s and try again."),
     "sources": N_("Sources"),

@@ -40,8 +40,9 @@ class ChatRef:
     kind: ChatKind = ChatKind.PRIVATE
 
 
-# Where a person is only there while they look (the web chat): no reminders, no messages later.
-PLATFORMS_WITHOUT_PUSH = frozenset({"web"})
+# Where a person is only there while they look (the web chat): messages for them wait on their
+# page until they open it, which is too late for a reminder, so they are offered none.
+PLATFORMS_WITHOUT_REMINDERS = frozenset({"web"})
 # A Target.chat_id "person:<user id>" means "this person's private messages", on platforms that
 # open them on demand (Discord), for someone who never wrote to the bot privately.
 PERSON_TARGET = "person:"
@@ -85,9 +86,10 @@ class Incoming:
         return self.chat.id
 
     @property
-    def can_be_told_later(self) -> bool:
-        """Whether the bot can write to this person unasked (reminders); a web page cannot."""
-        return self.platform not in PLATFORMS_WITHOUT_PUSH
+    def gets_reminders(self) -> bool:
+        """Whether deadline reminders can reach this person in time; a web page cannot (it shows
+        what the bot wrote only once it is open)."""
+        return self.platform not in PLATFORMS_WITHOUT_REMINDERS
 
     @property
     def is_private(self) -> bool:
@@ -161,6 +163,9 @@ class Target:
 
     platform: str
     chat_id: str
+    # The outbox row being sent, when it is one: a platform that keeps messages itself (the web
+    # chat) keeps each row once, even when it is sent again after its worker died.
+    outbox_row: int | None = field(default=None, compare=False)
 
 
 class SendStatus(StrEnum):

@@ -51,6 +51,13 @@ def web_chat(settings: Settings, app: web.Application) -> Adapter:
     return adapter
 
 
+def web_keeper(settings: Settings, services: Services) -> Adapter:
+    """The web chat's sending side alone: it keeps messages for members' pages."""
+    from adapters.web import WebAdapter
+
+    return WebAdapter(settings, database=services.database, clock=services.clock)
+
+
 async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
     core = await start_core(settings)
     database = core.services.database
@@ -103,6 +110,9 @@ async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
             sending = []
             if Role.DELIVER in roles:
                 senders = {adapter.platform: adapter.send for adapter in adapters}
+                # Messages for web chat members are kept for their pages by whichever process
+                # delivers, whether or not it serves the pages.
+                senders.setdefault("web", web_keeper(settings, core.services).send)
                 sending = [
                     group.create_task(worker.run(stopping))
                     for worker in delivery_workers(core, senders)

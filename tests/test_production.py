@@ -213,6 +213,60 @@ async def test_two_processes_deliver_one_broadcast_exactly_once(
 
 
 @needs_postgres
+async def test_a_process_that_only_delivers_keeps_a_web_members_message_for_their_page(
+    telegram: FakeTelegramServer, postgres_url: str
+) -> None:
+    from sqlalchemy import select
+
+    from bot.messages import Button, Target
+    from bot.outbox.direct import send_later
+    from bot.storage.models import Delivery, WebMessage
+
+    database = Database(postgres_url)
+    now = datetime.now(UTC)
+    async with database.session() as session:
+        mei = Member(
+            platform="web",
+            platform_user_id="a1b2c3",
+            private_chat_id="a1b2c3",
+            reachable=True,
+            first_seen=now,
+            last_seen=now,
+        )
+        session.add(mei)
+        await session.flush()
+        answer = "An organizer answered your question (ticket #1): …"
+        reply = (Button("Reply", "ticketreply:1"),)
+        target = Target("web", "a1b2c3")
+        await send_later(
+            session,
+            target,
+            answer,
+            now,
+            kind="ticket",
+            language="en",
+            buttons=reply,
+            member_id=mei.id,
+        )
+    # No HTTP port here: this process serves no page, yet it delivers to the web chat's members.
+    bot = await Bot(environment(telegram, postgres_url), "deliver").start()
+    try:
+        async with asyncio.timeout(60):
+            while True:
+                async with database.session() as session:
+                    status = await session.scalar(select(Delivery.status))
+                if status not in ("queued", "sending"):
+                    break
+                await asyncio.sleep(0.2)
+    finally:
+        await bot.stop()
+    async with database.session() as session:
+        [kept] = (await session.scalars(select(WebMessage))).all()
+    await database.close()
+    assert status == "sent" and kept.text == answer and "ticketreply:1" in (kept.buttons or "")
+
+
+@needs_postgres
 async def test_the_scheduler_moves_to_another_process_when_its_process_dies(
     telegram: FakeTelegramServer, postgres_url: str, tmp_path: Path
 ) -> None:

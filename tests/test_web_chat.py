@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -15,8 +16,10 @@ import pytest
 from adapters.web import WebAdapter
 from bot.config import Settings
 from bot.core.app import Core
+from bot.messages import Reply, Target
 from bot.ops.http import service_app
 from bot.outbox.broadcasts import BroadcastRepository
+from bot.outbox.worker import DeliveryWorker
 from bot.runtime import start_core
 from tests.conftest import ManualClock, Outbox, launch_chromium, served
 from tests.fakes.openai_api import FakeOpenAIServer
@@ -24,10 +27,12 @@ from tests.test_llm import PRIZES_EN, llm_settings
 from tests.test_llm import model as model
 
 
-async def start_site(settings: Settings, clock: ManualClock) -> tuple[Core, WebAdapter, object]:
+async def start_site(
+    settings: Settings, clock: ManualClock, poll_seconds: float = 0.05
+) -> tuple[Core, WebAdapter, object]:
     core = await start_core(settings, clock)
     app = service_app(core.services.database, {})
-    adapter = WebAdapter(settings, poll_seconds=0.05)
+    adapter = WebAdapter(settings, poll_seconds=poll_seconds)
     adapter.mount(app)
     await adapter.start(core)
     return core, adapter, app
@@ -80,6 +85,32 @@ async def ask(
 
 def jar() -> aiohttp.CookieJar:
     return aiohttp.CookieJar(unsafe=True)
+
+
+async def deliver(core: Core, adapter: WebAdapter) -> list[tuple[Target, Reply]]:
+    """Run the outbox dry, with the web chat's `send` beside the platforms' (as `run` does);
+    returns what went to Telegram and Discord."""
+    outbox = Outbox()
+    senders = {"telegram": outbox.send, "discord": outbox.send, "web": adapter.send}
+    worker = DeliveryWorker(core.services.database, senders, {}, core.services.clock)
+    while await worker.run_once():
+        pass
+    return outbox.sent
+
+
+async def kept(http: aiohttp.ClientSession, base: str) -> list[dict[str, Any]]:
+    """The messages the page lists for its member, as it reads them when it opens."""
+    async with http.get(base + "/chat/api/kept") as response:
+        return list((await response.json())["messages"])
+
+
+async def next_event(stream: aiohttp.ClientResponse) -> tuple[str, dict[str, Any]]:
+    """The next event on a page's stream (keep-alive comments skipped)."""
+    while True:
+        block = (await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 10)).decode()
+        if not block.startswith(":") and not block.startswith("retry"):
+            [found] = events(block)
+            return found
 
 
 async def test_a_question_is_answered_as_events_with_a_link_to_its_section(
@@ -551,3 +582,164 @@ def test_a_wrong_rate_limit_storage_stops_start_up_without_its_password() -> Non
             load_settings(web_rate_limit_storage=uri)
         assert "BOT_WEB_RATE_LIMIT_STORAGE" in str(refused.value)
         assert "hunter2" not in str(refused.value)
+
+
+UNKNOWN = "What colour are the chairs in the final's hall?"
+
+
+async def test_an_organizers_answer_reaches_the_web_members_pages_once_and_forgetme_erases_it(
+    settings: Settings, clock: ManualClock, database_url: str
+) -> None:
+    from sqlalchemy import func, select, update
+
+    from bot.storage.models import Delivery, WebMessage
+    from tests.conftest import ORGANIZER_ID, Member
+
+    # Two processes behind one balancer; the first one's watcher never runs in this test, so
+    # what reaches a page it holds comes from its own send.
+    sites = [
+        await start_site(settings, clock, poll_seconds=3600),
+        await start_site(settings, clock),
+    ]
+    (core, first, first_app), (_, _, second_app) = sites
+    async with (
+        served(first_app) as one,  # type: ignore[arg-type]
+        served(second_app) as two,  # type: ignore[arg-type]
+        aiohttp.ClientSession(cookie_jar=jar()) as http,
+    ):
+        await http.get(one + "/chat/")
+        async with await ask(http, one, stream=False, text=UNKNOWN) as response:
+            [dont_know] = (await response.json())["replies"]
+        ask_person = next(b for b in dont_know["buttons"] if b["label"] == "Ask a person")
+        async with await ask(http, one, stream=False, pressed=ask_person["payload"]) as response:
+            [opened] = (await response.json())["replies"]
+        assert "come to you here in private" in opened["text"]
+        [confirmed] = await Member(core, user_id=ORGANIZER_ID).says(
+            "/reply 1 Blue, and there are 300 of them."
+        )
+        assert "privately on web" in confirmed.text
+        assert await kept(http, one) == []  # queued, not yet delivered
+
+        # The member has the page open twice, each held by another process.
+        async with (
+            http.get(one + "/chat/api/events") as here,
+            http.get(two + "/chat/api/events") as there,
+        ):
+            for stream in (here, there):
+                await stream.content.readuntil(b"\n\n")  # the stream is open
+            told = await deliver(core, first)
+            assert [target.platform for target, _ in told] == []  # nothing went elsewhere
+            for stream in (here, there):
+                name, live = await next_event(stream)
+                assert name == "kept" and "Blue, and there are 300" in live["text"]
+                assert [b["label"] for b in live["buttons"]] == ["Reply"]
+            # The second process's watcher finds the message again in every round: the
+            # page is not given it twice. An announcement marks a later round.
+            await announce(core, "The final is on 24 October.")
+            while (heard := await next_event(there))[0] != "announcement":
+                assert heard[0] != "kept", "the same message twice on one page"
+
+        async with core.services.database.session() as session:
+            web_row = select(Delivery).where(Delivery.platform == "web")
+            [delivery] = (await session.scalars(web_row)).all()
+            assert delivery.status == "sent"  # kept is delivered: not unreachable, not retried
+            # Its worker dies after keeping it, before recording the outcome: sent again.
+            await session.execute(
+                update(Delivery).values(status="queued").where(Delivery.id == delivery.id)
+            )
+        await deliver(core, first)
+
+        [listed] = await kept(http, one)  # the page opened again, on either process: once
+        assert await kept(http, two) == [listed] and listed["number"] == live["number"]
+        assert "Blue, and there are 300" in listed["text"]
+        async with await ask(
+            http, two, stream=False, pressed=listed["buttons"][0]["payload"]
+        ) as response:
+            [follow_up] = (await response.json())["replies"]
+        assert "Write your reply about ticket #1" in follow_up["text"]  # its button works
+        await ask(http, two, stream=False, text="/skip")
+
+        async with await ask(http, one, stream=False, pressed="forgetme:yes") as response:
+            assert "Erased" in (await response.json())["replies"][0]["text"]
+        async with core.services.database.session() as session:
+            assert await session.scalar(select(func.count()).select_from(WebMessage)) == 0
+        for _, adapter, _ in sites:
+            await adapter.stop()
+    for site_core, _, _ in sites:
+        await site_core.services.database.close()
+
+
+async def test_a_telegram_members_introduction_reaches_a_web_member_who_accepts_it_on_the_page(
+    site_with_adapter: tuple[str, Core, WebAdapter],
+) -> None:
+    from tests.conftest import Member
+    from tests.test_finder import button
+
+    base, core, adapter = site_with_adapter
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+
+        async def says(message: dict[str, str]) -> list[dict[str, Any]]:
+            async with await ask(http, base, stream=False, name="Mei", **message) as response:
+                return list((await response.json())["replies"])
+
+        def payload(replies: list[dict[str, Any]], label: str) -> str:
+            return next(b["payload"] for r in replies for b in r["buttons"] if b["label"] == label)
+
+        asked = await says({"text": "/lookingfor"})
+        await says({"pressed": payload(asked, "AIGC Application Innovation")})
+        languages = await says({"text": "前端, 配乐"})
+        await says({"pressed": payload(languages, "Both")})
+        [done] = await says({"text": "a team that needs a frontend developer"})
+        assert "visible in /findteam" in done["text"]
+
+        lin = Member(core, user_id="21", name="Lin", handle="@lin_dev")
+        await lin.says("hello")  # a private chat with the bot
+        found = await lin.says("/findteam application frontend")
+        sent = await lin.presses(button(found, "Contact 1"))
+        assert "passed your introduction on to Mei" in sent[0].text
+        assert await deliver(core, adapter) == []  # nothing for Telegram yet
+
+        [introduction] = await kept(http, base)  # the page, opened later
+        assert "Lin would like to team up with you" in introduction["text"]
+        assert "@lin_dev" not in introduction["text"]  # no handle before consent
+        assert [b["label"] for b in introduction["buttons"]] == [
+            "Accept",
+            "Decline",
+            "Block and report",
+        ]
+        [accepted] = await says({"pressed": payload([introduction], "Accept")})
+        assert "@lin_dev" in accepted["text"]
+        [(target, told)] = await deliver(core, adapter)
+        assert target.platform == "telegram" and "Mei accepted your introduction" in told.text
+
+
+@pytest.fixture
+async def site_with_adapter(
+    settings: Settings, clock: ManualClock
+) -> AsyncIterator[tuple[str, Core, WebAdapter]]:
+    core, adapter, app = await start_site(settings, clock)
+    async with served(app) as base:  # type: ignore[arg-type]
+        yield base, core, adapter
+        await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_a_web_member_who_asked_to_be_told_finds_the_published_answer_on_the_page(
+    site_with_adapter: tuple[str, Core, WebAdapter],
+) -> None:
+    from tests.conftest import ORGANIZER_ID, Member
+
+    base, core, adapter = site_with_adapter
+    question = "Is there parking at the final venue?"
+    async with aiohttp.ClientSession(cookie_jar=jar()) as http:
+        async with await ask(http, base, stream=False, text=question) as response:
+            [dont_know] = (await response.json())["replies"]
+        watch = next(b for b in dont_know["buttons"] if b["label"] == "Tell me when answered")
+        async with await ask(http, base, stream=False, pressed=watch["payload"]) as response:
+            assert "tell you here" in (await response.json())["replies"][0]["text"]
+        await Member(core, user_id=ORGANIZER_ID).says(
+            f"/faq add {question} | Yes: the park's car park is free for participants."
+        )
+        await deliver(core, adapter)
+        [told] = await kept(http, base)
+    assert "has been answered" in told["text"] and "car park is free" in told["text"]

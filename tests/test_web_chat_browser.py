@@ -1,6 +1,7 @@
 """The web chat in Chromium, in the ways that need a browser: an answer written by a language
-model grows on the page, an announcement appears while the page is open, and the widget opens
-the chat in a frame on another site (allowed by BOT_WEB_EMBED_ORIGINS)."""
+model grows on the page, an announcement and an organizer's answer appear while the page is
+open, and the widget opens the chat in a frame on another site (allowed by
+BOT_WEB_EMBED_ORIGINS)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.conftest import ManualClock, launch_chromium, served
 from tests.fakes.openai_api import FakeOpenAIServer
 from tests.test_llm import PRIZES_EN, llm_settings
 from tests.test_llm import model as model
-from tests.test_web_chat import announce, start_site
+from tests.test_web_chat import UNKNOWN, announce, deliver, start_site
 
 pytestmark = pytest.mark.skipif(
     shutil.which("chromium") is None, reason="Debian's chromium is not installed"
@@ -190,4 +191,40 @@ async def test_a_page_refused_by_a_full_server_listens_again_later(
         )
         await browser.close()
         await adapter.stop()
+    await core.services.database.close()
+
+
+async def test_an_organizers_answer_appears_on_the_open_page_and_stays_after_a_reload(
+    settings: Settings, clock: ManualClock
+) -> None:
+    from playwright.async_api import async_playwright
+
+    from bot.config import PROJECT_ROOT
+    from tests.conftest import ORGANIZER_ID, Member
+
+    core, adapter, app = await start_site(settings, clock)
+    async with served(app) as base, async_playwright() as playwright:  # type: ignore[arg-type]
+        browser, page = await browser_page(playwright, locale="en-US")
+        await page.goto(base + "/chat/")
+        await page.fill("#input", UNKNOWN)
+        await page.press("#input", "Enter")
+        await page.locator(".from-bot .buttons button", has_text="Ask a person").click()
+        await page.locator(".from-bot", has_text="Ticket #1").wait_for()
+
+        await Member(core, user_id=ORGANIZER_ID).says("/reply 1 Blue, and there are 300 of them.")
+        await deliver(core, adapter)
+        kept = page.locator(".from-bot.kept")
+        await kept.filter(has_text="Blue, and there are 300").wait_for()  # live, no reload
+        assert (await kept.locator(".kept-label").inner_text()).startswith("Message for you")
+        await page.screenshot(path=str(PROJECT_ROOT / "test-artifacts" / "web-chat-kept.png"))
+
+        await page.reload()  # listed on load, and again when the stream opens: shown once
+        await page.wait_for_function(
+            "() => performance.getEntriesByName(location.origin + '/chat/api/kept').length >= 2"
+        )
+        await kept.locator(".buttons button", has_text="Reply").click()  # its button works
+        await page.locator(".from-bot", has_text="Write your reply about ticket #1").wait_for()
+        assert await kept.count() == 1
+        await browser.close()
+    await adapter.stop()
     await core.services.database.close()

@@ -185,6 +185,37 @@
     }
   }
 
+  // What the bot wrote to this member while the page was closed or elsewhere (a ticket's
+  // answer, an introduction): listed on load, then live. Each number is shown once, whether it
+  // comes from the list, the stream, or both.
+  const shownKept = new Set();
+  let welcome = null; // messages listed on load go above the greeting, later ones at the end
+
+  function showKept(item, atLoad) {
+    if (shownKept.has(item.number)) return;
+    shownKept.add(item.number);
+    const entry = document.createElement("li");
+    entry.className = "message from-bot kept";
+    const label = document.createElement("div");
+    label.className = "kept-label";
+    const at = new Date(item.at);
+    label.textContent = say("kept") + (isNaN(at) ? "" : " · " + at.toLocaleString(document.documentElement.lang));
+    const body = document.createElement("div");
+    body.className = "text";
+    entry.append(label, body);
+    if (atLoad && welcome && welcome.parentNode === messages) messages.insertBefore(entry, welcome);
+    else messages.appendChild(entry);
+    showReply(entry, item);
+  }
+
+  async function fetchKept(atLoad) {
+    try {
+      const response = await fetch("/chat/api/kept", { credentials: "same-origin" });
+      const data = await response.json();
+      for (const item of data.messages) showKept(item, atLoad);
+    } catch (ignored) { /* the next look may succeed */ }
+  }
+
   const shownAnnouncements = new Set();
 
   function showAnnouncement(item, newest) {
@@ -220,10 +251,14 @@
     let opened = false;
     source.addEventListener("open", function () {
       if (opened) fetchAnnouncements(false); // reconnected: what went out in between
+      fetchKept(false); // kept since the list was read (or while away)
       opened = true;
     });
     source.addEventListener("announcement", function (event) {
       showAnnouncement(JSON.parse(event.data), true);
+    });
+    source.addEventListener("kept", function (event) {
+      showKept(JSON.parse(event.data), false);
     });
     source.addEventListener("error", function () {
       if (source.readyState !== EventSource.CLOSED) return; // the browser reconnects itself
@@ -231,17 +266,21 @@
       const wait = announcementSeconds * (1 + Math.random()) * 1000; // not all pages at once
       setTimeout(function () {
         fetchAnnouncements(false);
+        fetchKept(false);
         listenForAnnouncements();
       }, wait);
     });
   }
 
   async function loadAnnouncements() {
-    await fetchAnnouncements(true);
+    await Promise.all([fetchAnnouncements(true), fetchKept(true)]);
     if (typeof EventSource !== "undefined" && typeof ReadableStream !== "undefined") {
       listenForAnnouncements();
     } else {
-      setInterval(function () { fetchAnnouncements(false); }, announcementSeconds * 1000);
+      setInterval(function () {
+        fetchAnnouncements(false);
+        fetchKept(false);
+      }, announcementSeconds * 1000);
     }
   }
 
@@ -278,6 +317,6 @@
   nameInput.value = localStorage.getItem("cb_name") || "";
   nameInput.addEventListener("change", function () { localStorage.setItem("cb_name", nameInput.value.trim()); });
   translatePage();
-  bubble("from-bot", say("welcome"));
+  welcome = bubble("from-bot", say("welcome"));
   loadAnnouncements();
 })();

@@ -13,6 +13,7 @@ from bot.core.router import Argument, ArgumentKind, Replies, Router
 from bot.features.subscriptions import calendar_instead
 from bot.i18n import N_
 from bot.messages import Button, Reply
+from bot.storage import web_inbox as _web_inbox  # noqa: F401  (/forgetme erases its messages)
 from bot.storage.conversations import ConversationRepository
 from bot.storage.erasure import erase_member
 from bot.storage.registrations import RegistrationRepository
@@ -152,7 +153,7 @@ async def _follow_up(ctx: Context, answer: str) -> Replies:
 
 
 def _offer_reminders(ctx: Context, track: Track, text: str) -> Reply:
-    if not ctx.incoming.can_be_told_later:  # the web chat: the calendar instead
+    if not ctx.incoming.gets_reminders:  # the web chat: the calendar instead
         offer = calendar_instead(ctx)
         return Reply(f"{text}\n{offer.text}", buttons=offer.buttons, private=True)
     name = ctx.t.pick(track.name.as_dict())

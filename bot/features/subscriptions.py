@@ -68,7 +68,7 @@ async def announcements_pressed(ctx: Context) -> Replies:
 
 
 async def _subscribe(ctx: Context, typed: str) -> Replies:
-    if not ctx.incoming.can_be_told_later:
+    if not ctx.incoming.gets_reminders:
         return [calendar_instead(ctx)]
     if typed.lower() in (ANNOUNCEMENTS, "公告"):
         return _set_announcements(ctx, wanted=True)

@@ -33,8 +33,8 @@ from bot.storage.models import (
 EVERYONE = "everyone"
 CHANNELS = "channels"
 PLATFORMS = ("telegram", "discord")
-# The web chat shows "everyone" and "platform:web" announcements on its public panel and is
-# never written to, so no member or channel is ever a delivery of "platform:web".
+# The web chat shows "everyone" and "platform:web" announcements on its public panel and its
+# members get none as a message, so no member or channel is ever a delivery of "platform:web".
 WEB = "web"
 WEB_PANEL = (EVERYONE, f"platform:{WEB}")
 # Platforms where a member who never said either way gets announcements by DM. Discord is not

@@ -41,7 +41,7 @@ async def send_later(
         created_at=now,
         enqueued_at=now,
         total=1,
-        buttons=json.dumps([_stored(b) for b in buttons]) if buttons else None,
+        buttons=encode_buttons(buttons),
     )
     session.add(message)
     await session.flush()
@@ -111,6 +111,11 @@ async def organizer_chats(
         for o in members
         if (o.platform, o.platform_user_id) in settings.organizers
     ]
+
+
+def encode_buttons(buttons: tuple[Button, ...]) -> str | None:
+    """Buttons as stored with a message (None for none); `decode_buttons` reads them back."""
+    return json.dumps([_stored(b) for b in buttons]) if buttons else None
 
 
 def _stored(button: Button) -> list[object]:

@@ -220,7 +220,8 @@ class DeliveryWorker:
         reply = await self._reply_for(row)
         started = time.perf_counter()
         try:
-            result = await self.senders[row.platform](Target(row.platform, row.chat_id), reply)
+            target = Target(row.platform, row.chat_id, outbox_row=row.id)
+            result = await self.senders[row.platform](target, reply)
         except Exception as error:  # an adapter must not raise, but a bug must not lose the row
             log.exception("send to %s:%s raised", row.platform, row.chat_id)
             result = SendResult.failed(f"{type(error).__name__}", retryable=True)

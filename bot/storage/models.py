@@ -550,3 +550,19 @@ class OutboxInstance(Base):
     pid: Mapped[int] = mapped_column(Integer)
     incarnation: Mapped[str] = mapped_column(String(16))
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WebMessage(Base):
+    """A message the bot wrote to a web chat member unasked (a ticket's answer, an
+    introduction): kept for their page, which shows it live or when it is next opened."""
+
+    __tablename__ = "web_messages"
+    __table_args__ = (Index("ix_web_messages_member", "member_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    # The outbox row it came from: a row sent again (its worker died) is kept once.
+    delivery_id: Mapped[int | None] = mapped_column(Integer, unique=True, default=None)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str | None] = mapped_column(Text, default=None)  # as Broadcast.buttons
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
