@@ -15,6 +15,7 @@ from bot.runtime import start_core
 from bot.storage.models import (
     AnswerVote,
     AnswerWatch,
+    Broadcast,
     FaqEntry,
     FaqRevision,
     GivenAnswer,
@@ -157,13 +158,18 @@ async def test_forgetting_a_member_erases_their_tickets_votes_and_watches(loop: 
     [dont_know] = await member.says("What colour are the chairs in the zorblax hall?")
     watch = next(b.payload for b in dont_know.buttons if b.label == "Tell me when answered")
     await member.presses(watch)
+    await Member(loop, user_id=ORGANIZER_ID).says("/reply 1 Teams of up to five, see you there.")
     async with loop.services.database.session() as session:
         assert len((await session.scalars(select(AnswerWatch))).all()) == 1
+        to_member = select(Broadcast).where(Broadcast.text.contains("Teams of up to five"))
+        assert (await session.scalars(to_member)).all()  # the answer waits in the outbox
     done = only_text(await member.presses("forgetme:yes"))
     assert "1 tickets" in done
     async with loop.services.database.session() as session:
         for table in (Ticket, AnswerVote, GivenAnswer, AnswerWatch):
             assert (await session.scalars(select(table))).all() == []
+        # The message that carried the answer to them went too, not only its delivery row.
+        assert (await session.scalars(to_member)).all() == []
 
 
 async def test_an_organizer_can_skip_answering_and_the_ticket_stays_open(loop: Core) -> None:
