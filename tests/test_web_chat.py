@@ -711,6 +711,8 @@ async def test_a_telegram_members_introduction_reaches_a_web_member_who_accepts_
         assert "@lin_dev" in accepted["text"]
         [(target, told)] = await deliver(core, adapter)
         assert target.platform == "telegram" and "Mei accepted your introduction" in told.text
+        # No handle on the web: the Telegram member is told how it goes, not shown an id.
+        assert "web chat" in told.text and "will write" in told.text
 
 
 @pytest.fixture

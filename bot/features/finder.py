@@ -489,14 +489,14 @@ async def answer_pressed(ctx: Context) -> Replies:
             lambda theirs: theirs.gettext(
                 "{name} accepted your introduction. Reach them at {contact}.",
                 name=display_name(theirs, me),
-                contact=contact_of(me, requester.platform),
+                contact=contact_of(me, requester.platform, theirs),
             ),
             kind="contact",
         )
         text = t.gettext(
             "Accepted. Reach {name} at {contact}; they got yours.",
             name=display_name(t, requester),
-            contact=contact_of(requester, me.platform),
+            contact=contact_of(requester, me.platform, t),
         )
         return [_private(text)]
     request.status = BLOCKED if choice == "block" else DECLINED
@@ -536,14 +536,15 @@ async def _report_to_organizers(ctx: Context, requester: Member) -> None:
         await send_later(ctx.session, target, notice, now, kind="report", language=language)
 
 
-def contact_of(member: Member, for_platform: str) -> str:
-    """How to reach a member, written for a reader on `for_platform`."""
+def contact_of(member: Member, for_platform: str, t: Translator) -> str:
+    """How to reach a member, written (in `t`'s language) for a reader on `for_platform`."""
     if member.platform == "telegram":
         return member.handle or f"tg://user?id={member.platform_user_id}"
     if member.platform == "discord":
         name = member.handle or member.display_name
         return f"<@{member.platform_user_id}> ({name})" if for_platform == "discord" else name
-    return member.display_name or member.platform_user_id
+    # A web chat member has no handle anyone could use: say how it goes instead of an id.
+    return t.gettext("the bot's web chat, where they have no handle: they got yours and will write")
 
 
 async def _recipient(ctx: Context, kind: str, number: str) -> tuple[Member | None, Team | None]:

@@ -252,7 +252,7 @@ async def answer_pressed(ctx: Context) -> Replies:
             lambda theirs, other=other: theirs.gettext(
                 "{name} accepted the organizers' introduction too. Reach them at {contact}.",
                 name=display_name(theirs, me),
-                contact=contact_of(me, other.platform),
+                contact=contact_of(me, other.platform, theirs),
             ),
             kind="pairing",
         )
@@ -263,7 +263,7 @@ async def answer_pressed(ctx: Context) -> Replies:
                 private=True,
             )
         ]
-    contacts = ", ".join(f"{display_name(t, m)}: {contact_of(m, me.platform)}" for m in others)
+    contacts = ", ".join(f"{display_name(t, m)}: {contact_of(m, me.platform, t)}" for m in others)
     text = t.gettext(
         "Accepted. Those who accepted so far: {contacts}. The others' contacts follow as they "
         "accept.",
