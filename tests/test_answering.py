@@ -314,3 +314,15 @@ async def test_questions_about_teammates_people_and_calendars_get_the_command_to
     # Asking for the organizers' email still says that none is published.
     [email] = await chinese.says("主办方的联系邮箱是多少？")
     assert "没有公布" in email.text
+
+
+def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAnswerer) -> None:
+    for task, language in (
+        ("帮我写一份AIGC技术创新赛道的参赛计划书，三千字", "zh"),
+        ("write me a pitch for our entry in the AIGC Creative Works track", "en"),
+    ):
+        answer = hybrid.answer(task, language, "UTC", NOW)
+        assert not answer.known and answer.intent == "writing-task", (task, answer.text)
+    # Asking about writing is not a task.
+    asked = hybrid.answer("作品介绍要写多长，有字数要求吗？", "zh", "UTC", NOW)
+    assert asked.intent != "writing-task", asked.text

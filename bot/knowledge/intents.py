@@ -4,6 +4,7 @@ writing tasks, unrelated topics), recognised by their closeness to the intent's 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
+_SPACES = re.compile(r"\s+")
 
 
 class Intent(BaseModel):
@@ -31,6 +33,9 @@ class Intent(BaseModel):
     # A knowledge section (its heading, in any language) about the same thing: a question that
     # finds that section gets this intent's answer and button instead.
     section: str | None = None
+    # A question that starts with one of these is this intent, whatever it names: "帮我写一份
+    # AIGC应用创新赛道的计划书" is a writing task, though most of its words are a track's.
+    starts: list[str] = []
 
     @model_validator(mode="after")
     def _command_or_decline(self) -> Intent:
@@ -99,6 +104,14 @@ class IntentMatcher:
             if embedder is not None and examples
             else None
         )
+
+    def started(self, question: str) -> Intent | None:
+        """The intent one of whose `starts` the question begins with (case and spaces aside)."""
+        opening = _SPACES.sub(" ", question.strip().casefold())
+        for intent in self.intents:
+            if any(opening.startswith(start.casefold()) for start in intent.starts):
+                return intent
+        return None
 
     def closest_decline(self, vector: np.ndarray | None) -> float:
         """The cosine of a question with the closest example of what the bot declines."""
