@@ -326,3 +326,20 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
     # Asking about writing is not a task.
     asked = hybrid.answer("作品介绍要写多长，有字数要求吗？", "zh", "UTC", NOW)
     assert asked.intent != "writing-task", asked.text
+
+
+def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer) -> None:
+    for request, language in (
+        ("蒋涛的手机号是多少？想约他聊聊", "zh"),
+        ("what's Hu Zhaohui's phone number?", "en"),
+        ("AIGC创意作品赛道都有谁报了？", "zh"),
+    ):
+        answer = hybrid.answer(request, language, "UTC", NOW)
+        assert not answer.known and answer.intent == "personal-data", (request, answer.text)
+    # About the contest, not about a person: answered, not refused as someone's data.
+    for question, language in (
+        ("报名时需要留手机号码吗？", "zh"),
+        ("What is the organizers' email address?", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent != "personal-data", (question, answer.text)

@@ -56,9 +56,9 @@ HELD_OUT_DIR = Path(__file__).parent / "data"
 # (README, bench/qa.py); the targets (0.95 answered, 1.00 declined) are not reached yet.
 HELD_OUT_FLOORS = {
     # file: (answer score floor, must-decline floor), per language
-    "qa_heldout.jsonl": (0.85, 0.85),
-    "qa_heldout_2.jsonl": (0.8, 0.9),
-    "qa_heldout_3.jsonl": (0.85, 0.7),
+    "qa_heldout.jsonl": (0.85, 0.9),
+    "qa_heldout_2.jsonl": (0.8, 0.95),
+    "qa_heldout_3.jsonl": (0.85, 0.75),
 }
 
 

@@ -163,8 +163,8 @@ class RetrievalAnswerer:
         matcher = self.index.intents
         if match is not None and match.similarity > asked + INTENT_MARGIN:
             return match.intent
-        if (started := matcher.started(question)) is not None:
-            return started
+        if (shaped := matcher.worded_by_shape(question)) is not None:
+            return shaped
         # "Translate this: …", "帮我写一段介绍：…": the instruction, not its material, says what
         # is asked, and the material may well be about the community.
         head = instruction_head(question)

@@ -36,6 +36,9 @@ class Intent(BaseModel):
     # A question that starts with one of these is this intent, whatever it names: "帮我写一份
     # AIGC应用创新赛道的计划书" is a writing task, though most of its words are a track's.
     starts: list[str] = []
+    # A question that holds one of these is this intent, whatever it names: "蒋涛的私人邮箱"
+    # asks for someone's data, though it names a speaker the knowledge describes.
+    contains: list[str] = []
 
     @model_validator(mode="after")
     def _command_or_decline(self) -> Intent:
@@ -105,11 +108,14 @@ class IntentMatcher:
             else None
         )
 
-    def started(self, question: str) -> Intent | None:
-        """The intent one of whose `starts` the question begins with (case and spaces aside)."""
-        opening = _SPACES.sub(" ", question.strip().casefold())
+    def worded_by_shape(self, question: str) -> Intent | None:
+        """The intent whose `starts` the question begins with, or one of whose `contains` it
+        holds (case and spaces aside)."""
+        text = _SPACES.sub(" ", question.strip().casefold())
         for intent in self.intents:
-            if any(opening.startswith(start.casefold()) for start in intent.starts):
+            if any(text.startswith(start.casefold()) for start in intent.starts):
+                return intent
+            if any(part.casefold() in text for part in intent.contains):
                 return intent
         return None
 
