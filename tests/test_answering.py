@@ -320,6 +320,7 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
     for task, language in (
         ("帮我写一份AIGC技术创新赛道的参赛计划书，三千字", "zh"),
         ("write me a pitch for our entry in the AIGC Creative Works track", "en"),
+        ("能不能把AIGC应用创新赛道的介绍翻成英文给我朋友看", "zh"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
         assert not answer.known and answer.intent == "writing-task", (task, answer.text)
