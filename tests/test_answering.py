@@ -344,3 +344,21 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent != "personal-data", (question, answer.text)
+
+
+async def test_undoing_registrations_and_reminders_is_answered_with_its_command(
+    core: Core,
+) -> None:
+    member = Member(core, user_id="75")
+    await member.says("/register aigc-tech")
+    await member.says("/skip")  # no team name
+    await member.says("/skip")  # no idea yet
+    [cancel] = await member.says("I picked the wrong track, how do I cancel my registration?")
+    assert cancel.buttons[0].payload == "run:withdraw", cancel.text
+    withdrawn = " ".join(r.text for r in await member.presses(cancel.buttons[0].payload))
+    assert "withdraw" in withdrawn.lower() or "AIGC Technical Innovation" in withdrawn
+    chinese = Member(core, user_id="76", locale="zh")
+    [stop] = await chinese.says("别再给我发提醒了，怎么关掉")
+    assert stop.buttons[0].payload == "run:unsubscribe", stop.text
+    [zone] = await chinese.says("我在纽约，日期能按我的时区显示吗？")
+    assert "/timezone" in zone.text and zone.buttons[0].payload == "run:timezone"
