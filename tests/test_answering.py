@@ -321,6 +321,7 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("帮我写一份AIGC技术创新赛道的参赛计划书，三千字", "zh"),
         ("write me a pitch for our entry in the AIGC Creative Works track", "en"),
         ("能不能把AIGC应用创新赛道的介绍翻成英文给我朋友看", "zh"),
+        ("帮我写一段拉同学一起报AIGC创意作品赛道的文案", "zh"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
         assert not answer.known and answer.intent == "writing-task", (task, answer.text)
@@ -334,6 +335,7 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("蒋涛的手机号是多少？想约他聊聊", "zh"),
         ("what's Hu Zhaohui's phone number?", "en"),
         ("AIGC创意作品赛道都有谁报了？", "zh"),
+        ("圆桌上那位王雅光的微信有吗？", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)

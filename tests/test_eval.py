@@ -58,7 +58,7 @@ HELD_OUT_FLOORS = {
     # file: (answer score floor, must-decline floor), per language
     "qa_heldout.jsonl": (0.85, 0.9),
     "qa_heldout_2.jsonl": (0.8, 0.95),
-    "qa_heldout_3.jsonl": (0.85, 0.75),
+    "qa_heldout_3.jsonl": (0.85, 0.8),
 }
 
 

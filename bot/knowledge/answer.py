@@ -161,10 +161,12 @@ class RetrievalAnswerer:
         """The intent whose example is the question's nearest neighbour, clearly nearer than
         any way members ask for a knowledge section (`asked`)."""
         matcher = self.index.intents
-        if match is not None and match.similarity > asked + INTENT_MARGIN:
-            return match.intent
+        # Its shape first ("帮我写…", "…的手机号"): surer than the nearest example, which the
+        # names and topics in the message pull toward whatever else they appear in.
         if (shaped := matcher.worded_by_shape(question)) is not None:
             return shaped
+        if match is not None and match.similarity > asked + INTENT_MARGIN:
+            return match.intent
         # "Translate this: …", "帮我写一段介绍：…": the instruction, not its material, says what
         # is asked, and the material may well be about the community.
         head = instruction_head(question)
