@@ -41,6 +41,7 @@ from bot.ops.metrics import UPDATES
 from bot.storage.conversations import ConversationRepository
 from bot.storage.members import MemberRepository, sender
 from bot.storage.models import Member
+from bot.storage.recent_members import row_values
 from bot.storage.updates import HandledUpdateRepository
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,12 @@ class Core:
                     )
                     return []
                 replies = await self._dispatch(ctx)
-            self.services.database.recent_members.remember(ctx.member, ctx.members_generation)
+                # Keep the row as read or changed here; a snapshot used unchanged stays as it
+                # was (a concurrent update of the same member may have kept a newer one).
+                recalled = ctx.member_snapshot
+                keep = recalled is None or row_values(ctx.member) != recalled
+            if keep:
+                self.services.database.recent_members.remember(ctx.member, ctx.members_generation)
             for task in ctx.after_commit:
                 try:
                     await task()
@@ -159,6 +165,7 @@ class Core:
         )
         members = MemberRepository(session)
         member = recent.recall(seen)
+        from_snapshot = member is not None
         if member is None:
             member = await members.seen(
                 incoming.platform, user.id, user.display_name, user.locale, now, user.handle
@@ -185,6 +192,7 @@ class Core:
         ctx = Context(incoming, member, session, t, self.services)
         ctx.menu = self.menu(organizer=ctx.is_organizer)
         ctx.members_generation = generation
+        ctx.member_snapshot = row_values(member) if from_snapshot else None
         ctx.conversation_waiting = conversation_waiting
         return ctx
 

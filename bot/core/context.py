@@ -61,6 +61,8 @@ class Context:
     # it), and the member snapshots' generation then (`RecentMembers.remember`).
     conversation_waiting: bool | None = None
     members_generation: int = 0
+    # The member's values as remembered, when the row was not read for this update.
+    member_snapshot: dict[str, object] | None = None
 
     @property
     def zone_name(self) -> str:

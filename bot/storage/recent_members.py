@@ -84,8 +84,7 @@ class RecentMembers:
         """Keep the row as it stands after a committed update (unless a forget came meanwhile)."""
         if generation != self.generation:
             return
-        values = {key: getattr(member, key) for key in _COLUMNS}
-        self._snapshots[(member.platform, member.platform_user_id)] = values
+        self._snapshots[(member.platform, member.platform_user_id)] = row_values(member)
 
     def forget(self) -> None:
         """A member row changed behind the row objects' back: read every member afresh."""
@@ -104,6 +103,11 @@ class RecentMembers:
         due, self._last_seen = self._last_seen, {}
         self._last_seen_written = now
         return due
+
+
+def row_values(member: Member) -> dict[str, Any]:
+    """Every column of the member's row, as the object holds it."""
+    return {key: getattr(member, key) for key in _COLUMNS}
 
 
 def _seconds_of(clock: Clock) -> Callable[[], float]:
