@@ -335,7 +335,7 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("蒋涛的手机号是多少？想约他聊聊", "zh"),
         ("what's Hu Zhaohui's phone number?", "en"),
         ("AIGC创意作品赛道都有谁报了？", "zh"),
-        ("圆桌上那位王雅光的微信有吗？", "zh"),
+        ("圆桌上那位王雅光的微信号是多少？", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
@@ -364,3 +364,21 @@ async def test_undoing_registrations_and_reminders_is_answered_with_its_command(
     assert stop.buttons[0].payload == "run:unsubscribe", stop.text
     [zone] = await chinese.says("我在纽约，日期能按我的时区显示吗？")
     assert "/timezone" in zone.text and zone.buttons[0].payload == "run:timezone"
+
+
+
+def test_words_that_only_look_like_a_request_for_someones_data_or_a_task_are_not(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """The shape rules match whole phrases: these ask about the contest or the community."""
+    for question, language in (
+        ("Can I register with another phone number?", "en"),
+        ("Is this WeChat group official?", "en"),
+        ("Does this email need to be my work email?", "en"),
+        ("有其他的微信群吗？", "zh"),
+        ("社区的微信有吗？", "zh"),
+        ("写个人简介有什么要求？", "zh"),
+        ("Translate is a feature of my entry, which track fits it?", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent not in ("personal-data", "writing-task"), (question, answer.text)

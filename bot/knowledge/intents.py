@@ -107,17 +107,17 @@ class IntentMatcher:
             if embedder is not None and examples
             else None
         )
+        self._shapes = [
+            (intent, _shape_pattern(intent.starts, intent.contains))
+            for intent in intents
+            if intent.starts or intent.contains
+        ]
 
     def worded_by_shape(self, question: str) -> Intent | None:
         """The intent whose `starts` the question begins with, or one of whose `contains` it
-        holds (case and spaces aside)."""
+        holds (case and spaces aside; English phrases as whole words)."""
         text = _SPACES.sub(" ", question.strip().casefold())
-        for intent in self.intents:
-            if any(text.startswith(start.casefold()) for start in intent.starts):
-                return intent
-            if any(part.casefold() in text for part in intent.contains):
-                return intent
-        return None
+        return next((intent for intent, shape in self._shapes if shape.search(text)), None)
 
     def closest_decline(self, vector: np.ndarray | None) -> float:
         """The cosine of a question with the closest example of what the bot declines."""
@@ -148,3 +148,24 @@ class IntentMatcher:
             if owner.key in worded and len(terms) <= len(example_terms) + 1:
                 return IntentMatch(owner, 1.0, True)
         return None
+
+
+def _shape_pattern(starts: list[str], contains: list[str]) -> re.Pattern[str]:
+    """One expression for an intent's openings and phrases. English phrases match whole words
+    ("his wechat" is not in "this wechat"); 他/她 not after 其 (其他的 means "other")."""
+
+    def phrase(text: str) -> str:
+        text = text.casefold()
+        pattern = re.escape(text)
+        if text[:1].isascii() and text[:1].isalpha():
+            pattern = r"\b" + pattern
+        if text[-1:].isascii() and text[-1:].isalpha():
+            pattern += r"\b"
+        if text[:1] in "他她":
+            pattern = "(?<!其)" + pattern
+        return pattern
+
+    parts = [f"^(?:{'|'.join(phrase(s) for s in starts)})"] if starts else []
+    if contains:
+        parts.append(f"(?:{'|'.join(phrase(c) for c in contains)})")
+    return re.compile("|".join(parts))
