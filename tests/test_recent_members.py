@@ -156,3 +156,21 @@ async def test_a_member_a_send_found_gone_is_reachable_again_when_they_write(
     await ada.says("/tracks")  # they unblocked the bot and wrote again, a moment later
     row = await member_row(shared_core, ada.user_id)
     assert row is not None and row.reachable
+
+
+async def test_a_member_who_keeps_writing_still_gets_another_process_change_in_time(
+    shared_core: Core, clock: ManualClock
+) -> None:
+    other_process = await start_core(shared_core.services.settings, clock)
+    try:
+        here, there = Member(shared_core), Member(other_process)
+        await here.says("/tracks")  # the row is read now
+        half = KEEP_FOR / 2
+        clock.advance(half)
+        await here.says("/tracks")  # answered from the snapshot
+        await there.says("/lang zh")
+        clock.advance(half + timedelta(seconds=1))
+        # Writing meanwhile did not make the snapshot younger than its read.
+        assert "赛道" in only_text(await here.says("/tracks"))
+    finally:
+        await other_process.services.database.close()

@@ -111,9 +111,11 @@ class Core:
             return []
         UPDATES.labels(incoming.platform).inc()
         fallback = Translator(self._language_hint(incoming))
+        member_id: int | None = None  # known once the member is, for after a failure
         try:
             async with self.services.database.session() as session:
                 ctx = await self._context(incoming, session)
+                member_id = ctx.member.id if ctx is not None else None
                 if ctx is None:
                     log.info(
                         "%s update %s was already handled", incoming.platform, incoming.update_id
@@ -122,10 +124,12 @@ class Core:
                 replies = await self._dispatch(ctx)
                 # Keep the row as read or changed here; a snapshot used unchanged stays as it
                 # was (a concurrent update of the same member may have kept a newer one).
-                recalled = ctx.member_snapshot
-                keep = recalled is None or row_values(ctx.member) != recalled
+                snapshot = ctx.member_snapshot
+                keep = snapshot is None or row_values(ctx.member) != snapshot.values
             if keep:
-                self.services.database.recent_members.remember(ctx.member, ctx.members_generation)
+                self.services.database.recent_members.remember(
+                    ctx.member, ctx.members_generation, ctx.member_read_at
+                )
             for task in ctx.after_commit:
                 try:
                     await task()
@@ -133,8 +137,9 @@ class Core:
                     log.exception("work after commit failed")
             return replies
         except Exception:
-            # The snapshot may be why (a member erased by another process): read rows afresh.
-            self.services.database.recent_members.forget()
+            # The snapshot may be why (a member erased by another process): read it afresh.
+            if member_id is not None:
+                self.services.database.recent_members.forget(member_id)
             log.exception(
                 "handler failed",
                 extra={"platform": incoming.platform, "command": incoming.command},
@@ -164,16 +169,19 @@ class Core:
             incoming.platform, user.id, user.display_name, user.locale, user.handle, private_chat
         )
         members = MemberRepository(session)
-        member = recent.recall(seen)
-        from_snapshot = member is not None
-        if member is None:
+        recalled = recent.recall(seen)
+        if recalled is None:
+            read_at = recent.now()
             member = await members.seen(
                 incoming.platform, user.id, user.display_name, user.locale, now, user.handle
             )
             if private_chat is not None:
                 # A private chat is where the bot may write to this member unasked.
                 member.private_chat_id, member.reachable = private_chat, True
+            snapshot = None
         else:
+            member, snapshot = recalled
+            read_at = snapshot.read_at
             session.add(member)
             recent.note_seen(member.id, now)
         if due := recent.last_seen_due(now):
@@ -192,7 +200,7 @@ class Core:
         ctx = Context(incoming, member, session, t, self.services)
         ctx.menu = self.menu(organizer=ctx.is_organizer)
         ctx.members_generation = generation
-        ctx.member_snapshot = row_values(member) if from_snapshot else None
+        ctx.member_snapshot, ctx.member_read_at = snapshot, read_at
         ctx.conversation_waiting = conversation_waiting
         return ctx
 

@@ -18,6 +18,7 @@ from bot.knowledge.index import KnowledgeIndex
 from bot.messages import Incoming
 from bot.storage.database import Database
 from bot.storage.models import Member
+from bot.storage.recent_members import Snapshot
 
 if TYPE_CHECKING:
     from bot.llm.answerer import LlmAnswerer
@@ -61,8 +62,10 @@ class Context:
     # it), and the member snapshots' generation then (`RecentMembers.remember`).
     conversation_waiting: bool | None = None
     members_generation: int = 0
-    # The member's values as remembered, when the row was not read for this update.
-    member_snapshot: dict[str, object] | None = None
+    # The member as remembered, when the row was not read for this update, and when the row
+    # was last read (`RecentMembers`).
+    member_snapshot: Snapshot | None = None
+    member_read_at: float = 0.0
 
     @property
     def zone_name(self) -> str:

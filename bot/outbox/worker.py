@@ -306,7 +306,7 @@ class DeliveryWorker:
                 )
                 # A remembered row would still say "reachable" and skip the write that marks
                 # the member reachable again when they next write privately.
-                self.database.recent_members.forget()
+                self.database.recent_members.forget(row.member_id)
 
     async def _finish_if_complete(self, broadcast_id: int) -> None:
         """Mark a broadcast done when no row is left open, and tell its author (once)."""

@@ -47,5 +47,5 @@ async def erase_member(session: AsyncSession, member: Member) -> dict[str, int]:
         erased[label] = result.rowcount or 0
     await session.execute(delete(Member).where(Member.id == member.id))
     session.expunge(member)
-    recent_members_of(session).forget()  # no snapshot may bring the erased row back
+    recent_members_of(session).forget(member.id)  # no snapshot may bring the row back
     return erased

@@ -50,12 +50,22 @@ class Seen:
     private_chat_id: str | None
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A member row as it was read from the database, and when (by the snapshots' timer)."""
+
+    values: dict[str, Any]
+    read_at: float
+
+
 class RecentMembers:
     """Snapshots of member rows, by (platform, user id), for `KEEP_FOR` after they were read."""
 
     def __init__(self, keep_for: timedelta = KEEP_FOR) -> None:
-        self._keep_for = keep_for
-        self._snapshots: TTLCache[tuple[str, str], dict[str, Any]] = self._cache(time.monotonic)
+        self._keep_for = keep_for.total_seconds()
+        self._timer: Callable[[], float] = time.monotonic
+        self._snapshots: TTLCache[tuple[str, str], Snapshot] = self._cache()
+        self._keys: TTLCache[int, tuple[str, str]] = self._cache()  # member id → snapshot key
         self._last_seen: dict[int, datetime] = {}
         self._last_seen_written: datetime | None = None
         # Bumped by every `forget`: an update that began before it must not remember its member.
@@ -64,31 +74,48 @@ class RecentMembers:
     def keep_time_by(self, clock: Clock) -> None:
         """Expire snapshots by this clock (a test's manual clock); the system clock's wall time
         may jump, so it keeps monotonic time."""
-        timer = time.monotonic if isinstance(clock, SystemClock) else _seconds_of(clock)
-        self._snapshots = self._cache(timer)
+        self._timer = time.monotonic if isinstance(clock, SystemClock) else _seconds_of(clock)
+        self._snapshots, self._keys = self._cache(), self._cache()
 
-    def _cache(self, timer: Callable[[], float]) -> TTLCache[tuple[str, str], dict[str, Any]]:
-        return TTLCache(maxsize=MOST_MEMBERS, ttl=self._keep_for.total_seconds(), timer=timer)
+    def _cache(self) -> TTLCache[Any, Any]:
+        # The TTL bounds memory; `recall` expires a snapshot by when its row was read.
+        return TTLCache(maxsize=MOST_MEMBERS, ttl=self._keep_for, timer=self._timer)
 
-    def recall(self, seen: Seen) -> Member | None:
-        """The member as a row object (detached, unchanged), or None when the row must be read."""
-        values = self._snapshots.get((seen.platform, seen.user_id))
-        if values is None or not _matches(values, seen):
+    def now(self) -> float:
+        return self._timer()
+
+    def recall(self, seen: Seen) -> tuple[Member, Snapshot] | None:
+        """The member as a row object (detached, unchanged) with its snapshot, or None when the
+        row must be read: none kept, read too long ago, or the update says something changed."""
+        snapshot = self._snapshots.get((seen.platform, seen.user_id))
+        if snapshot is None or self.now() - snapshot.read_at > self._keep_for:
             return None
-        member = Member(**values)
+        if not _matches(snapshot.values, seen):
+            return None
+        member = Member(**snapshot.values)
         # As if just loaded: attaching it to a session reads and writes nothing.
         make_transient_to_detached(member)
-        return member
+        return member, snapshot
 
-    def remember(self, member: Member, generation: int) -> None:
-        """Keep the row as it stands after a committed update (unless a forget came meanwhile)."""
+    def remember(self, member: Member, generation: int, read_at: float) -> None:
+        """Keep the row as it stands after a committed update, read (or last read) at
+        `read_at`; not if a forget came meanwhile, nor over a snapshot read later."""
         if generation != self.generation:
             return
-        self._snapshots[(member.platform, member.platform_user_id)] = row_values(member)
+        key = (member.platform, member.platform_user_id)
+        kept = self._snapshots.get(key)
+        if kept is not None and kept.read_at > read_at:
+            return
+        self._snapshots[key] = Snapshot(row_values(member), read_at)
+        self._keys[member.id] = key
 
-    def forget(self) -> None:
-        """A member row changed behind the row objects' back: read every member afresh."""
-        self._snapshots.clear()
+    def forget(self, member_id: int | None = None) -> None:
+        """A member row changed behind the row objects' back: read it (None: every one) afresh."""
+        if member_id is None:
+            self._snapshots.clear()
+            self._keys.clear()
+        elif (key := self._keys.pop(member_id, None)) is not None:
+            self._snapshots.pop(key, None)
         self.generation += 1
 
     def note_seen(self, member_id: int, when: datetime) -> None:
