@@ -389,3 +389,23 @@ async def test_a_member_told_not_helpful_can_be_told_when_an_answer_is_published
     told = [reply for target, reply in await outbox.deliver(loop) if target.chat_id == "612"]
     assert len(told) == 1 and "Up to five people, a captain included." in told[0].text
     assert "How big can a team be?" in told[0].text
+
+
+async def test_publish_pressed_twice_at_once_makes_one_entry(loop: Core) -> None:
+    import asyncio
+
+    asker = Member(loop, user_id="620")
+    await asker.says("/human Is there a cloakroom at the final?")
+    organizer = Member(loop, user_id=ORGANIZER_ID)
+    await organizer.says("/reply 1 Yes, at the entrance.")
+    [preview] = await organizer.says("/faq publish 1")
+    publish = next(b.payload for b in preview.buttons if b.label == "Publish")
+    first, second = await asyncio.gather(organizer.presses(publish), organizer.presses(publish))
+    said = " ".join(r.text for r in first + second)
+    assert "FAQ #1 published" in said  # one tap published it; the other was told, or retried
+    async with loop.services.database.session() as session:
+        assert len((await session.scalars(select(FaqEntry))).all()) == 1
+        ticket = await session.get(Ticket, 1)
+        assert ticket is not None and ticket.faq_entry_id == 1
+    again = only_text(await organizer.presses(publish))
+    assert "already FAQ #1" in again

@@ -366,7 +366,6 @@ async def test_undoing_registrations_and_reminders_is_answered_with_its_command(
     assert "/timezone" in zone.text and zone.buttons[0].payload == "run:timezone"
 
 
-
 def test_words_that_only_look_like_a_request_for_someones_data_or_a_task_are_not(
     hybrid: RetrievalAnswerer,
 ) -> None:

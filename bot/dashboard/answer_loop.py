@@ -14,11 +14,10 @@ from bot.core.context import Services
 from bot.dashboard.charts import bars, ranked_bars, stacked_bars
 from bot.dashboard.page import render, translator_for
 from bot.dashboard.report import OUTCOMES, answers_report
-from bot.features.faq import index_and_tell
+from bot.features.faq import index_and_tell, publish_ticket
 from bot.features.ticket_languages import (
     approve_translation,
     draft_translation,
-    faq_texts,
     original_question,
 )
 from bot.features.tickets import MAX_ANSWER_CHARACTERS, answer_ticket
@@ -188,15 +187,11 @@ class AnswerLoopPages:
             ticket.faq_question = question
             if translated and ticket.translation_approved_at is not None:
                 ticket.translated_question = translated
-            texts = faq_texts(ticket)
-            existing = await FaqRepository(session).published_as(texts)
-            if existing is not None:  # the form sent twice
+            entry, entry_id = await publish_ticket(session, ticket, "dashboard", self._now())
+            if entry is None:  # the form sent twice
                 return await self.faq(
-                    request,
-                    notice=t.gettext("FAQ #{number} is unchanged.", number=existing.id),
+                    request, notice=t.gettext("FAQ #{number} is unchanged.", number=entry_id)
                 )
-            entry = await FaqRepository(session).publish_languages(texts, "dashboard", self._now())
-            entry_id = entry.id
         await index_and_tell(self.services, entry_id)
         notice = t.gettext(
             "FAQ #{entry} published from ticket #{number}.", entry=entry_id, number=number

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,7 +35,7 @@ from bot.messages import Button, Reply, Target
 from bot.outbox.direct import send_later
 from bot.storage.faq import PUBLISHED, FaqRepository, WatchRepository
 from bot.storage.feedback import TicketRepository
-from bot.storage.models import AnswerWatch, FaqEntry, Member
+from bot.storage.models import AnswerWatch, FaqEntry, Member, Ticket
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -132,14 +133,31 @@ async def publish_pressed(ctx: Context) -> Replies:
         return [Reply(ctx.t.gettext("That button no longer works."), private=True)]
     if (ctx.incoming.pressed or "").endswith(":no"):
         return [Reply(ctx.t.gettext("Nothing was published."), private=True)]
-    texts = faq_texts(ticket)
-    existing = await FaqRepository(ctx.session).published_as(texts)
-    if existing is not None:
+    entry, existing = await publish_ticket(
+        ctx.session, ticket, _author(ctx), ctx.services.clock.now()
+    )
+    if entry is None:
         text = ctx.t.gettext(
-            "That is already FAQ #{number}; /faq edit {number} changes it.", number=existing.id
+            "That is already FAQ #{number}; /faq edit {number} changes it.", number=existing
         )
         return [Reply(text, private=True)]
-    return await _published_languages(ctx, texts)
+    return _announce_published(ctx, entry, faq_texts(ticket))
+
+
+async def publish_ticket(
+    session: AsyncSession, ticket: Ticket, author: str, now: datetime
+) -> tuple[FaqEntry | None, int]:
+    """A ticket's approved texts as one FAQ entry (chat and dashboard): (the entry, its number),
+    or (None, the number of the entry it already is) for a second tap or a form sent twice."""
+    texts = faq_texts(ticket)
+    faq = FaqRepository(session)
+    if (existing := await faq.published_as(texts)) is not None:
+        return None, existing.id
+    if not await TicketRepository(session).claim_for_faq(ticket):
+        return None, ticket.faq_entry_id or 0
+    entry = await faq.publish_languages(texts, author, now)
+    ticket.faq_entry_id = entry.id
+    return entry, entry.id
 
 
 async def _add(ctx: Context, rest: str) -> Replies:
@@ -158,6 +176,12 @@ async def _published_languages(ctx: Context, texts: dict[str, tuple[str, str]]) 
     entry = await FaqRepository(ctx.session).publish_languages(
         texts, _author(ctx), ctx.services.clock.now()
     )
+    return _announce_published(ctx, entry, texts)
+
+
+def _announce_published(
+    ctx: Context, entry: FaqEntry, texts: dict[str, tuple[str, str]]
+) -> Replies:
     language, (question, _) = next(iter(texts.items()))
     entry_id, services = entry.id, ctx.services
     ctx.after_commit.append(lambda: index_and_tell(services, entry_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.erasure import erased_with_member
@@ -83,6 +83,20 @@ class TicketRepository:
         self.session.add(ticket)
         await self.session.flush()
         return ticket
+
+    async def claim_for_faq(self, ticket: Ticket) -> bool:
+        """Take the ticket for publication as FAQ, in one statement; False when it is published
+        already, or being published by another tap or process (which then wins)."""
+        result = await self.session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket.id, Ticket.faq_entry_id.is_(None))
+            .values(faq_entry_id=0)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:
+            return True
+        await self.session.refresh(ticket, ["faq_entry_id"])
+        return False
 
     async def get(self, ticket_id: int) -> Ticket | None:
         return await self.session.get(Ticket, ticket_id)

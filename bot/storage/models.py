@@ -367,6 +367,9 @@ class Ticket(Base):
     translation_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     # The question as the organizer worded it for publication (/faq publish <n> <question>).
     faq_question: Mapped[str | None] = mapped_column(Text, default=None)
+    # The FAQ entry the ticket became (0 while it is being published): set by one statement, so
+    # two publications of the same ticket at once make one entry.
+    faq_entry_id: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class FaqEntry(Base):
