@@ -44,7 +44,16 @@ from adapters.web_text import interface_texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Language, Translator, accepted_language
-from bot.messages import ChatKind, ChatRef, Incoming, Reply, Target, UserRef, parse_command
+from bot.messages import (
+    WEB,
+    ChatKind,
+    ChatRef,
+    Incoming,
+    Reply,
+    Target,
+    UserRef,
+    parse_command,
+)
 from bot.outbox.broadcasts import BroadcastRepository
 from bot.storage.database import Database
 from bot.storage.keys import shared_key
@@ -55,7 +64,7 @@ if TYPE_CHECKING:
     from bot.core.app import Core
 
 log = logging.getLogger(__name__)
-PLATFORM = "web"
+PLATFORM = WEB
 IDENTITY_COOKIE, LANGUAGE_COOKIE = "cb_web", "cb_lang"
 ASSETS = Path(__file__).with_name("web_assets")
 ASSET_TYPES = {"chat.js": "text/javascript", "chat.css": "text/css", "widget.js": "text/javascript"}

@@ -29,6 +29,11 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
+def other_language(language: str) -> Language:
+    """The bot's other language: what a one-language text is translated into."""
+    return "en" if language == "zh" else "zh"
+
+
 def normalize_language(locale_hint: str | None, default: Language = "en") -> Language:
     """Map a platform locale ("zh-hans", "zh-CN", "en-US", "zh_CN.UTF-8") to one of ours."""
     if not locale_hint:

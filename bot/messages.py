@@ -42,7 +42,8 @@ class ChatRef:
 
 # Where a person is only there while they look (the web chat): messages for them wait on their
 # page until they open it, which is too late for a reminder, so they are offered none.
-PLATFORMS_WITHOUT_REMINDERS = frozenset({"web"})
+WEB = "web"  # the web chat's members: a browser, named by a signed cookie (adapters/web.py)
+PLATFORMS_WITHOUT_REMINDERS = frozenset({WEB})
 # A Target.chat_id "person:<user id>" means "this person's private messages", on platforms that
 # open them on demand (Discord), for someone who never wrote to the bot privately.
 PERSON_TARGET = "person:"

@@ -28,7 +28,7 @@ from bot.core.router import Argument, Replies, Router
 from bot.features.broadcasts import draft_announcement
 from bot.features.feedback import WATCH, pressed_answer, pressed_number
 from bot.features.ticket_languages import faq_texts
-from bot.i18n import N_, Translator, detect_language, preferred_language
+from bot.i18n import N_, Translator, detect_language, other_language, preferred_language
 from bot.knowledge.build import follow_knowledge
 from bot.knowledge.faq import FAQ_TOPIC
 from bot.messages import Button, Reply, Target
@@ -193,7 +193,7 @@ def _announce_published(
     )
     buttons: tuple[Button, ...] = ()
     if services.llm is not None and len(texts) == 1:  # a model can draft the other language
-        other = "en" if language == "zh" else "zh"
+        other = other_language(language)
         label = (
             ctx.t.gettext("Draft the Chinese version")
             if other == "zh"
@@ -210,7 +210,7 @@ async def translate_pressed(ctx: Context) -> Replies:
     llm = ctx.services.llm
     if entry is None or llm is None or parts[2] not in ("zh", "en"):
         return [Reply(ctx.t.gettext("That button no longer works."), private=True)]
-    source = "en" if parts[2] == "zh" else "zh"
+    source = other_language(parts[2])
     question = entry.question_zh if source == "zh" else entry.question_en
     answer = entry.answer_zh if source == "zh" else entry.answer_en
     drafted = await llm.translate(question or "", answer or "", parts[2]) if question else None

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import Context, Services
 from bot.core.router import Argument, Replies, Router
 from bot.features.feedback import pressed_number
-from bot.i18n import N_, Language, Translator, detect_language
+from bot.i18n import N_, Language, Translator, detect_language, other_language
 from bot.messages import Button, Reply, Target
 from bot.outbox.direct import send_later
 from bot.storage.feedback import TicketRepository
@@ -38,10 +38,6 @@ def original_question(ticket: Ticket) -> str:
 
 def answer_language(ticket: Ticket) -> Language:
     return detect_language(ticket.answer or "") or ticket.language  # type: ignore[return-value]
-
-
-def other_language(language: str) -> Language:
-    return "en" if language == "zh" else "zh"
 
 
 def faq_texts(ticket: Ticket) -> dict[Language, tuple[str, str]]:

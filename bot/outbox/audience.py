@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messages import WEB
 from bot.storage.models import (
     AnnouncementChannel,
     Member,
@@ -35,7 +36,6 @@ CHANNELS = "channels"
 PLATFORMS = ("telegram", "discord")
 # The web chat shows "everyone" and "platform:web" announcements on its public panel and its
 # members get none as a message, so no member or channel is ever a delivery of "platform:web".
-WEB = "web"
 WEB_PANEL = (EVERYONE, f"platform:{WEB}")
 # Platforms where a member who never said either way gets announcements by DM. Discord is not
 # one: bots that DM many members quickly get quarantined, so there it is channels plus opt-ins.

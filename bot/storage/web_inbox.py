@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Button
+from bot.messages import WEB, Button
 from bot.outbox.direct import decode_buttons, encode_buttons
 from bot.storage.database import upsert_insert
 from bot.storage.erasure import erased_with_member
@@ -19,7 +19,6 @@ from bot.storage.models import Member, WebMessage
 
 erased_with_member("web chat messages", WebMessage)
 
-WEB = "web"
 SHOWN_ON_A_PAGE = 50  # the newest messages a page shows when it opens
 
 

@@ -18,7 +18,7 @@ from bot.content.imports.extract import ImportRefused, extract, format_of
 from bot.content.imports.fetch import too_big
 from bot.content.imports.sections import ImportedDocument, cut_sections
 from bot.content.loader import Problem
-from bot.i18n import N_, Language, Translator
+from bot.i18n import N_, Language, Translator, other_language
 from bot.knowledge.dense import SHIPPED_VECTORS
 from bot.knowledge.passages import KNOWLEDGE_DIR, PLACE_COMMENT, Passage, split_document
 
@@ -117,7 +117,7 @@ def plan_translation(
     content_dir: Path, original: ImportPlan, translated: ImportedDocument, today: date
 ) -> ImportPlan:
     """The other language's file of an import, checked together with the original."""
-    language: Language = "en" if original.language == "zh" else "zh"
+    language = other_language(original.language)
     doc = original.path.name.split(".")[0]
     path = original.path.with_name(f"{doc}.{language}.md")
     replaces = path.exists()

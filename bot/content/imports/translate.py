@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.content.imports.extract import ImportRefused
 from bot.content.imports.plan import ImportPlan
 from bot.content.imports.sections import ImportedDocument, ImportedSection
-from bot.i18n import N_, Language
+from bot.i18n import N_, Language, other_language
 from bot.llm.answerer import chat_client
 
 log = logging.getLogger(__name__)
@@ -25,10 +25,6 @@ INSTRUCTIONS = (
     "numbers, dates, amounts and clause numbers exactly; add nothing. Answer with the heading on "
     "the first line, an empty line, then the text."
 )
-
-
-def other_language(language: Language) -> Language:
-    return "en" if language == "zh" else "zh"
 
 
 async def translate_document(settings: Settings, plan: ImportPlan) -> ImportedDocument:
