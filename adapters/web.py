@@ -165,12 +165,11 @@ class WebAdapter:
         if self._database is None:
             return SendResult.failed("the web chat has no database yet", retryable=True)
         async with self._database.session() as session:
-            kept = await WebInboxRepository(session).keep(
+            message = await WebInboxRepository(session).keep(
                 target.chat_id, reply.text, reply.buttons, self._clock.now(), target.outbox_row
             )
-        if kept is None:
+        if message is None:
             return SendResult.unreachable("no such web chat member (erased)")
-        message, _ = kept
         self._pages.deliver(message)
         return SendResult.sent(str(message.number))
 

@@ -5,28 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, delete, func, literal, select, update
+from sqlalchemy import Select, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox.audience import WEB_PANEL, channel_condition, member_condition
 from bot.storage.database import Database, upsert_insert
-from bot.storage.erasure import before_erasure, erased_with_member
+from bot.storage.erasure import erased_with_member
 from bot.storage.models import AnnouncementChannel, Broadcast, Delivery, Member
 
 # A delivery row holds the member's chat id and what they were sent.
 erased_with_member("deliveries", Delivery)
 
-
-async def _erase_messages_to_member(session: AsyncSession, member: Member) -> None:
-    """A message to this one member (a ticket's answer, "your question was answered") keeps
-    its text and their chat in the broadcasts table: it goes with them, its delivery too."""
-    theirs = select(Delivery.broadcast_id).where(Delivery.member_id == member.id)
-    await session.execute(
-        delete(Broadcast).where(Broadcast.audience == "one", Broadcast.id.in_(theirs))
-    )
-
-
-before_erasure(_erase_messages_to_member)
 
 ENQUEUE_BATCH = 10_000  # member ids per INSERT … SELECT, one transaction each
 OPEN_STATUSES = ("queued", "sending")

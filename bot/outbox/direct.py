@@ -8,13 +8,28 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import Language, Translator, preferred_language
 from bot.messages import Button, Target
+from bot.storage.erasure import before_erasure
 from bot.storage.models import Broadcast, Delivery, Member
+
+ONE_CHAT = "one"  # the audience of a message to one chat
+
+
+async def _erase_messages_to_member(session: AsyncSession, member: Member) -> None:
+    """A message to this one member (a ticket's answer, "your question was answered") keeps
+    its text and their chat in the broadcasts table: it goes with them, its delivery too."""
+    theirs = select(Delivery.broadcast_id).where(Delivery.member_id == member.id)
+    await session.execute(
+        delete(Broadcast).where(Broadcast.audience == ONE_CHAT, Broadcast.id.in_(theirs))
+    )
+
+
+before_erasure(_erase_messages_to_member)
 
 
 async def send_later(
@@ -32,7 +47,7 @@ async def send_later(
     message = Broadcast(
         kind=kind,
         text=text,
-        audience="one",
+        audience=ONE_CHAT,
         status="queued",
         author_platform=target.platform,
         author_user_id="",

@@ -42,9 +42,9 @@ class WebInboxRepository:
         buttons: tuple[Button, ...],
         now: datetime,
         delivery: int | None,
-    ) -> tuple[KeptMessage, bool] | None:
+    ) -> KeptMessage | None:
         """Keep a message for the web member; None when there is no such member (erased).
-        The flag says whether it is new: an outbox row sent again is kept only once."""
+        An outbox row sent again is kept only once: the second time returns the first."""
         member_id = await self.session.scalar(
             select(Member.id).where(Member.platform == WEB, Member.platform_user_id == web_id)
         )
@@ -65,12 +65,12 @@ class WebInboxRepository:
             .returning(WebMessage.id)
         )
         if new_id is not None:
-            return KeptMessage(new_id, web_id, text, buttons, now), True
+            return KeptMessage(new_id, web_id, text, buttons, now)
         kept = await self.session.scalar(
             select(WebMessage).where(WebMessage.delivery_id == delivery)
         )
         assert kept is not None  # the conflict was with it
-        return _kept(kept, web_id), False
+        return _kept(kept, web_id)
 
     async def of_member(self, web_id: str) -> list[KeptMessage]:
         """The member's newest messages, oldest first."""
