@@ -42,7 +42,7 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.members import MemberRepository, sender
 from bot.storage.models import Member
 from bot.storage.recent_members import row_values
-from bot.storage.updates import HandledUpdateRepository
+from bot.storage.updates import forget_old_updates
 
 log = logging.getLogger(__name__)
 FEATURES = (
@@ -168,6 +168,18 @@ class Core:
         seen = sender(
             incoming.platform, user.id, user.display_name, user.locale, user.handle, private_chat
         )
+        conversation_waiting: bool | None = None
+        if incoming.update_id is not None:
+            # First: on SQLite the claim commits on a connection of its own, which must not
+            # wait for a write lock this session took (see UpdateClaims).
+            claims = self.services.database.update_claims
+            claim = await claims.claim(session, incoming.platform, incoming.update_id, user.id, now)
+            if claim is None:
+                return None
+            conversation_waiting = claim.conversation_waiting
+            if self._next_prune is None or now >= self._next_prune:
+                await forget_old_updates(session, now)
+                self._next_prune = now + PRUNE_EVERY
         members = MemberRepository(session)
         recalled = recent.recall(seen)
         if recalled is None:
@@ -186,16 +198,6 @@ class Core:
             recent.note_seen(member.id, now)
         if due := recent.last_seen_due(now):
             await members.write_last_seen(due)
-        conversation_waiting: bool | None = None
-        if incoming.update_id is not None:
-            updates = HandledUpdateRepository(session)
-            if self._next_prune is None or now >= self._next_prune:
-                await updates.forget_old(now)
-                self._next_prune = now + PRUNE_EVERY
-            claim = await updates.claim(incoming.platform, incoming.update_id, now, member.id)
-            if claim is None:
-                return None
-            conversation_waiting = claim.conversation_waiting
         t = Translator(self.member_language(member))
         ctx = Context(incoming, member, session, t, self.services)
         ctx.menu = self.menu(organizer=ctx.is_organizer)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.config import PROJECT_ROOT
 from bot.storage.recent_members import recent_members_of
+from bot.storage.updates import UpdateClaims
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
@@ -51,6 +52,7 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.recent_members = recent_members_of(self.engine)
+        self.update_claims = UpdateClaims(url)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -66,6 +68,7 @@ class Database:
             await connection.run_sync(_upgrade_on)
 
     async def close(self) -> None:
+        await self.update_claims.close()
         await self.engine.dispose()
 
 
