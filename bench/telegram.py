@@ -111,7 +111,7 @@ async def main(database_url: str | None) -> None:
         adapter._core, adapter.username, adapter.bot_id = core, "bench_bot", BOT_USER.id
         # Update ids are new on every run (a reused database); sender ids follow them, so the
         # first pass is each member's first message and the later ones their messages again.
-        first_id = int(time.time()) // MEMBERS * MEMBERS * 10_000
+        first_id = int(time.time() * 1000) * MEMBERS
         for label, texts, count in (
             ("/tracks, each member's first message", ["/tracks"], MEMBERS),
             ("/tracks, members writing again", ["/tracks"], UPDATES),

@@ -51,6 +51,32 @@ async def test_member_is_created_once_and_updated_on_each_visit(
         await database.close()
 
 
+async def test_a_private_chat_makes_a_member_reachable_and_a_group_message_keeps_it(
+    database_url: str, clock: ManualClock
+) -> None:
+    database = Database(database_url)
+    await database.upgrade()
+    try:
+        async with database.session() as session:
+            member = await MemberRepository(session).seen(
+                "telegram", "8", "Lin", "zh", clock.now(), private_chat_id="8"
+            )
+        assert member.private_chat_id == "8" and member.reachable
+        member.reachable = False  # a send found them gone…
+        async with database.session() as session:
+            session.add(member)
+        async with database.session() as session:  # …then they write in a group
+            member = await MemberRepository(session).seen("telegram", "8", "Lin", "zh", clock.now())
+        assert member.private_chat_id == "8" and not member.reachable
+        async with database.session() as session:  # and again in private: reachable again
+            member = await MemberRepository(session).seen(
+                "telegram", "8", "Lin", "zh", clock.now(), private_chat_id="8"
+            )
+        assert member.reachable
+    finally:
+        await database.close()
+
+
 async def test_simultaneous_first_messages_create_one_member(
     database_url: str, clock: ManualClock
 ) -> None:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.models import Deadline
-from bot.storage.database import upsert_insert
 from bot.storage.models import CalendarRevision
+from bot.storage.upserts import upsert_insert
 
 
 async def sequences(

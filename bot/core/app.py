@@ -185,11 +185,14 @@ class Core:
         if recalled is None:
             read_at = recent.now()
             member = await members.seen(
-                incoming.platform, user.id, user.display_name, user.locale, now, user.handle
+                incoming.platform,
+                user.id,
+                user.display_name,
+                user.locale,
+                now,
+                user.handle,
+                private_chat_id=private_chat,
             )
-            if private_chat is not None:
-                # A private chat is where the bot may write to this member unasked.
-                member.private_chat_id, member.reachable = private_chat, True
             snapshot = None
         else:
             member, snapshot = recalled

@@ -23,8 +23,8 @@ from bot.core.router import Argument, ArgumentKind, Replies, Router
 from bot.i18n import N_, Translator
 from bot.messages import Button, Reply, Target, UserRef
 from bot.outbox.direct import send_later
-from bot.storage.database import upsert_insert
 from bot.storage.models import PendingWelcome, WelcomeChat
+from bot.storage.upserts import upsert_insert
 
 router = Router()
 NAMED = 3  # names in a greeting before "and N others"

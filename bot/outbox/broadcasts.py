@@ -9,9 +9,10 @@ from sqlalchemy import Select, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox.audience import WEB_PANEL, channel_condition, member_condition
-from bot.storage.database import Database, upsert_insert
+from bot.storage.database import Database
 from bot.storage.erasure import erased_with_member
 from bot.storage.models import AnnouncementChannel, Broadcast, Delivery, Member
+from bot.storage.upserts import upsert_insert
 
 # A delivery row holds the member's chat id and what they were sent.
 erased_with_member("deliveries", Delivery)

@@ -27,8 +27,9 @@ from itertools import count
 from sqlalchemy import and_, update
 
 from bot.clock import Clock
-from bot.storage.database import Database, upsert_insert
+from bot.storage.database import Database
 from bot.storage.models import Delivery, OutboxInstance
+from bot.storage.upserts import upsert_insert
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=15)

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.models import Deadline, parse_offset
 from bot.i18n import Language, Translator, preferred_language
-from bot.storage.database import Database, upsert_insert
+from bot.storage.database import Database
 from bot.storage.models import Broadcast, Delivery, Member, Subscription
+from bot.storage.upserts import upsert_insert
 
 INSERT_BATCH = 5_000
 LATE_AFTER = timedelta(minutes=2)

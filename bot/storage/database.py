@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, event, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -70,11 +67,6 @@ class Database:
     async def close(self) -> None:
         await self.update_claims.close()
         await self.engine.dispose()
-
-
-def upsert_insert(session: AsyncSession) -> Callable[..., Any]:
-    """The dialect's INSERT, which has ON CONFLICT DO NOTHING / DO UPDATE (both SQLite and PG)."""
-    return postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
 
 
 def _upgrade_on(connection: Connection) -> None:

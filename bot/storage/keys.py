@@ -7,8 +7,9 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.database import Database, upsert_insert
+from bot.storage.database import Database
 from bot.storage.models import ServiceKey
+from bot.storage.upserts import upsert_insert
 
 
 async def shared_key(database: Database, name: str) -> str:

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.database import upsert_insert
 from bot.storage.models import Member
 from bot.storage.recent_members import Seen
+from bot.storage.upserts import upsert_insert
 
 
 def sender(
@@ -43,12 +43,14 @@ class MemberRepository:
         locale_hint: str | None,
         now: datetime,
         handle: str | None = None,
+        private_chat_id: str | None = None,
     ) -> Member:
         """Record that a member wrote now, creating them on first contact; returns the row.
 
         One atomic upsert, so two messages from a new member arriving at once create one row.
+        A message in a private chat also records that chat as where the bot may write to them
+        unasked, in the same statement.
         """
-        insert = upsert_insert(self.session)
         person = sender(platform, user_id, display_name, locale_hint, handle)
         values = {
             "platform": platform,
@@ -59,17 +61,16 @@ class MemberRepository:
             "first_seen": now,
             "last_seen": now,
         }
+        if private_chat_id is not None:
+            values |= {"private_chat_id": private_chat_id, "reachable": True}
+        insert = upsert_insert(self.session)
+        statement = insert(Member).values(**values)
+        # Everything but the platform's ids and the first time seen follows the message.
+        kept = ("platform", "platform_user_id", "first_seen")
+        updated = {key: statement.excluded[key] for key in values if key not in kept}
         statement = (
-            insert(Member)
-            .values(**values)
-            .on_conflict_do_update(
-                index_elements=["platform", "platform_user_id"],
-                set_={
-                    "display_name": values["display_name"],
-                    "locale_hint": values["locale_hint"],
-                    "handle": values["handle"],
-                    "last_seen": now,
-                },
+            statement.on_conflict_do_update(
+                index_elements=["platform", "platform_user_id"], set_=updated
             )
             .returning(Member)
             .execution_options(populate_existing=True)

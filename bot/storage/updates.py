@@ -10,11 +10,12 @@ from typing import Any
 
 import aiosqlite
 from sqlalchemy import bindparam, delete, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Conversation, HandledUpdate, Member
+from bot.storage.upserts import dialect_insert
 
 # Telegram keeps an unconfirmed update for 24 hours; remembering ids a little longer suffices.
 REMEMBER_FOR = timedelta(days=2)
@@ -103,7 +104,7 @@ def _claim_statement(dialect: str) -> Any:
     """The claim, built once per dialect: building a statement (and its cache key) costs more
     than SQLite takes to run it. On the table rather than the ORM class, which would add the
     ORM's bulk-insert bookkeeping to every update."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     # One table per query level: RETURNING renders column names without their table.
     sender = (
         select(Member.id)

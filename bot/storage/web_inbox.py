@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import WEB, Button
 from bot.outbox.direct import decode_buttons, encode_buttons
-from bot.storage.database import upsert_insert
 from bot.storage.erasure import erased_with_member
 from bot.storage.models import Member, WebMessage
+from bot.storage.upserts import upsert_insert
 
 erased_with_member("web chat messages", WebMessage)
 
