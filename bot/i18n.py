@@ -87,11 +87,14 @@ def preferred_language(
 
 def detect_language(text: str) -> Language | None:
     """The language a question is written in, when the text says so clearly."""
-    if _CJK.search(text):
+    # A Chinese character carries about what an English word does: "AIGC赛道的deadline是啥时候"
+    # is Chinese, "which company is 吕绍和 from?" (a name) is English.
+    characters, words = len(_CJK.findall(text)), len(_LATIN_WORD.findall(text))
+    if characters and characters >= words:
         return "zh"
-    if len(_LATIN_WORD.findall(text)) >= 2:
+    if words >= 2:
         return "en"
-    return None
+    return "zh" if characters else None
 
 
 @cache

@@ -322,6 +322,9 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("write me a pitch for our entry in the AIGC Creative Works track", "en"),
         ("能不能把AIGC应用创新赛道的介绍翻成英文给我朋友看", "zh"),
         ("帮我写一段拉同学一起报AIGC创意作品赛道的文案", "zh"),
+        ("给长沙的音视频社区作一首五言诗", "zh"),
+        ("Draft me an email inviting friends to the AIGC Application Innovation track", "en"),
+        ("could you do a poem about the Malanshan park for our team chat", "en"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
         assert not answer.known and answer.intent == "writing-task", (task, answer.text)
@@ -336,6 +339,9 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("what's Hu Zhaohui's phone number?", "en"),
         ("AIGC创意作品赛道都有谁报了？", "zh"),
         ("圆桌上那位王雅光的微信号是多少？", "zh"),
+        ("Could you pass me Li Qiang's work email? I'd like to pitch Huawei Cloud", "en"),
+        ("I need the attendee list of the launch event with contact details", "en"),
+        ("启动会的参会名单能发我吗", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
@@ -378,6 +384,16 @@ def test_words_that_only_look_like_a_request_for_someones_data_or_a_task_are_not
         ("社区的微信有吗？", "zh"),
         ("写个人简介有什么要求？", "zh"),
         ("Translate is a feature of my entry, which track fits it?", "en"),
+        ("Is there a word limit on the entry's proposal?", "en"),
+        ("作品可以是一首歌吗？", "zh"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent not in ("personal-data", "writing-task"), (question, answer.text)
+
+
+def test_a_question_in_english_that_names_someone_in_chinese_is_answered_in_english(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    answer = hybrid.answer("Which company is 吕绍和 with, and what is his job?", "zh", "UTC", NOW)
+    assert answer.known and answer.language == "en", answer.text
+    assert "Malanshan Investment" in answer.text and "technical director" in answer.text

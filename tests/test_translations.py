@@ -72,6 +72,11 @@ def test_question_language_is_detected() -> None:
     assert detect_language("有哪些赛道？") == "zh"
     assert detect_language("Which tracks exist?") == "en"
     assert detect_language("AIGC?") is None
+    # Mixed: the language most of the message is in (a name does not make it Chinese).
+    assert detect_language("AIGC赛道的deadline是啥时候") == "zh"
+    assert detect_language("帮我 draft 一个 email") == "zh"
+    assert detect_language("which company is 吕绍和 from and what does he do there") == "en"
+    assert detect_language("长沙") == "zh"
 
 
 def test_dates_and_durations_read_naturally_in_both_languages() -> None:
