@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
 from bot.content.loader import load_contest
 from bot.core.app import Core
-from bot.knowledge.answer import RetrievalAnswerer
+from bot.knowledge.answer import RetrievalAnswerer, question_sentence
 from bot.knowledge.dense import EndpointEmbedder, LocalE5Embedder, load_embedder
 from bot.knowledge.evaluation import NOT_PUBLISHED
 from bot.runtime import build_index
@@ -403,3 +403,25 @@ def test_a_question_in_english_that_names_someone_in_chinese_is_answered_in_engl
         assert answer.known and answer.language == "en", answer.text
         # The English speakers' list carries their names in Chinese too, whole within an answer.
         assert "Lü Shaohe (吕绍和), technical director" in answer.text
+
+
+def test_a_question_after_its_context_is_answered(hybrid: RetrievalAnswerer) -> None:
+    message = (
+        "Hi! I'm a student from Singapore, a friend shared a post about this community with me "
+        "and I might fly over for the event, so, where will the final be held?"
+    )
+    answer = hybrid.answer(message, "en", "UTC", NOW)
+    assert answer.known and "Changsha" in answer.text, answer.text
+    chinese = "我是做短视频剪辑的，平时用AIGC工具比较多，朋友转给我这个比赛。总共有几个赛道？"
+    answer = hybrid.answer(chinese, "zh", "UTC", NOW)
+    assert (answer.known and "3" in answer.text) or "三" in answer.text, answer.text
+
+
+def test_only_a_single_closing_question_is_judged_apart_from_its_context() -> None:
+    assert question_sentence("I'm new here, how many tracks are there?") == (
+        "how many tracks are there?"
+    )
+    assert question_sentence("How many tracks are there?") is None  # the message itself
+    # Two questions, or words after the question: the whole message decides.
+    assert question_sentence("who are the judges? any famous ones on stage?") is None
+    assert question_sentence("what is Li Qiang's email? want to pitch him") is None

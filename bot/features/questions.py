@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.core.context import Context
 from bot.core.router import Argument, Replies, Router
@@ -53,10 +54,19 @@ async def _answer(ctx: Context, text: str) -> Replies:
     if await _asking_too_fast(ctx, answers, now):  # before anything about it is stored
         return [Reply(slow_down_text(ctx.t), private=True)]
     deadlines = await current_deadlines(ctx.session, ctx.services.contest)
-    # Embedding the question takes milliseconds of CPU: not on the event loop.
+    # Embedding a question takes milliseconds of CPU: not on the event loop (the answerer may
+    # embed a part of it again: "translate this: …", a question after its context).
     vector = await asyncio.to_thread(ctx.services.index.embed, text)
-    answer = ctx.services.answerer.answer(
-        text, ctx.t.language, ctx.zone_name, now, deadlines=deadlines, vector=vector
+    answer = await asyncio.to_thread(
+        partial(
+            ctx.services.answerer.answer,
+            text,
+            ctx.t.language,
+            ctx.zone_name,
+            now,
+            deadlines=deadlines,
+            vector=vector,
+        )
     )
     if ctx.services.llm is not None and answer.intent is None:
         reply = await ctx.services.llm.reply(

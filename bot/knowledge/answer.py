@@ -39,6 +39,8 @@ INTENT_MARGIN = 0.01
 ANSWER_CHARACTERS = 700
 _COLON = re.compile(r"[:：]")
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
+# Sentences, and what a colon or comma sets apart before a question ("ok, follow-up: which…?").
+_CLAUSE = re.compile(r".+?(?:[。！？!?；;:：,，]|\.(?=\s)|\n|$)\s*", re.S)
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]|\.(?=\s)|\n|$)\s*", re.S)
 
 
@@ -102,6 +104,15 @@ class RetrievalAnswerer:
         if intent is None:
             intent = _worded_intent(match, hits)
         if intent is None:
+            # "I'm an indie dev from Malaysia, a friend told me… how many categories r there?":
+            # the context around a question can hide it; judge the question on its own.
+            asked_alone = question_sentence(question)
+            if asked_alone is not None:
+                alone = self.answer(
+                    asked_alone, fallback_language, zone_name, now, language, deadlines
+                )
+                if alone.known:
+                    return alone
             return Answer(dont_know_text(t), language, known=False, hits=hits)
         return Answer(
             t.pick(intent.answer.as_dict()),
@@ -192,11 +203,27 @@ def _worded_intent(match: IntentMatch | None, hits: list[Hit]) -> Intent | None:
 
 
 def instruction_head(question: str) -> str | None:
-    """The part before a colon that introduces material ("translate this: …"), if any."""
+    """The part before a colon that introduces material ("translate this: …"), if any. What
+    follows a colon is a question, not material, when it asks one ("ok, follow-up: which month
+    is the final?"); a translation asked of a question opens with its verb (`starts`)."""
     parts = _COLON.split(question, maxsplit=1)
     if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
         return None
+    if "?" in parts[1] or "？" in parts[1]:
+        return None
     return parts[0].strip()
+
+
+def question_sentence(message: str) -> str | None:
+    """The question that ends a longer message of context ("I'm an indie dev…, how many
+    categories r there?"), or None: for a message that is one sentence, asks more than one
+    thing ("who are the judges? any big names on the panel?") or goes on after its question
+    ("…on the panel? want to pitch him"), the rest may be what decides the answer."""
+    sentences = [part.strip() for part in _CLAUSE.findall(message) if part.strip()]
+    asking = [part for part in sentences if part[-1] in "?？"]
+    if len(sentences) < 2 or len(asking) != 1 or asking[0] != sentences[-1]:
+        return None
+    return asking[0]
 
 
 def may_concern_knowledge(hit: Hit) -> bool:

@@ -94,6 +94,12 @@ class KnowledgeIndex:
             for i, p in enumerate(self.passages)
         ]
         self._terms = [set(terms) for terms in corpus]
+        # A section covers a word if either language's text holds it: "who is 吕绍和?" or
+        # "what's the 指导单位?" ask in English with a term from the Chinese text.
+        self._section_terms = {
+            section: set().union(*(self._terms[i] for i in positions))
+            for section, positions in self._variants.items()
+        }
         self._retriever = bm25s.BM25()
         corpus = [terms or ["\u2205"] for terms in corpus]
         self._retriever.index(corpus, show_progress=False)
@@ -183,7 +189,8 @@ class KnowledgeIndex:
         total_weight = sum(weights.values()) or 1.0
         hits = []
         for position in best_by_section.values():
-            present = sum(w for t, w in weights.items() if t in self._terms[position])
+            covered = self._section_terms[self.passages[position].section]
+            present = sum(w for t, w in weights.items() if t in covered)
             hits.append(
                 Hit(
                     self.passages[position],
