@@ -341,6 +341,7 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("圆桌上那位王雅光的微信号是多少？", "zh"),
         ("Could you pass me Li Qiang's work email? I'd like to pitch Huawei Cloud", "en"),
         ("I need the attendee list of the launch event with contact details", "en"),
+        ("Can I get Wu Hong's WeChat? I want to ask about the 5G lab", "en"),
         ("启动会的参会名单能发我吗", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
@@ -349,6 +350,8 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
     for question, language in (
         ("报名时需要留手机号码吗？", "zh"),
         ("What is the organizers' email address?", "en"),
+        ("what's the organizer's email?", "en"),
+        ("Where do I find the contest committee's phone number?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent != "personal-data", (question, answer.text)

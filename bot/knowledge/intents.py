@@ -39,6 +39,9 @@ class Intent(BaseModel):
     # A question that holds one of these is this intent, whatever it names: "蒋涛的私人邮箱"
     # asks for someone's data, though it names a speaker the knowledge describes.
     contains: list[str] = []
+    # Unless it holds one of these: "Hu Zhaohui's email" asks for someone's data, "the
+    # organizer's email" for the contest's contact.
+    unless: list[str] = []
 
     @model_validator(mode="after")
     def _command_or_decline(self) -> Intent:
@@ -108,16 +111,24 @@ class IntentMatcher:
             else None
         )
         self._shapes = [
-            (intent, _shape_pattern(intent.starts, intent.contains))
+            (
+                intent,
+                _shape_pattern(intent.starts, intent.contains),
+                _shape_pattern([], intent.unless) if intent.unless else None,
+            )
             for intent in intents
             if intent.starts or intent.contains
         ]
 
     def worded_by_shape(self, question: str) -> Intent | None:
         """The intent whose `starts` the question begins with, or one of whose `contains` it
-        holds (case and spaces aside; English phrases as whole words)."""
+        holds, and none of its `unless` (case and spaces aside; English phrases as whole
+        words)."""
         text = _SPACES.sub(" ", question.strip().casefold())
-        return next((intent for intent, shape in self._shapes if shape.search(text)), None)
+        for intent, shape, unless in self._shapes:
+            if shape.search(text) and not (unless and unless.search(text)):
+                return intent
+        return None
 
     def closest_decline(self, vector: np.ndarray | None) -> float:
         """The cosine of a question with the closest example of what the bot declines."""
