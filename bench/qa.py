@@ -32,13 +32,14 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # final-3 were written together on 2026-12-06 by two helpers apart, and final-3 is only read
 # as these aggregates; calibration-3, only questions to decline, was written after them;
 # calibration-4, both kinds, on 2026-12-06 in a later sitting, showed the fixes of that sitting,
-# and calibration-5, mostly English, after them).
+# and calibration-5, mostly English, and calibration-6, mostly what to decline, after them).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
     "calibration-3 (declines only)": DATA / "qa_calibration_3.jsonl",
     "calibration-4": DATA / "qa_calibration_4.jsonl",
     "calibration-5 (mostly English)": DATA / "qa_calibration_5.jsonl",
+    "calibration-6 (mostly declines)": DATA / "qa_calibration_6.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

@@ -325,6 +325,8 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("给长沙的音视频社区作一首五言诗", "zh"),
         ("Draft me an email inviting friends to the AIGC Application Innovation track", "en"),
         ("could you do a poem about the Malanshan park for our team chat", "en"),
+        ("brainstorm some slogans for our AIGC team pls", "en"),
+        ("make an essay on Hunan's audio/video industry for my class", "en"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
         assert not answer.known and answer.intent == "writing-task", (task, answer.text)
@@ -342,6 +344,8 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("Could you pass me Li Qiang's work email? I'd like to pitch Huawei Cloud", "en"),
         ("I need the attendee list of the launch event with contact details", "en"),
         ("Can I get Wu Hong's WeChat? I want to ask about the 5G lab", "en"),
+        ("the Huawei Cloud speaker, what's his linkedin?", "en"),
+        ("周立宏的家庭住址能告诉我吗", "zh"),
         ("启动会的参会名单能发我吗", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
@@ -428,3 +432,16 @@ def test_only_a_single_closing_question_is_judged_apart_from_its_context() -> No
     # Two questions, or words after the question: the whole message decides.
     assert question_sentence("who are the judges? any famous ones on stage?") is None
     assert question_sentence("what is Li Qiang's email? want to pitch him") is None
+
+
+def test_other_events_are_declined_and_this_contests_other_tracks_are_not(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    for question, language in (
+        ("are there other hackathons in Changsha this year? when is their deadline", "en"),
+        ("最近还有其他比赛可以参加吗", "zh"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert not answer.known and answer.intent == "unrelated", (question, answer.text)
+    answer = hybrid.answer("除了这个赛道，还有哪些赛道？", "zh", "UTC", NOW)
+    assert answer.known and "AIGC创意作品" in answer.text, answer.text
