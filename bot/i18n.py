@@ -87,14 +87,16 @@ def preferred_language(
 
 def detect_language(text: str) -> Language | None:
     """The language a question is written in, when the text says so clearly."""
-    # A Chinese character carries about what an English word does: "AIGC赛道的deadline是啥时候"
-    # is Chinese, "which company is 吕绍和 from?" (a name) is English.
-    characters, words = len(_CJK.findall(text)), len(_LATIN_WORD.findall(text))
-    if characters and characters >= words:
-        return "zh"
-    if words >= 2:
-        return "en"
-    return "zh" if characters else None
+    words = _LATIN_WORD.findall(text)
+    characters = len(_CJK.findall(text))
+    if not characters:
+        return "en" if len(words) >= 2 else None
+    # Mixed: the language most of it is in. A Chinese word is about two characters, and a
+    # capitalised English word is mostly a name or a term, said the same in both languages:
+    # "AIGC赛道的deadline是啥时候" and "Embodied AI track 的评委是谁" are Chinese, "which company
+    # is 吕绍和 from?" and "who is 吕绍和?" English.
+    english = sum(1 for word in words if not word[0].isupper())
+    return "en" if english > characters / 2 else "zh"
 
 
 @cache

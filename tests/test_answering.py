@@ -324,7 +324,9 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("帮我写一段拉同学一起报AIGC创意作品赛道的文案", "zh"),
         ("给长沙的音视频社区作一首五言诗", "zh"),
         ("Draft me an email inviting friends to the AIGC Application Innovation track", "en"),
-        ("could you do a poem about the Malanshan park for our team chat", "en"),
+        ("Translate into Chinese: where is the final held?", "en"),
+        ("请翻译：决赛在哪里举办？", "zh"),
+        ("compose a limerick about the Malanshan park for our team chat", "en"),
         ("brainstorm some slogans for our AIGC team pls", "en"),
         ("make an essay on Hunan's audio/video industry for my class", "en"),
     ):
@@ -342,6 +344,7 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("AIGC创意作品赛道都有谁报了？", "zh"),
         ("圆桌上那位王雅光的微信号是多少？", "zh"),
         ("Could you pass me Li Qiang's work email? I'd like to pitch Huawei Cloud", "en"),
+        ("what’s Hu Zhaohui’s phone number?", "en"),  # a phone's apostrophe
         ("I need the attendee list of the launch event with contact details", "en"),
         ("Can I get Wu Hong's WeChat? I want to ask about the 5G lab", "en"),
         ("the Huawei Cloud speaker, what's his linkedin?", "en"),
@@ -393,9 +396,23 @@ def test_words_that_only_look_like_a_request_for_someones_data_or_a_task_are_not
         ("Translate is a feature of my entry, which track fits it?", "en"),
         ("Is there a word limit on the entry's proposal?", "en"),
         ("作品可以是一首歌吗？", "zh"),
+        ("报名表要填家庭住址吗？", "zh"),
+        ("What's the event's WeChat group?", "en"),
+        ("Is there a GitCode's contact email for the community?", "en"),
+        ("Who is Huawei Cloud's contact for sponsors?", "en"),
+        ("用AI写一首歌可以参加AIGC创意作品赛道吗？", "zh"),
+        ("Do we have to write code for the application track?", "en"),
+        ("Is an essay on AI ethics accepted in the creative track?", "en"),
+        ("How long should the 3000-word proposal be?", "en"),
+        ("Can our entry be a song about AI?", "en"),
+        ("Is there a brainstorm session at the launch event?", "en"),
+        ("作品参加过其他比赛可以吗？", "zh"),
+        ("Can I submit the same project to other competitions too?", "en"),
+        ("Do all three tracks have the same deadline, or is their deadline different?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
-        assert answer.intent not in ("personal-data", "writing-task"), (question, answer.text)
+        refused = ("personal-data", "writing-task", "unrelated")
+        assert answer.intent not in refused, (question, answer.text)
 
 
 def test_a_question_in_english_that_names_someone_in_chinese_is_answered_in_english(
@@ -414,8 +431,8 @@ def test_a_question_in_english_that_names_someone_in_chinese_is_answered_in_engl
 
 def test_a_question_after_its_context_is_answered(hybrid: RetrievalAnswerer) -> None:
     message = (
-        "Hi! I'm a student from Singapore, a friend shared a post about this community with me "
-        "and I might fly over for the event, so, where will the final be held?"
+        "Hi! I'm a student from Singapore and a friend shared a post about this community with "
+        "me. I might fly over for the event. Where will the final be held?"
     )
     answer = hybrid.answer(message, "en", "UTC", NOW)
     assert answer.known and "Changsha" in answer.text, answer.text
@@ -425,9 +442,11 @@ def test_a_question_after_its_context_is_answered(hybrid: RetrievalAnswerer) -> 
 
 
 def test_only_a_single_closing_question_is_judged_apart_from_its_context() -> None:
-    assert question_sentence("I'm new here, how many tracks are there?") == (
-        "how many tracks are there?"
+    assert question_sentence("I'm new here. How many tracks are there?") == (
+        "How many tracks are there?"
     )
+    # Context within the sentence may change what is asked: judged whole.
+    assert question_sentence("For the Tencent hackathon next month, when is the deadline?") is None
     assert question_sentence("How many tracks are there?") is None  # the message itself
     # Two questions, or words after the question: the whole message decides.
     assert question_sentence("who are the judges? any famous ones on stage?") is None

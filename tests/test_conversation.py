@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.app import Core, build_router
 from bot.core.router import Router
-from bot.messages import ChatKind, ChatRef
+from bot.messages import ChatKind, ChatRef, Reply
 from tests.conftest import ORGANIZER_ID, Member, only_text
 
 
@@ -119,6 +119,29 @@ async def test_a_failing_handler_gets_a_polite_reply_and_the_bot_keeps_going(cor
     member = Member(faulty, locale="zh")
     assert "出了点问题" in only_text(await member.says("/explode"))
     assert "AIGC" in only_text(await member.says("/tracks"))
+
+
+async def test_an_update_whose_handling_failed_is_answered_when_the_platform_resends_it(
+    core: Core,
+) -> None:
+    """A failure gives the update back: the platform's retry (a webhook's, another process's
+    copy) is answered, and once only."""
+    router = build_router()
+    flaky = Router()
+    failures = [RuntimeError("boom")]
+
+    @flaky.command("flaky", "Fails the first time")
+    async def flaky_command(ctx):
+        if failures:
+            raise failures.pop()
+        return [Reply("done")]
+
+    router.include(flaky)
+    faulty = Core(core.services, router)
+    update = Member(faulty).incoming("/flaky")
+    assert "went wrong" in only_text(await faulty.handle(update))
+    assert only_text(await faulty.handle(update)) == "done"
+    assert await faulty.handle(update) == []
 
 
 async def test_organizer_marks_a_group_for_announcements(core: Core) -> None:

@@ -77,6 +77,9 @@ def test_question_language_is_detected() -> None:
     assert detect_language("帮我 draft 一个 email") == "zh"
     assert detect_language("which company is 吕绍和 from and what does he do there") == "en"
     assert detect_language("长沙") == "zh"
+    assert detect_language("who is 吕绍和?") == "en"
+    assert detect_language("Open Source Hardware and Embodied AI track 的评委是谁") == "zh"
+    assert detect_language("决赛在 Changsha International Convention Center 吗") == "zh"
 
 
 def test_dates_and_durations_read_naturally_in_both_languages() -> None:

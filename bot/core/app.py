@@ -42,7 +42,7 @@ from bot.storage.conversations import ConversationRepository
 from bot.storage.members import MemberRepository, sender
 from bot.storage.models import Member
 from bot.storage.recent_members import row_values
-from bot.storage.updates import forget_old_updates
+from bot.storage.updates import Claim, forget_old_updates
 
 log = logging.getLogger(__name__)
 FEATURES = (
@@ -112,15 +112,22 @@ class Core:
         UPDATES.labels(incoming.platform).inc()
         fallback = Translator(self._language_hint(incoming))
         member_id: int | None = None  # known once the member is, for after a failure
+        claimed = False  # the update was taken: a failure gives it back for the replay
         try:
             async with self.services.database.session() as session:
-                ctx = await self._context(incoming, session)
-                member_id = ctx.member.id if ctx is not None else None
-                if ctx is None:
+                now = self.services.clock.now()
+                claim = await self._claim(incoming, session, now)
+                if claim is None:
                     log.info(
                         "%s update %s was already handled", incoming.platform, incoming.update_id
                     )
                     return []
+                claimed = incoming.update_id is not None
+                if claimed and (self._next_prune is None or now >= self._next_prune):
+                    await forget_old_updates(session, now)
+                    self._next_prune = now + PRUNE_EVERY
+                ctx = await self._context(incoming, session, now, claim.conversation_waiting)
+                member_id = ctx.member.id
                 replies = await self._dispatch(ctx)
                 # Keep the row as read or changed here; a snapshot used unchanged stays as it
                 # was (a concurrent update of the same member may have kept a newer one).
@@ -140,6 +147,8 @@ class Core:
             # The snapshot may be why (a member erased by another process): read it afresh.
             if member_id is not None:
                 self.services.database.recent_members.forget(member_id)
+            if claimed and incoming.update_id is not None:
+                await self._release(incoming.platform, incoming.update_id)
             log.exception(
                 "handler failed",
                 extra={"platform": incoming.platform, "command": incoming.command},
@@ -152,15 +161,39 @@ class Core:
                 )
             ]
 
-    async def _context(self, incoming: Incoming, session: AsyncSession) -> Context | None:
-        """The member and what the handler needs; None for an update handled before (after a
-        restart, a webhook retry, or by a second process), which must not be answered again.
+    async def _release(self, platform: str, update_id: str) -> None:
+        try:
+            await self.services.database.update_claims.release(platform, update_id)
+        except Exception:  # the apology still goes out; the replay then stays unanswered
+            log.exception("giving back the claim of %s update %s failed", platform, update_id)
 
-        For most messages this is one statement: the sender wrote a moment ago, so their row
-        is remembered (`RecentMembers`), and the replay claim also says whether an exchange
-        is waiting for them.
+    async def _claim(
+        self, incoming: Incoming, session: AsyncSession, now: datetime
+    ) -> Claim | None:
+        """The update taken for this process; None for one handled before (after a restart, a
+        webhook retry, or by a second process), which must not be answered again.
+
+        First, before the session writes: on SQLite the claim commits on a connection of its
+        own, which must not wait for a write lock this session took (see UpdateClaims).
         """
-        now = self.services.clock.now()
+        if incoming.update_id is None:
+            return Claim(conversation_waiting=None)
+        claims = self.services.database.update_claims
+        return await claims.claim(
+            session, incoming.platform, incoming.update_id, incoming.user.id, now
+        )
+
+    async def _context(
+        self,
+        incoming: Incoming,
+        session: AsyncSession,
+        now: datetime,
+        conversation_waiting: bool | None,
+    ) -> Context:
+        """The member and what the handler needs. For most messages this reads nothing: the
+        sender wrote a moment ago, so their row is remembered (`RecentMembers`), and the
+        replay claim said whether an exchange is waiting for them (None: look it up).
+        """
         recent = self.services.database.recent_members
         generation = recent.generation
         user = incoming.user
@@ -168,18 +201,6 @@ class Core:
         seen = sender(
             incoming.platform, user.id, user.display_name, user.locale, user.handle, private_chat
         )
-        conversation_waiting: bool | None = None
-        if incoming.update_id is not None:
-            # First: on SQLite the claim commits on a connection of its own, which must not
-            # wait for a write lock this session took (see UpdateClaims).
-            claims = self.services.database.update_claims
-            claim = await claims.claim(session, incoming.platform, incoming.update_id, user.id, now)
-            if claim is None:
-                return None
-            conversation_waiting = claim.conversation_waiting
-            if self._next_prune is None or now >= self._next_prune:
-                await forget_old_updates(session, now)
-                self._next_prune = now + PRUNE_EVERY
         members = MemberRepository(session)
         recalled = recent.recall(seen)
         if recalled is None:

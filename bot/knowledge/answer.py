@@ -39,8 +39,6 @@ INTENT_MARGIN = 0.01
 ANSWER_CHARACTERS = 700
 _COLON = re.compile(r"[:：]")
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
-# Sentences, and what a colon or comma sets apart before a question ("ok, follow-up: which…?").
-_CLAUSE = re.compile(r".+?(?:[。！？!?；;:：,，]|\.(?=\s)|\n|$)\s*", re.S)
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]|\.(?=\s)|\n|$)\s*", re.S)
 
 
@@ -219,7 +217,9 @@ def question_sentence(message: str) -> str | None:
     categories r there?"), or None: for a message that is one sentence, asks more than one
     thing ("who are the judges? any big names on the panel?") or goes on after its question
     ("…on the panel? want to pitch him"), the rest may be what decides the answer."""
-    sentences = [part.strip() for part in _CLAUSE.findall(message) if part.strip()]
+    # Whole sentences only: "For the Tencent hackathon next month, when is the deadline?" is
+    # not about this contest's deadline, nor "translate into Chinese: where is the final?".
+    sentences = [part.strip() for part in _SENTENCE.findall(message) if part.strip()]
     asking = [part for part in sentences if part[-1] in "?？"]
     if len(sentences) < 2 or len(asking) != 1 or asking[0] != sentences[-1]:
         return None

@@ -124,7 +124,8 @@ class IntentMatcher:
         """The intent whose `starts` the question begins with, or one of whose `contains` it
         holds, and none of its `unless` (case and spaces aside; English phrases as whole
         words)."""
-        text = _SPACES.sub(" ", question.strip().casefold())
+        # Phones type ’ for ' ("Hu Zhaohui’s phone number").
+        text = _SPACES.sub(" ", question.strip().casefold()).replace("’", "'")
         for intent, shape, unless in self._shapes:
             if shape.search(text) and not (unless and unless.search(text)):
                 return intent

@@ -23,9 +23,10 @@ REMEMBER_FOR = timedelta(days=2)
 
 @dataclass(frozen=True)
 class Claim:
-    """An update taken for the first time, and whether its sender has an exchange waiting."""
+    """An update taken for the first time, and whether its sender has an exchange waiting
+    (None: not known, for an update without an id, which is not claimed)."""
 
-    conversation_waiting: bool
+    conversation_waiting: bool | None
 
 
 class UpdateClaims:
@@ -44,6 +45,7 @@ class UpdateClaims:
         url = make_url(database_url)
         own_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
         self._path = url.database if own_file else None
+        self._uri = url.query.get("uri") == "true"  # "file:…?mode=…" names, as the pool reads them
         self._connection: aiosqlite.Connection | None = None
         self._opening = asyncio.Lock()
 
@@ -81,12 +83,25 @@ class UpdateClaims:
             if self._connection is None:
                 assert self._path is not None
                 # isolation_level=None: each statement commits itself (no BEGIN, no COMMIT).
-                connection = await aiosqlite.connect(self._path, isolation_level=None)
+                connection = aiosqlite.connect(self._path, isolation_level=None, uri=self._uri)
+                # Like SQLAlchemy's own aiosqlite threads: a process that exits without closing
+                # the database (a failure on the way out) must not wait for this one forever.
+                connection._thread.daemon = True
+                await connection
                 # The pool's connections set the same (bot/storage/database.py); per connection.
                 await connection.execute("PRAGMA synchronous=NORMAL")
                 await connection.execute("PRAGMA busy_timeout=5000")
                 self._connection = connection
             return self._connection
+
+    async def release(self, platform: str, update_id: str) -> None:
+        """Give back the claim of an update whose handling failed, so that the platform's
+        replay of it is answered. A claim in the session was rolled back with it."""
+        if self._path is None:
+            return
+        connection = await self._own_connection()
+        statement = "DELETE FROM handled_updates WHERE platform = ? AND update_id = ?"
+        await connection.execute(statement, (platform, update_id))
 
     async def close(self) -> None:
         if self._connection is not None:
