@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -26,9 +28,37 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-async def browser_page(playwright: object, **options: object) -> object:
-    browser = await launch_chromium(playwright)
-    return browser, await browser.new_page(**options)
+@asynccontextmanager
+async def open_page(**options: object) -> AsyncIterator[Any]:
+    """A page in a fresh Chromium, closed whatever the test found."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await launch_chromium(playwright)
+        try:
+            yield await browser.new_page(**options)
+        finally:
+            await browser.close()
+
+
+@asynccontextmanager
+async def serving(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[str, Core, Any]]:
+    """The bot's web chat served over 127.0.0.1: its address, core and adapter."""
+    core, adapter, app = await start_site(settings, clock)
+    try:
+        async with served(app) as base:  # type: ignore[arg-type]
+            try:
+                yield base, core, adapter
+            finally:
+                await adapter.stop()
+    finally:
+        await core.services.database.close()
+
+
+@pytest.fixture
+async def site(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[str, Core, Any]]:
+    async with serving(settings, clock) as running:
+        yield running
 
 
 @pytest.fixture
@@ -37,24 +67,18 @@ async def llm_site(
     clock: ManualClock,
     model: FakeOpenAIServer,
 ) -> AsyncIterator[tuple[str, Core]]:
-    core, adapter, app = await start_site(llm_settings(settings, model), clock)
-    async with served(app) as base:  # type: ignore[arg-type]
+    async with serving(llm_settings(settings, model), clock) as (base, core, _):
         yield base, core
-        await adapter.stop()
-    await core.services.database.close()
 
 
 async def test_a_model_answer_grows_on_the_page_and_announcements_arrive_live(
     llm_site: tuple[str, Core],
     model: FakeOpenAIServer,
 ) -> None:
-    from playwright.async_api import async_playwright
-
     base, core = llm_site
     model.script(PRIZES_EN, chunks=8)
     model.chunk_delay = 0.3
-    async with async_playwright() as playwright:
-        browser, page = await browser_page(playwright, locale="en-US")
+    async with open_page(locale="en-US") as page:
         await page.goto(base + "/chat/")
         await page.fill("#input", "How many prizes does each track have?")
         await page.press("#input", "Enter")
@@ -68,14 +92,11 @@ async def test_a_model_answer_grows_on_the_page_and_announcements_arrive_live(
 
         await announce(core, "Registration opens on 1 June.")
         await page.locator("#announcements li", has_text="Registration opens").wait_for()
-        await browser.close()
 
 
 async def test_the_widget_opens_the_chat_in_a_frame_on_another_site(
     settings: Settings, clock: ManualClock
 ) -> None:
-    from playwright.async_api import async_playwright
-
     host = web.Application()
     host_page: list[str] = []
 
@@ -85,34 +106,25 @@ async def test_the_widget_opens_the_chat_in_a_frame_on_another_site(
     host.router.add_get("/", article)
     async with served(host) as host_base:
         embedding = settings.model_copy(update={"web_embed_origins": host_base})
-        core, adapter, app = await start_site(embedding, clock)
-        async with served(app) as base:  # type: ignore[arg-type]
+        async with serving(embedding, clock) as (base, _, _), open_page(locale="zh-CN") as page:
             host_page.append(
                 f"<!doctype html><html><body><h1>CSDN report</h1>"
                 f'<script src="{base}/chat/widget.js"></script></body></html>'
             )
-            async with async_playwright() as playwright:
-                browser, page = await browser_page(playwright, locale="zh-CN")
-                await page.goto(host_base + "/")
-                await page.click("#community-bot-widget")
-                chat = page.frame_locator("iframe")
-                await chat.locator("h1", has_text="大赛助手").wait_for()
-                await chat.locator("#input").fill("有哪些赛道？")
-                await chat.locator("#input").press("Enter")
-                await chat.locator(".from-bot .citations a").first.wait_for()
-                await browser.close()
-            await adapter.stop()
-    await core.services.database.close()
+            await page.goto(host_base + "/")
+            await page.click("#community-bot-widget")
+            chat = page.frame_locator("iframe")
+            await chat.locator("h1", has_text="大赛助手").wait_for()
+            await chat.locator("#input").fill("有哪些赛道？")
+            await chat.locator("#input").press("Enter")
+            await chat.locator(".from-bot .citations a").first.wait_for()
 
 
 async def test_the_command_menu_runs_a_command_and_the_calendar_downloads(
-    settings: Settings, clock: ManualClock
+    site: tuple[str, Core, Any],
 ) -> None:
-    from playwright.async_api import async_playwright
-
-    core, adapter, app = await start_site(settings, clock)
-    async with served(app) as base, async_playwright() as playwright:  # type: ignore[arg-type]
-        browser, page = await browser_page(playwright, locale="en-US")
+    base, _, _ = site
+    async with open_page(locale="en-US") as page:
         await page.goto(base + "/chat/")
         note = await page.inner_text("#note")  # no reminders here: the page says so
         assert "Reminders are not sent to this page" in note and "/calendar" in note
@@ -126,21 +138,15 @@ async def test_the_command_menu_runs_a_command_and_the_calendar_downloads(
         saved = await (await saving.value).path()
         body = await asyncio.to_thread(Path(saved).read_text, encoding="utf-8")
         assert body.startswith("BEGIN:VCALENDAR")
-        await browser.close()
-    await adapter.stop()
-    await core.services.database.close()
 
 
 async def test_without_event_source_or_streams_the_page_answers_and_polls(
-    settings: Settings, clock: ManualClock
+    site: tuple[str, Core, Any],
 ) -> None:
     """Older in-app browsers: Enter still sends, answers come as JSON, and announcements by
     asking now and then."""
-    from playwright.async_api import async_playwright
-
-    core, adapter, app = await start_site(settings, clock)
-    async with served(app) as base, async_playwright() as playwright:  # type: ignore[arg-type]
-        browser, page = await browser_page(playwright, locale="en-US")
+    base, core, _ = site
+    async with open_page(locale="en-US") as page:
         await page.add_init_script(  # as in older iOS Safari and WeChat
             "delete window.EventSource; delete window.ReadableStream;"
             "delete HTMLFormElement.prototype.requestSubmit;"
@@ -156,25 +162,20 @@ async def test_without_event_source_or_streams_the_page_answers_and_polls(
         await page.locator("#announcements li", has_text="Registration opens").wait_for(
             timeout=10_000
         )
-        await browser.close()
-    await adapter.stop()
-    await core.services.database.close()
 
 
 async def test_a_page_refused_by_a_full_server_listens_again_later(
     settings: Settings, clock: ManualClock
 ) -> None:
     import aiohttp
-    from playwright.async_api import async_playwright
 
-    core, adapter, app = await start_site(settings.model_copy(update={"web_max_streams": 1}), clock)
-    adapter.keepalive_seconds = 0.2  # a closed page's place is given back soon
+    one_stream = settings.model_copy(update={"web_max_streams": 1})
     async with (
-        served(app) as base,  # type: ignore[arg-type]
-        async_playwright() as playwright,
+        serving(one_stream, clock) as (base, core, adapter),
+        open_page(locale="en-US") as page,
         aiohttp.ClientSession() as http,
     ):
-        browser, page = await browser_page(playwright, locale="en-US")
+        adapter.keepalive_seconds = 0.2  # a closed page's place is given back soon
         held = await http.get(base + "/chat/api/events")  # another page fills the process
         await held.content.readuntil(b"\n\n")
         async with page.expect_response(
@@ -189,22 +190,16 @@ async def test_a_page_refused_by_a_full_server_listens_again_later(
         await page.locator("#announcements li", has_text="Registration opens").wait_for(
             timeout=10_000
         )
-        await browser.close()
-        await adapter.stop()
-    await core.services.database.close()
 
 
 async def test_an_organizers_answer_appears_on_the_open_page_and_stays_after_a_reload(
-    settings: Settings, clock: ManualClock
+    site: tuple[str, Core, Any],
 ) -> None:
-    from playwright.async_api import async_playwright
-
     from bot.config import PROJECT_ROOT
     from tests.conftest import ORGANIZER_ID, Member
 
-    core, adapter, app = await start_site(settings, clock)
-    async with served(app) as base, async_playwright() as playwright:  # type: ignore[arg-type]
-        browser, page = await browser_page(playwright, locale="en-US")
+    base, core, adapter = site
+    async with open_page(locale="en-US") as page:
         await page.goto(base + "/chat/")
         await page.fill("#input", UNKNOWN)
         await page.press("#input", "Enter")
@@ -225,6 +220,3 @@ async def test_an_organizers_answer_appears_on_the_open_page_and_stays_after_a_r
         await kept.locator(".buttons button", has_text="Reply").click()  # its button works
         await page.locator(".from-bot", has_text="Write your reply about ticket #1").wait_for()
         assert await kept.count() == 1
-        await browser.close()
-    await adapter.stop()
-    await core.services.database.close()
