@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.models import Conversation, HandledUpdate, Member
 from bot.storage.upserts import dialect_insert
 
+# SQLAlchemy's statements as the sqlite3 driver takes them, for the claims' own connection.
+_SQLITE3 = sqlite.dialect(paramstyle="named")
+
 # Telegram keeps an unconfirmed update for 24 hours; remembering ids a little longer suffices.
 REMEMBER_FOR = timedelta(days=2)
 
@@ -100,8 +103,9 @@ class UpdateClaims:
         if self._path is None:
             return
         connection = await self._own_connection()
-        statement = "DELETE FROM handled_updates WHERE platform = ? AND update_id = ?"
-        await connection.execute(statement, (platform, update_id))
+        await connection.execute(
+            _sqlite_release_sql(), {"platform": platform, "update_id": update_id}
+        )
 
     async def close(self) -> None:
         if self._connection is not None:
@@ -149,7 +153,15 @@ def _sqlite_claim(values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 @cache
 def _sqlite_claim_compiled() -> tuple[str, Any]:
-    dialect = sqlite.dialect(paramstyle="named")
-    sql = str(_claim_statement("sqlite").compile(dialect=dialect))
+    sql = str(_claim_statement("sqlite").compile(dialect=_SQLITE3))
     column_type = HandledUpdate.__table__.c.handled_at.type
-    return sql, column_type.dialect_impl(dialect).bind_processor(dialect)
+    return sql, column_type.dialect_impl(_SQLITE3).bind_processor(_SQLITE3)
+
+
+@cache
+def _sqlite_release_sql() -> str:
+    table = HandledUpdate.__table__
+    statement = delete(table).where(
+        table.c.platform == bindparam("platform"), table.c.update_id == bindparam("update_id")
+    )
+    return str(statement.compile(dialect=_SQLITE3))
