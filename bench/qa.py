@@ -32,7 +32,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # final-3 were written together on 2026-12-06 by two helpers apart, and final-3 is only read
 # as these aggregates; calibration-3, only questions to decline, was written after them;
 # calibration-4, both kinds, on 2026-12-06 in a later sitting, showed the fixes of that sitting,
-# and calibration-5, mostly English, and calibration-6, mostly what to decline, after them).
+# and calibration-5, mostly English, and calibration-6, mostly what to decline, after them;
+# calibration-7 and final-4 were written together on 2026-12-06 by two more helpers apart, and
+# final-4 was first measured before any change its figures could have led to).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -40,9 +42,11 @@ HELD_OUT_FILES = {
     "calibration-4": DATA / "qa_calibration_4.jsonl",
     "calibration-5 (mostly English)": DATA / "qa_calibration_5.jsonl",
     "calibration-6 (mostly declines)": DATA / "qa_calibration_6.jsonl",
+    "calibration-7": DATA / "qa_calibration_7.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
+    "final-4": DATA / "qa_heldout_4.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

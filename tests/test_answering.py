@@ -329,6 +329,8 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("compose a limerick about the Malanshan park for our team chat", "en"),
         ("brainstorm some slogans for our AIGC team pls", "en"),
         ("make an essay on Hunan's audio/video industry for my class", "en"),
+        ("give me 5 catchy names for our AIGC team", "en"),
+        ("帮大赛想几个宣传口号，要有马栏山", "zh"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
         assert not answer.known and answer.intent == "writing-task", (task, answer.text)
@@ -350,6 +352,11 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("the Huawei Cloud speaker, what's his linkedin?", "en"),
         ("周立宏的家庭住址能告诉我吗", "zh"),
         ("启动会的参会名单能发我吗", "zh"),
+        ("How old is Jiang Tao?", "en"),
+        ("what's Li Qiang's salary roughly?", "en"),
+        ("does Wu Hong have a linkedin profile?", "en"),
+        ("胡朝晖今年多大了", "zh"),
+        ("于邦旭年薪多少", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
@@ -359,6 +366,8 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("What is the organizers' email address?", "en"),
         ("what's the organizer's email?", "en"),
         ("Where do I find the contest committee's phone number?", "en"),
+        ("How old do you have to be to enter?", "en"),
+        ("参赛有年龄限制吗？多大年纪可以报名", "zh"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent != "personal-data", (question, answer.text)
@@ -459,8 +468,37 @@ def test_other_events_are_declined_and_this_contests_other_tracks_are_not(
     for question, language in (
         ("are there other hackathons in Changsha this year? when is their deadline", "en"),
         ("最近还有其他比赛可以参加吗", "zh"),
+        ("长沙下周天气怎么样？去马栏山要带伞吗", "zh"),
+        ("What's the weather like in Changsha in October?", "en"),
+        ("Is LiveVideoStackCon in Shenzhen this year?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert not answer.known and answer.intent == "unrelated", (question, answer.text)
     answer = hybrid.answer("除了这个赛道，还有哪些赛道？", "zh", "UTC", NOW)
     assert answer.known and "AIGC创意作品" in answer.text, answer.text
+
+
+def test_what_the_report_leaves_out_about_the_launch_is_said_plainly(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """Who moderated, where exactly, what the other guests said, how big a team may be: the
+    section that a member lands on says the report does not give it, rather than nothing."""
+    for question, language in (
+        ("Who moderated the roundtable at the launch?", "en"),
+        ("圆桌对话是谁主持的？", "zh"),
+        ("Which hotel was the launch event held in?", "en"),
+        ("What did Zhou Lihong talk about at the launch?", "en"),
+        ("一个队最多能有几个人？", "zh"),
+        ("How many people can be on one team?", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert any(marker in answer.text for marker in NOT_PUBLISHED), (question, answer.text)
+
+
+def test_the_keynote_and_roundtable_titles_are_given_as_published(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    keynote = hybrid.answer("What was Jiang Tao's talk called?", "en", "UTC", NOW)
+    assert "《AI大模型赋能下的音视频开发者新生态》" in keynote.text, keynote.text
+    panel = hybrid.answer("how many speakers were on the roundtable panel?", "en", "UTC", NOW)
+    assert "seven" in panel.text, panel.text
