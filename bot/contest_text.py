@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot.content.models import Contest, Deadline
+from bot.content.models import Contest, Deadline, Prize
 from bot.i18n import LANGUAGES, Translator
 from bot.knowledge.passages import Passage
 
@@ -24,17 +24,25 @@ def tracks_text(contest: Contest, t: Translator) -> str:
     return "\n".join(lines)
 
 
+def _counted(prize: Prize, t: Translator) -> str:
+    """ "1 first prize", "5 third prizes": how members write a count of prizes."""
+    count = prize.per_track
+    if prize.kind is None:
+        return t.gettext("{prize}: {count}", count=count, prize=t.pick(prize.name.as_dict()))
+    kind = t.pick(prize.kind.as_dict())
+    if count == 1:
+        return t.gettext("{count} {kind} prize", count=count, kind=kind)
+    return t.gettext("{count} {kind} prizes", count=count, kind=kind)
+
+
 def prizes_text(contest: Contest, t: Translator) -> str:
     if not contest.prizes:
         return t.gettext("The organizers have not announced the prizes yet.")
-    parts = [
-        t.gettext("{prize}: {count}", count=prize.per_track, prize=t.pick(prize.name.as_dict()))
-        for prize in contest.prizes
-    ]
+    parts = [_counted(prize, t) for prize in contest.prizes]
     separator = t.gettext(", ")
     per_track = sum(prize.per_track for prize in contest.prizes)
     each = t.gettext(
-        "Each track ({tracks}) awards: {prizes}.",
+        "Each track ({tracks}) awards {prizes}.",
         tracks=separator.join(t.pick(track.name.as_dict()) for track in contest.tracks),
         prizes=separator.join(parts),
     )

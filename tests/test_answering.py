@@ -16,7 +16,10 @@ from pydantic import SecretStr
 
 from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
 from bot.content.loader import load_contest
+from bot.content.models import Bilingual, Prize
+from bot.contest_text import prizes_text
 from bot.core.app import Core
+from bot.i18n import Translator
 from bot.knowledge.answer import RetrievalAnswerer, question_sentence
 from bot.knowledge.dense import EndpointEmbedder, LocalE5Embedder, load_embedder
 from bot.knowledge.evaluation import NOT_PUBLISHED
@@ -89,6 +92,17 @@ async def test_sign_up_question_gets_a_button_that_starts_registration(
 async def test_the_prize_totals_are_computed_from_contest_toml(core: Core) -> None:
     text = only_text(await Member(core).says("/ask how many prizes in total?"))
     assert "8 prizes per track and 24 prizes in all across the 3 tracks" in text
+    # Counted as members count them, in both languages.
+    assert "awards 1 first prize, 2 second prizes, 5 third prizes" in text
+    chinese = only_text(await Member(core, locale="zh").says("/ask 每个赛道各有几个奖？"))
+    assert "一等奖 1 名、二等奖 2 名、三等奖 5 名" in chinese
+
+
+def test_a_prize_without_a_kind_is_counted_after_its_name() -> None:
+    contest = load_contest(BUNDLED_CONTENT_DIR)
+    grand = Prize(key="grand", name=Bilingual(zh="特别大奖", en="Grand Prix"), per_track=2)
+    text = prizes_text(contest.model_copy(update={"prizes": [grand]}), Translator("en"))
+    assert "awards Grand Prix: 2." in text
 
 
 def test_an_unloadable_model_leaves_bm25_working(
