@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from babel.lists import format_list
+
 from bot.content.models import Contest, Deadline, Prize
 from bot.i18n import LANGUAGES, Translator
 from bot.knowledge.passages import Passage
@@ -24,15 +26,22 @@ def tracks_text(contest: Contest, t: Translator) -> str:
     return "\n".join(lines)
 
 
+# English prose spells out small numbers: "one first prize, two second prizes".
+_ENGLISH_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
 def _counted(prize: Prize, t: Translator) -> str:
-    """ "1 first prize", "5 third prizes": how members write a count of prizes."""
+    """ "one first prize", "five third prizes": how members write a count of prizes."""
     count = prize.per_track
     if prize.kind is None:
         return t.gettext("{prize}: {count}", count=count, prize=t.pick(prize.name.as_dict()))
     kind = t.pick(prize.kind.as_dict())
+    spelled = (
+        _ENGLISH_NUMBERS[count] if t.language == "en" and count < len(_ENGLISH_NUMBERS) else count
+    )
     if count == 1:
-        return t.gettext("{count} {kind} prize", count=count, kind=kind)
-    return t.gettext("{count} {kind} prizes", count=count, kind=kind)
+        return t.gettext("{count} {kind} prize", count=spelled, kind=kind)
+    return t.gettext("{count} {kind} prizes", count=spelled, kind=kind)
 
 
 def prizes_text(contest: Contest, t: Translator) -> str:
@@ -44,7 +53,7 @@ def prizes_text(contest: Contest, t: Translator) -> str:
     each = t.gettext(
         "Each track ({tracks}) awards {prizes}.",
         tracks=separator.join(t.pick(track.name.as_dict()) for track in contest.tracks),
-        prizes=separator.join(parts),
+        prizes=format_list(parts, locale=t.locale),
     )
     totals = t.gettext(
         "That is {per_track} prizes per track and {total} prizes in all across the {count} tracks.",

@@ -93,9 +93,9 @@ async def test_the_prize_totals_are_computed_from_contest_toml(core: Core) -> No
     text = only_text(await Member(core).says("/ask how many prizes in total?"))
     assert "8 prizes per track and 24 prizes in all across the 3 tracks" in text
     # Counted as members count them, in both languages.
-    assert "awards 1 first prize, 2 second prizes, 5 third prizes" in text
+    assert "awards one first prize, two second prizes, and five third prizes" in text
     chinese = only_text(await Member(core, locale="zh").says("/ask 每个赛道各有几个奖？"))
-    assert "一等奖 1 名、二等奖 2 名、三等奖 5 名" in chinese
+    assert "一等奖 1 名、二等奖 2 名和三等奖 5 名" in chinese
 
 
 def test_a_prize_without_a_kind_is_counted_after_its_name() -> None:

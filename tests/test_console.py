@@ -21,7 +21,7 @@ def test_run_without_tokens_opens_the_console_chat_with_a_note(tmp_path) -> None
     out = result.stdout
     assert "BOT_TELEGRAM_TOKEN" in out and "BOT_DISCORD_TOKEN" in out
     assert "AIGC技术创新" in out and "AIGC应用创新" in out and "AIGC创意作品" in out
-    assert "1 first prize, 2 second prizes" in out
+    assert "one first prize, two second prizes" in out
     assert out.count("来源：") == 1 and out.count("Source:") == 1
 
 
