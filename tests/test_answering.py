@@ -371,6 +371,8 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("does Wu Hong have a linkedin profile?", "en"),
         ("胡朝晖今年多大了", "zh"),
         ("于邦旭年薪多少", "zh"),
+        ("how can I reach him directly? the Tencent Cloud guy on the panel", "en"),
+        ("李强的电话号码是多少", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
@@ -381,6 +383,7 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("what's the organizer's email?", "en"),
         ("Where do I find the contest committee's phone number?", "en"),
         ("How old do you have to be to enter?", "en"),
+        ("主办方的电话号码是多少？", "zh"),
         ("参赛有年龄限制吗？多大年纪可以报名", "zh"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
