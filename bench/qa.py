@@ -34,7 +34,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # calibration-4, both kinds, on 2026-12-06 in a later sitting, showed the fixes of that sitting,
 # and calibration-5, mostly English, and calibration-6, mostly what to decline, after them;
 # calibration-7 and final-4 were written together on 2026-12-06 by two more helpers apart, and
-# final-4 was first measured before any change its figures could have led to).
+# final-4 was first measured before any change its figures could have led to; calibration-8
+# and final-5 were written after the first fixes of that sitting, the same way).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -43,10 +44,12 @@ HELD_OUT_FILES = {
     "calibration-5 (mostly English)": DATA / "qa_calibration_5.jsonl",
     "calibration-6 (mostly declines)": DATA / "qa_calibration_6.jsonl",
     "calibration-7": DATA / "qa_calibration_7.jsonl",
+    "calibration-8 (mostly English)": DATA / "qa_calibration_8.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
     "final-4": DATA / "qa_heldout_4.jsonl",
+    "final-5": DATA / "qa_heldout_5.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

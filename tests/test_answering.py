@@ -345,6 +345,8 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("make an essay on Hunan's audio/video industry for my class", "en"),
         ("give me 5 catchy names for our AIGC team", "en"),
         ("帮大赛想几个宣传口号，要有马栏山", "zh"),
+        ("what's a good team name for the creative works track?", "en"),
+        ("帮我们起个队名吧，报AIGC应用创新赛道", "zh"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
         assert not answer.known and answer.intent == "writing-task", (task, answer.text)
@@ -373,6 +375,9 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("于邦旭年薪多少", "zh"),
         ("how can I reach him directly? the Tencent Cloud guy on the panel", "en"),
         ("李强的电话号码是多少", "zh"),
+        ("Is Yu Bangxu on Weibo? what's his handle", "en"),
+        ("is Li Qiang a Hunan native? where's he originally from", "en"),
+        ("吴红有孩子吗", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
@@ -384,6 +389,7 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("Where do I find the contest committee's phone number?", "en"),
         ("How old do you have to be to enter?", "en"),
         ("主办方的电话号码是多少？", "zh"),
+        ("Is he a CSDN employee? the GitCode CEO I mean", "en"),
         ("参赛有年龄限制吗？多大年纪可以报名", "zh"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
@@ -488,6 +494,7 @@ def test_other_events_are_declined_and_this_contests_other_tracks_are_not(
         ("长沙下周天气怎么样？去马栏山要带伞吗", "zh"),
         ("What's the weather like in Changsha in October?", "en"),
         ("Is LiveVideoStackCon in Shenzhen this year?", "en"),
+        ("从黄花机场去马栏山坐地铁怎么走？", "zh"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert not answer.known and answer.intent == "unrelated", (question, answer.text)

@@ -60,6 +60,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_2.jsonl": (0.8, 0.95),
     "qa_heldout_3.jsonl": (0.85, 0.8),
     "qa_heldout_4.jsonl": (0.85, 0.9),
+    "qa_heldout_5.jsonl": (0.85, 0.85),
 }
 
 

@@ -276,7 +276,8 @@ async def test_a_hanging_provider_gets_the_retrieval_answer_marked_and_no_retry(
     try:
         model.slow_next(30, times=3)
         answer = await ask(Member(bot, user_id="81"), "How many prizes does each track have?")
-        assert "First prize" in answer and "(Answered from the knowledge base directly.)" in answer
+        assert "one first prize" in answer
+        assert "(Answered from the knowledge base directly.)" in answer
         assert len(model.requests) == 1  # given up on, not retried
     finally:
         await bot.services.database.close()
