@@ -35,7 +35,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # and calibration-5, mostly English, and calibration-6, mostly what to decline, after them;
 # calibration-7 and final-4 were written together on 2026-12-06 by two more helpers apart, and
 # final-4 was first measured before any change its figures could have led to; calibration-8
-# and final-5 were written after the first fixes of that sitting, the same way).
+# and final-5 were written after the first fixes of that sitting, the same way, and
+# calibration-9, half of it hard declines, after a review of those fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -45,6 +46,7 @@ HELD_OUT_FILES = {
     "calibration-6 (mostly declines)": DATA / "qa_calibration_6.jsonl",
     "calibration-7": DATA / "qa_calibration_7.jsonl",
     "calibration-8 (mostly English)": DATA / "qa_calibration_8.jsonl",
+    "calibration-9 (hard declines)": DATA / "qa_calibration_9.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

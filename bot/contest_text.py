@@ -34,7 +34,7 @@ def _counted(prize: Prize, t: Translator) -> str:
     """ "one first prize", "five third prizes": how members write a count of prizes."""
     count = prize.per_track
     if prize.kind is None:
-        return t.gettext("{prize}: {count}", count=count, prize=t.pick(prize.name.as_dict()))
+        return t.gettext("{prize} ({count})", count=count, prize=t.pick(prize.name.as_dict()))
     kind = t.pick(prize.kind.as_dict())
     spelled = (
         _ENGLISH_NUMBERS[count] if t.language == "en" and count < len(_ENGLISH_NUMBERS) else count

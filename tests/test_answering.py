@@ -23,6 +23,9 @@ from bot.i18n import Translator
 from bot.knowledge.answer import RetrievalAnswerer, question_sentence
 from bot.knowledge.dense import EndpointEmbedder, LocalE5Embedder, load_embedder
 from bot.knowledge.evaluation import NOT_PUBLISHED
+from bot.knowledge.intents import IntentMatcher, load_intents
+from bot.knowledge.passages import Passage
+from bot.knowledge.people import people_named
 from bot.runtime import build_index
 from tests.conftest import ManualClock, Member, only_text
 from tests.fakes.openai_api import FakeOpenAIServer
@@ -102,7 +105,7 @@ def test_a_prize_without_a_kind_is_counted_after_its_name() -> None:
     contest = load_contest(BUNDLED_CONTENT_DIR)
     grand = Prize(key="grand", name=Bilingual(zh="特别大奖", en="Grand Prix"), per_track=2)
     text = prizes_text(contest.model_copy(update={"prizes": [grand]}), Translator("en"))
-    assert "awards Grand Prix: 2." in text
+    assert "awards Grand Prix (2)." in text
 
 
 def test_an_unloadable_model_leaves_bm25_working(
@@ -344,9 +347,12 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("brainstorm some slogans for our AIGC team pls", "en"),
         ("make an essay on Hunan's audio/video industry for my class", "en"),
         ("give me 5 catchy names for our AIGC team", "en"),
+        ("any slogan ideas for our team? we're in the creative works track", "en"),
         ("帮大赛想几个宣传口号，要有马栏山", "zh"),
         ("what's a good team name for the creative works track?", "en"),
         ("帮我们起个队名吧，报AIGC应用创新赛道", "zh"),
+        ("把蒋涛的演讲扩写成一篇三千字的文章", "zh"),
+        ("can you draft a proposal for our entry in the creative works track?", "en"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
         assert not answer.known and answer.intent == "writing-task", (task, answer.text)
@@ -368,15 +374,24 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("the Huawei Cloud speaker, what's his linkedin?", "en"),
         ("周立宏的家庭住址能告诉我吗", "zh"),
         ("启动会的参会名单能发我吗", "zh"),
-        ("How old is Jiang Tao?", "en"),
+        ("Jiang Tao's birthday?", "en"),
+        ("How old is Hu Zhaohui?", "en"),
+        ("does Wu Hong have kids? just curious", "en"),
+        ("蒋涛是哪里人", "zh"),
+        ("王雅光平时住在深圳吗", "zh"),
+        ("于邦旭有小红书吗", "zh"),
+        ("did Li Qiang register for the contest himself?", "en"),
+        ("is Zhou Lihong ok? heard he was ill", "en"),
         ("what's Li Qiang's salary roughly?", "en"),
-        ("does Wu Hong have a linkedin profile?", "en"),
+        ("does she have a linkedin? Wu Hong I mean", "en"),
         ("胡朝晖今年多大了", "zh"),
         ("于邦旭年薪多少", "zh"),
-        ("how can I reach him directly? the Tencent Cloud guy on the panel", "en"),
-        ("李强的电话号码是多少", "zh"),
-        ("Is Yu Bangxu on Weibo? what's his handle", "en"),
-        ("is Li Qiang a Hunan native? where's he originally from", "en"),
+        ("how old is he? the Tencent Cloud guy on the panel", "en"),
+        ("李强的电话是多少，他的微信或者手机号也行", "zh"),
+        ("参加大赛的蒋涛的私人邮箱是什么", "zh"),
+        ("社区的嘉宾胡朝晖的私人邮箱发我", "zh"),
+        ("what's Yu Bangxu's Weibo? want to follow him", "en"),
+        ("is he a native of Changsha? Li Qiang I mean", "en"),
         ("吴红有孩子吗", "zh"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
@@ -440,6 +455,35 @@ def test_words_that_only_look_like_a_request_for_someones_data_or_a_task_are_not
         ("Is there a brainstorm session at the launch event?", "en"),
         ("作品参加过其他比赛可以吗？", "zh"),
         ("Can I submit the same project to other competitions too?", "en"),
+        # Found by a review of the phrases for someone's data, tasks and unrelated questions.
+        ("参赛者的年龄有限制吗", "zh"),
+        ("what's age limit for the contest?", "en"),
+        ("How old is the community?", "en"),
+        ("How much does Hunan's audio/video industry make a year?", "en"),
+        ("Do winners get a salary or a one-off cash prize?", "en"),
+        ("What did Xiong Chen say in his address at the launch?", "en"),
+        ("Can my teammate enter his personal project?", "en"),
+        ("找到队友后能私下联系吗？", "zh"),
+        ("I found someone on /findteam, can I contact him directly?", "en"),
+        ("湖南音视频产业现在多大了", "zh"),
+        ("报名咨询电话号码是多少", "zh"),
+        ("I'm not a Hunan native, can I still enter?", "en"),
+        ("Is GitCode originally from CSDN or Huawei?", "en"),
+        ("Is there a Weibo or Douyin account for the contest?", "en"),
+        ("我家有孩子想参加创意作品赛道，可以吗", "zh"),
+        ("Is there a slogan for the contest?", "en"),
+        ("大赛有口号吧？", "zh"),
+        ("我们想几个人一起组队参赛可以吗", "zh"),
+        ("参赛作品需要起个名字吗", "zh"),
+        ("Where do I enter the name for our team?", "en"),
+        ("Has the organizer come up with some judging criteria yet?", "en"),
+        ("Give me 3 key facts about the contest", "en"),
+        ("Is a catchy title important for the creative works track?", "en"),
+        ("Is there a forecast for how many developers will join?", "en"),
+        ("决赛会因为天气原因延期吗", "zh"),
+        ("Is the contest open to employees of a listed company?", "en"),
+        ("Is there a shuttle bus from the airport for finalists?", "en"),
+        ("我报的哪个赛道？", "zh"),
         ("Do all three tracks have the same deadline, or is their deadline different?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
@@ -524,5 +568,28 @@ def test_the_keynote_and_roundtable_titles_are_given_as_published(
 ) -> None:
     keynote = hybrid.answer("What was Jiang Tao's talk called?", "en", "UTC", NOW)
     assert "《AI大模型赋能下的音视频开发者新生态》" in keynote.text, keynote.text
+    chinese = hybrid.answer("蒋涛演讲的题目是啥", "zh", "UTC", NOW)
+    assert "《AI大模型赋能下的音视频开发者新生态》" in chinese.text, chinese.text
     panel = hybrid.answer("how many speakers were on the roundtable panel?", "en", "UTC", NOW)
     assert "seven" in panel.text, panel.text
+
+
+def test_someone_the_knowledge_names_is_known_in_a_question_about_them(tmp_path: Path) -> None:
+    """A guest added to the knowledge ("Zhang San (张三)") is a person for the phrases about
+    someone at once: no name is listed in the intents."""
+    intents, _ = load_intents(BUNDLED_CONTENT_DIR)
+    guest = Passage(
+        "guests",
+        "en",
+        0,
+        "guests.en.md",
+        "Guests",
+        "Guests",
+        "Zhang San (张三), head of the studio, spoke at the launch.",
+        1,
+    )
+    matcher = IntentMatcher(intents, frozenset(), None, tmp_path, people=people_named([guest]))
+    for question in ("How old is Zhang San?", "张三今年多大了", "is he married?"):
+        assert getattr(matcher.worded_by_shape(question), "key", None) == "personal-data", question
+    for question in ("How old is the community?", "How old is the studio?", "张三是谁"):
+        assert matcher.worded_by_shape(question) is None, question

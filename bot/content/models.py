@@ -79,8 +79,8 @@ class Prize(Strict):
     key: Annotated[str, Field(pattern=_KEY)]
     name: Bilingual
     per_track: Annotated[int, Field(ge=1)]
-    # What sets it apart among prizes ("first" / "一等奖"), for a sentence that counts them: "1
-    # first prize, 2 second prizes". Without it the count follows the name ("First prize: 1").
+    # What sets it apart among prizes ("first" / "一等奖"), for a sentence that counts them: "one
+    # first prize, two second prizes". Without it the count follows the name ("Grand Prix (2)").
     kind: Bilingual | None = None
 
 

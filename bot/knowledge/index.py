@@ -18,6 +18,7 @@ from bot.knowledge.asked import AskedQuestion
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
 from bot.knowledge.passages import Passage
+from bot.knowledge.people import people_named
 from bot.knowledge.synonyms import Synonyms
 from bot.knowledge.tokenize import tokenize
 
@@ -129,7 +130,12 @@ class KnowledgeIndex:
                 embedder, questions, cache_dir, True, shipped_vectors
             )
         self.intents = IntentMatcher(
-            list(intents), topic_free, embedder, cache_dir, shipped_vectors
+            list(intents),
+            topic_free,
+            embedder,
+            cache_dir,
+            shipped_vectors,
+            people_named(self.passages),
         )
         headed = {p.heading: p.section for p in self.passages}
         self._intent_by_section = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.content.loader import Problem
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
+from bot.knowledge.people import PRONOUNS
 from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
@@ -42,6 +44,9 @@ class Intent(BaseModel):
     # Unless it holds one of these: "Hu Zhaohui's email" asks for someone's data, "the
     # organizer's email" for the contest's contact.
     unless: list[str] = []
+    # Phrases about a person, "{person}" standing for anyone the knowledge names or a pronoun:
+    # "how old is {person}" declines "how old is Hu Zhaohui?" but not "how old is the community?".
+    about_someone: list[str] = []
 
     @model_validator(mode="after")
     def _command_or_decline(self) -> Intent:
@@ -96,6 +101,7 @@ class IntentMatcher:
         embedder: Embedder | None,
         cache_dir: Path,
         shipped_vectors: Path | None = None,
+        people: Sequence[str] = (),
     ) -> None:
         self.intents = intents
         self._owners = [intent for intent in intents for _ in intent.examples]
@@ -110,14 +116,15 @@ class IntentMatcher:
             if embedder is not None and examples
             else None
         )
+        person = _person_pattern([*people, *PRONOUNS])
         self._shapes = [
             (
                 intent,
-                _shape_pattern(intent.starts, intent.contains),
+                _shape_pattern(intent.starts, intent.contains, intent.about_someone, person),
                 _shape_pattern([], intent.unless) if intent.unless else None,
             )
             for intent in intents
-            if intent.starts or intent.contains
+            if intent.starts or intent.contains or intent.about_someone
         ]
 
     def worded_by_shape(self, question: str) -> Intent | None:
@@ -162,22 +169,39 @@ class IntentMatcher:
         return None
 
 
-def _shape_pattern(starts: list[str], contains: list[str]) -> re.Pattern[str]:
-    """One expression for an intent's openings and phrases. English phrases match whole words
-    ("his wechat" is not in "this wechat"); 他/她 not after 其 (其他的 means "other")."""
+def _phrase(text: str) -> str:
+    """A phrase as a pattern: English words whole ("his wechat" is not in "this wechat"), 他/她
+    not after 其 (其他的 means "other")."""
+    text = text.casefold()
+    pattern = re.escape(text)
+    if text[:1].isascii() and text[:1].isalpha():
+        pattern = r"\b" + pattern
+    if text[-1:].isascii() and text[-1:].isalpha():
+        pattern += r"\b"
+    if text[:1] in "他她":
+        pattern = "(?<!其)" + pattern
+    return pattern
 
-    def phrase(text: str) -> str:
-        text = text.casefold()
-        pattern = re.escape(text)
-        if text[:1].isascii() and text[:1].isalpha():
-            pattern = r"\b" + pattern
-        if text[-1:].isascii() and text[-1:].isalpha():
-            pattern += r"\b"
-        if text[:1] in "他她":
-            pattern = "(?<!其)" + pattern
-        return pattern
 
-    parts = [f"^(?:{'|'.join(phrase(s) for s in starts)})"] if starts else []
-    if contains:
-        parts.append(f"(?:{'|'.join(phrase(c) for c in contains)})")
+def _person_pattern(names: Sequence[str]) -> str:
+    """Any of these names, the longest first ("Hu Zhaohui" before "he")."""
+    ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
+    return f"(?:{'|'.join(_phrase(name) for name in ordered)})"
+
+
+def _shape_pattern(
+    starts: list[str], contains: list[str], about: Sequence[str] = (), person: str = ""
+) -> re.Pattern[str]:
+    """One expression for an intent's openings, phrases and phrases about a person."""
+    parts = [f"^(?:{'|'.join(_phrase(s) for s in starts)})"] if starts else []
+    phrases = [_phrase(c) for c in contains]
+    for template in about:
+        before, _, after = template.partition("{person}")
+        phrases.append(
+            (_phrase(before.rstrip()) + r"\s*" if before.strip() else "")
+            + person
+            + (r"\s*" + _phrase(after.lstrip()) if after.strip() else "")
+        )
+    if phrases:
+        parts.append(f"(?:{'|'.join(phrases)})")
     return re.compile("|".join(parts))
