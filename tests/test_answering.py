@@ -484,6 +484,8 @@ def test_words_that_only_look_like_a_request_for_someones_data_or_a_task_are_not
         ("Is the contest open to employees of a listed company?", "en"),
         ("Is there a shuttle bus from the airport for finalists?", "en"),
         ("我报的哪个赛道？", "zh"),
+        ("Can our entry be a HarmonyOS app?", "en"),
+        ("Is there a brainstorm session at the final?", "en"),
         ("Do all three tracks have the same deadline, or is their deadline different?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
