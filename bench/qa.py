@@ -36,7 +36,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # calibration-7 and final-4 were written together on 2026-12-06 by two more helpers apart, and
 # final-4 was first measured before any change its figures could have led to; calibration-8
 # and final-5 were written after the first fixes of that sitting, the same way, and
-# calibration-9, half of it hard declines, after a review of those fixes).
+# calibration-9, half of it hard declines, after a review of those fixes; calibration-10,
+# English that avoids every key noun of the article and Chinese declines, last).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -47,6 +48,7 @@ HELD_OUT_FILES = {
     "calibration-7": DATA / "qa_calibration_7.jsonl",
     "calibration-8 (mostly English)": DATA / "qa_calibration_8.jsonl",
     "calibration-9 (hard declines)": DATA / "qa_calibration_9.jsonl",
+    "calibration-10 (paraphrase only)": DATA / "qa_calibration_10.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

@@ -543,6 +543,9 @@ def test_other_events_are_declined_and_this_contests_other_tracks_are_not(
         ("What's the weather like in Changsha in October?", "en"),
         ("Is LiveVideoStackCon in Shenzhen this year?", "en"),
         ("从黄花机场去马栏山坐地铁怎么走？", "zh"),
+        ("去长沙看决赛，有啥必吃的小吃推荐", "zh"),
+        ("腾讯云EdgeOne怎么配置直播加速", "zh"),
+        ("这个社区三年后能成吗？你怎么看", "zh"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert not answer.known and answer.intent == "unrelated", (question, answer.text)
@@ -561,6 +564,8 @@ def test_what_the_report_leaves_out_about_the_launch_is_said_plainly(
         ("Which hotel was the launch event held in?", "en"),
         ("What did Zhou Lihong talk about at the launch?", "en"),
         ("一个队最多能有几个人？", "zh"),
+        ("长沙市自己的音视频产业营收有多少？", "zh"),
+        ("How many companies are in the Malanshan park?", "en"),
         ("How many people can be on one team?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
@@ -597,3 +602,13 @@ def test_someone_the_knowledge_names_is_known_in_a_question_about_them(tmp_path:
         assert getattr(matcher.worded_by_shape(question), "key", None) == "personal-data", question
     for question in ("How old is the community?", "How old is the studio?", "张三是谁"):
         assert matcher.worded_by_shape(question) is None, question
+
+
+def test_members_words_for_places_and_prizes_find_the_facts(hybrid: RetrievalAnswerer) -> None:
+    for question, fact in (
+        ("How many runner-up spots does each track have?", "two second prizes"),
+        ("Which city hosted the opening ceremony of the community?", "Changsha"),
+        ("who were the panelists at the closing panel?", "Yu Bangxu"),
+    ):
+        answer = hybrid.answer(question, "en", "UTC", NOW)
+        assert answer.known and fact in answer.text, (question, answer.text)
