@@ -15,6 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.events import (
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
 from sqlalchemy import func, select
 
 from bot.clock import SystemClock
@@ -23,6 +29,7 @@ from bot.core.app import Core
 from bot.deadlines import current_deadlines, find
 from bot.messages import Reply, SendResult, Target
 from bot.outbox.worker import DeliveryWorker
+from bot.reminders import jobs
 from bot.reminders.fanout import enqueue_reminder
 from bot.reminders.scheduler import ReminderScheduler
 from bot.runtime import start_core
@@ -300,3 +307,44 @@ async def test_moved_deadline_fires_at_the_new_time_only(
         await stop_bot(core, scheduler, stopping, task)
     assert inbox.chats() == ["1"]
     assert soon.strftime("%H:%M") in inbox.messages[0][1]
+
+
+async def test_housekeeping_left_due_by_the_last_process_runs_once_on_start(
+    database_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    """A bot down longer than the housekeeping interval finds that job due when it starts; it
+    must run once, not once for the stored time and again for the start (the second skipped
+    with a warning a member running the console chat would read)."""
+    config = settings.model_copy(update={"database_url": database_url})
+    core = await start_core(config, SystemClock())
+    first = ReminderScheduler(core.services)
+    await first.start()
+    first.scheduler.pause()
+    first.scheduler.modify_job(
+        "housekeeping", next_run_time=datetime.now(UTC) - timedelta(minutes=5)
+    )
+    first.shutdown()
+
+    runs: list[str] = []
+    done = asyncio.Event()
+
+    def seen(event: JobEvent) -> None:
+        if event.job_id != "housekeeping":
+            return
+        runs.append("skipped" if event.code == EVENT_JOB_MAX_INSTANCES else "submitted")
+        if event.code == EVENT_JOB_EXECUTED:
+            runs.pop()
+            done.set()
+
+    second = ReminderScheduler(core.services)
+    second.scheduler.add_listener(
+        seen, EVENT_JOB_SUBMITTED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_EXECUTED
+    )
+    try:
+        await second.start()
+        await asyncio.wait_for(done.wait(), timeout=15)
+    finally:
+        second.shutdown()
+        await jobs.finish_running_jobs()
+        await core.services.database.close()
+    assert runs == ["submitted"]

@@ -63,7 +63,10 @@ class ReminderScheduler:
 
     async def start(self) -> None:
         jobs.install(jobs.JobContext(self.services, self))
-        self.scheduler.start()
+        # Paused until the jobs below are in place: a housekeeping run left due by the last
+        # process would otherwise start at once and then again for the `now` given below,
+        # and the second would be skipped with a warning in the member's console.
+        self.scheduler.start(paused=True)
         await self.reconcile()
         self.scheduler.add_job(
             "bot.reminders.jobs:reconcile",
@@ -81,6 +84,7 @@ class ReminderScheduler:
             next_run_time=self.services.clock.now(),
             replace_existing=True,
         )
+        self.scheduler.resume()
 
     def shutdown(self) -> None:
         if self.scheduler.running:
