@@ -37,7 +37,10 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # final-4 was first measured before any change its figures could have led to; calibration-8
 # and final-5 were written after the first fixes of that sitting, the same way, and
 # calibration-9, half of it hard declines, after a review of those fixes; calibration-10,
-# English that avoids every key noun of the article and Chinese declines, last).
+# English that avoids every key noun of the article and Chinese declines, last; calibration-11,
+# group-chat style, calibration-12, practical questions and near-miss declines, and final-6
+# were written together on 2026-12-06 by three helpers apart, in a later sitting, and final-6
+# was first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -49,11 +52,14 @@ HELD_OUT_FILES = {
     "calibration-8 (mostly English)": DATA / "qa_calibration_8.jsonl",
     "calibration-9 (hard declines)": DATA / "qa_calibration_9.jsonl",
     "calibration-10 (paraphrase only)": DATA / "qa_calibration_10.jsonl",
+    "calibration-11 (group-chat style)": DATA / "qa_calibration_11.jsonl",
+    "calibration-12 (practical, near misses)": DATA / "qa_calibration_12.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
     "final-4": DATA / "qa_heldout_4.jsonl",
     "final-5": DATA / "qa_heldout_5.jsonl",
+    "final-6": DATA / "qa_heldout_6.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

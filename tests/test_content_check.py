@@ -105,3 +105,17 @@ def test_one_character_chinese_synonym_is_refused(content: Path) -> None:
     (content / "synonyms.toml").write_text('groups = [["奖项", "奖"]]\n', "utf-8")
     problems, _ = check_content(content)
     assert any(p.file.name == "synonyms.toml" and "two characters" in p.reason for p in problems)
+
+
+def test_an_example_its_words_do_not_catch_is_reported_for_a_shape_only_intent(
+    content: Path,
+) -> None:
+    intents = content / "intents.toml"
+    text = intents.read_text("utf-8")
+    marker = 'examples = [\n  "腾讯云EdgeOne怎么收费",'
+    assert marker in text  # the product-price intent is shape_only
+    intents.write_text(text.replace(marker, marker + ' "腾讯云的云游戏好玩吗",'), "utf-8")
+    problems, _ = check_content(content)
+    assert any(
+        p.file.name == "intents.toml" and "腾讯云的云游戏好玩吗" in p.reason for p in problems
+    ), problems

@@ -52,15 +52,17 @@ def test_off_topic_questions_are_declined(results, language: str) -> None:
 
 
 HELD_OUT_DIR = Path(__file__).parent / "data"
-# Floors just under what the hybrid retrieval reaches on the never-tuned held-out sets today
-# (README, bench/qa.py); the targets (0.95 answered, 1.00 declined) are not reached yet.
+# Floors about one question under what the hybrid retrieval reaches on the never-tuned held-out
+# sets today (README, bench/qa.py; one question moves a figure by 0.03-0.07); the issue's
+# targets (0.95 answered, 1.00 declined) are not reached on all of them yet.
 HELD_OUT_FLOORS = {
     # file: (answer score floor, must-decline floor), per language
-    "qa_heldout.jsonl": (0.85, 0.9),
-    "qa_heldout_2.jsonl": (0.8, 0.95),
-    "qa_heldout_3.jsonl": (0.85, 0.8),
-    "qa_heldout_4.jsonl": (0.85, 0.9),
-    "qa_heldout_5.jsonl": (0.85, 0.85),
+    "qa_heldout.jsonl": (0.88, 0.85),
+    "qa_heldout_2.jsonl": (0.88, 0.9),
+    "qa_heldout_3.jsonl": (0.88, 0.8),
+    "qa_heldout_4.jsonl": (0.9, 0.9),
+    "qa_heldout_5.jsonl": (0.9, 0.85),
+    "qa_heldout_6.jsonl": (0.9, 0.9),
 }
 
 

@@ -47,6 +47,14 @@ class Intent(BaseModel):
     # Phrases about a person, "{person}" standing for anyone the knowledge names or a pronoun:
     # "how old is {person}" declines "how old is Hu Zhaohui?" but not "how old is the community?".
     about_someone: list[str] = []
+    # When given, `starts` and `contains` count only in a question that also holds one of
+    # these: "怎么收费" asks for a product's price in "腾讯云EdgeOne怎么收费", not in
+    # "云桌面怎么收费".
+    only_with: list[str] = []
+    # Recognised by its words alone: its examples show what the words catch (the content check
+    # makes sure they do) but are not neighbours to match by meaning. Examples full of the
+    # article's names ("华为云的云桌面多少钱") would draw questions about the community itself.
+    shape_only: bool = False
 
     @model_validator(mode="after")
     def _command_or_decline(self) -> Intent:
@@ -54,6 +62,8 @@ class Intent(BaseModel):
             raise ValueError("give either `command` (with `button`) or `decline = true`")
         if self.command is not None and self.button is None:
             raise ValueError("an intent with a command needs a `button` label")
+        if self.shape_only and not (self.starts or self.contains or self.about_someone):
+            raise ValueError("a `shape_only` intent needs `starts`, `contains` or `about_someone`")
         return self
 
 
@@ -80,6 +90,23 @@ def section_problems(content_dir: Path, intents: list[Intent], headings: set[str
     ]
 
 
+def shape_problems(content_dir: Path, intents: list[Intent]) -> list[Problem]:
+    """Each example of a `shape_only` intent must be caught by that intent's words."""
+    matcher = IntentMatcher(intents, frozenset(), None, content_dir)
+    return [
+        Problem(
+            content_dir / INTENTS_FILE,
+            None,
+            intent.key,
+            f"example {example!r} is not caught by the intent's words",
+        )
+        for intent in intents
+        if intent.shape_only
+        for example in intent.examples
+        if matcher.worded_by_shape(example) is not intent
+    ]
+
+
 def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
     path = content_dir / INTENTS_FILE
     if not path.exists():
@@ -88,7 +115,7 @@ def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
         raw = _IntentsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
         return [], [Problem(path, None, "intents", str(error))]
-    return raw.intents, []
+    return raw.intents, shape_problems(content_dir, raw.intents)
 
 
 class IntentMatcher:
@@ -104,8 +131,9 @@ class IntentMatcher:
         people: Sequence[str] = (),
     ) -> None:
         self.intents = intents
-        self._owners = [intent for intent in intents for _ in intent.examples]
-        examples = [example for intent in intents for example in intent.examples]
+        by_example = [intent for intent in intents if not intent.shape_only]
+        self._owners = [intent for intent in by_example for _ in intent.examples]
+        examples = [example for intent in by_example for example in intent.examples]
         self._terms = [
             frozenset(t for t in tokenize(example) if t not in topic_free) for example in examples
         ]
@@ -122,6 +150,7 @@ class IntentMatcher:
                 intent,
                 _shape_pattern(intent.starts, intent.contains, intent.about_someone, person),
                 _shape_pattern([], intent.unless) if intent.unless else None,
+                _shape_pattern([], intent.only_with) if intent.only_with else None,
             )
             for intent in intents
             if intent.starts or intent.contains or intent.about_someone
@@ -129,12 +158,16 @@ class IntentMatcher:
 
     def worded_by_shape(self, question: str) -> Intent | None:
         """The intent whose `starts` the question begins with, or one of whose `contains` it
-        holds, and none of its `unless` (case and spaces aside; English phrases as whole
-        words)."""
+        holds, with one of its `only_with` if it has them, and none of its `unless` (case and
+        spaces aside; English phrases as whole words)."""
         # Phones type ’ for ' ("Hu Zhaohui’s phone number").
         text = _SPACES.sub(" ", question.strip().casefold()).replace("’", "'")
-        for intent, shape, unless in self._shapes:
-            if shape.search(text) and not (unless and unless.search(text)):
+        for intent, shape, unless, only_with in self._shapes:
+            if (
+                shape.search(text)
+                and (only_with is None or only_with.search(text))
+                and not (unless and unless.search(text))
+            ):
                 return intent
         return None
 
@@ -174,10 +207,12 @@ def _phrase(text: str) -> str:
     not after 其 (其他的 means "other")."""
     text = text.casefold()
     pattern = re.escape(text)
+    # Whole English words, but beside Chinese too: "csdn" in "CSDN会员多少钱" (where \b finds
+    # no edge, 会 being a word character as well).
     if text[:1].isascii() and text[:1].isalpha():
-        pattern = r"\b" + pattern
+        pattern = r"(?<![a-z0-9_])" + pattern
     if text[-1:].isascii() and text[-1:].isalpha():
-        pattern += r"\b"
+        pattern += r"(?![a-z0-9_])"
     if text[:1] in "他她":
         pattern = "(?<!其)" + pattern
     return pattern
