@@ -32,7 +32,7 @@ PARTIAL_ASKED_SIMILARITY = 0.88  # enough for a language model to read the secti
 MIN_INTENT_SIMILARITY = 0.92
 # A question closer to the ways members ask for sections than to anything the bot declines, by
 # this much, concerns the knowledge base even in words the gate does not know.
-MIN_NEIGHBOUR_SIMILARITY, NEIGHBOUR_MARGIN = 0.90, 0.06
+MIN_NEIGHBOUR_SIMILARITY, NEIGHBOUR_MARGIN = 0.89, 0.06
 # Nearest neighbour: a question closer (by this much) to an example of what the bot declines,
 # or of a command, than to any way members ask for a section, is that.
 INTENT_MARGIN = 0.01
