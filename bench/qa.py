@@ -40,7 +40,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # English that avoids every key noun of the article and Chinese declines, last; calibration-11,
 # group-chat style, calibration-12, practical questions and near-miss declines, and final-6
 # were written together on 2026-12-06 by three helpers apart, in a later sitting, and final-6
-# was first measured before any change).
+# was first measured before any change; calibration-13, people and organizations,
+# calibration-14, what the article just does not say, and final-7 after the first fixes of
+# that sitting, the same way).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -54,12 +56,15 @@ HELD_OUT_FILES = {
     "calibration-10 (paraphrase only)": DATA / "qa_calibration_10.jsonl",
     "calibration-11 (group-chat style)": DATA / "qa_calibration_11.jsonl",
     "calibration-12 (practical, near misses)": DATA / "qa_calibration_12.jsonl",
+    "calibration-13 (people)": DATA / "qa_calibration_13.jsonl",
+    "calibration-14 (what is not said)": DATA / "qa_calibration_14.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
     "final-4": DATA / "qa_heldout_4.jsonl",
     "final-5": DATA / "qa_heldout_5.jsonl",
     "final-6": DATA / "qa_heldout_6.jsonl",
+    "final-7": DATA / "qa_heldout_7.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

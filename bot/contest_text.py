@@ -30,9 +30,10 @@ def tracks_text(contest: Contest, t: Translator) -> str:
 _ENGLISH_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
-def _counted(prize: Prize, t: Translator) -> str:
-    """ "one first prize", "five third prizes": how members write a count of prizes."""
-    count = prize.per_track
+def _counted(prize: Prize, t: Translator, tracks: int = 1) -> str:
+    """ "one first prize", "five third prizes": how members write a count of prizes (of one
+    track, or of `tracks` tracks together)."""
+    count = prize.per_track * tracks
     if prize.kind is None:
         return t.gettext("{prize} ({count})", count=count, prize=t.pick(prize.name.as_dict()))
     kind = t.pick(prize.kind.as_dict())
@@ -47,19 +48,24 @@ def _counted(prize: Prize, t: Translator) -> str:
 def prizes_text(contest: Contest, t: Translator) -> str:
     if not contest.prizes:
         return t.gettext("The organizers have not announced the prizes yet.")
-    parts = [_counted(prize, t) for prize in contest.prizes]
     separator = t.gettext(", ")
     per_track = sum(prize.per_track for prize in contest.prizes)
+    tracks = len(contest.tracks)
     each = t.gettext(
         "Each track ({tracks}) awards {prizes}.",
         tracks=separator.join(t.pick(track.name.as_dict()) for track in contest.tracks),
-        prizes=format_list(parts, locale=t.locale),
+        prizes=format_list([_counted(prize, t) for prize in contest.prizes], locale=t.locale),
     )
+    # "How many second prizes in all?" is asked as often as the grand total.
     totals = t.gettext(
-        "That is {per_track} prizes per track and {total} prizes in all across the {count} tracks.",
+        "That is {per_track} prizes per track and {total} prizes in all across the {count} "
+        "tracks: {by_kind}.",
         per_track=per_track,
-        total=per_track * len(contest.tracks),
-        count=len(contest.tracks),
+        total=per_track * tracks,
+        count=tracks,
+        by_kind=format_list(
+            [_counted(prize, t, tracks) for prize in contest.prizes], locale=t.locale
+        ),
     )
     # contest.toml has no prize money: say so rather than let anyone guess a figure.
     money = t.gettext("The prize money has not been published.")

@@ -99,6 +99,16 @@ async def test_the_prize_totals_are_computed_from_contest_toml(core: Core) -> No
     assert "awards one first prize, two second prizes, and five third prizes" in text
     chinese = only_text(await Member(core, locale="zh").says("/ask 每个赛道各有几个奖？"))
     assert "一等奖 1 名、二等奖 2 名和三等奖 5 名" in chinese
+    # "How many second prizes in all?": each kind counted across the tracks too.
+    assert "three first prizes, six second prizes, and 15 third prizes" in text
+    assert "一等奖 3 名、二等奖 6 名和三等奖 15 名" in chinese
+
+
+def test_prize_totals_follow_the_number_of_tracks_in_contest_toml() -> None:
+    contest = load_contest(BUNDLED_CONTENT_DIR)
+    two_tracks = contest.model_copy(update={"tracks": contest.tracks[:2]})
+    text = prizes_text(two_tracks, Translator("en"))
+    assert "16 prizes in all across the 2 tracks: two first prizes, four second prizes" in text
 
 
 def test_a_prize_without_a_kind_is_counted_after_its_name() -> None:
@@ -397,6 +407,13 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("is he a native of Changsha? Li Qiang I mean", "en"),
         ("吴红有孩子吗", "zh"),
         ("有蒋涛微信吗 想加一下聊合作", "zh"),
+        ("does Lu Shaohe have a blog I can follow?", "en"),  # "Lü" typed without its mark
+        ("熊琛总经济师一年工资大概多少", "zh"),  # a title after the name
+        ("胡朝晖主任是哪个大学毕业的", "zh"),
+        ("那天华为云的李强住的哪个酒店，想过去找他聊聊合作", "zh"),
+        ("何俊主任下周在长沙不？能约他见一面吗，他啥行程", "zh"),
+        ("is the Malanshan Investment tech director on WeChat? can I get his ID", "en"),
+        ("who from this server registered for the contest? can you list their emails", "en"),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
@@ -660,3 +677,43 @@ def test_chat_abbreviations_and_the_keynotes_hot_start_find_their_facts(
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.known and fact in answer.text, (question, answer.text)
+
+
+def test_chinese_names_stay_whole_in_the_index(hybrid: RetrievalAnswerer) -> None:
+    """ "副主任何俊" was segmented into 任何 and 俊, so a question naming 何俊 found the section
+    about "单位" instead of the speakers."""
+    answer = hybrid.answer("何俊是哪个单位的", "zh", "UTC", NOW)
+    assert answer.known and "国链" in answer.text, answer.text
+
+
+def test_what_the_report_does_not_record_of_talks_is_said_plainly(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    for question, language, says in (
+        ("王雅光在圆桌上具体说了啥，有原话吗", "zh", "没有说明每位嘉宾的具体发言"),
+        ("what exactly did Li Qiang say on the panel about PaaS?", "en", "does not say what each"),
+        ("is there a recording of Jiang Tao's keynote somewhere?", "en", "no slides, recording"),
+        ("蒋涛那个主题演讲的PPT在哪能下载", "zh", "没有公布这场演讲的PPT"),
+        ("Who's on the judging panel?", "en", "by whom entries are judged"),
+        ("Is there a separate student category?", "en", "for students"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.known and says in answer.text, (question, answer.text)
+
+
+def test_comparing_or_recommending_products_is_declined_but_comparing_tracks_is_not(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    for question, language in (
+        ("GitCode和GitHub哪个更好用？", "zh"),
+        ("做AI配音用哪个大模型效果好，推荐一个", "zh"),
+        ("GitHub vs GitCode, which one should I host my repos on?", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent == "product-advice", (question, answer.text)
+    for question, language in (
+        ("技术创新和应用创新哪个赛道奖项更多？", "zh"),
+        ("which track is better for a video editor, creative works vs application?", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent != "product-advice", (question, answer.text)

@@ -28,6 +28,7 @@ from bot.knowledge.faq import faq_knowledge
 from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.intents import load_intents, section_problems
 from bot.knowledge.passages import load_passages
+from bot.knowledge.people import people_named
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
 from bot.knowledge.topic_free import load_topic_free_words
@@ -64,6 +65,8 @@ def build_index(
     topic_free, word_problems = load_topic_free_words(settings.content_dir)
     intents, intent_problems = load_intents(settings.content_dir)
     passages, problems = load_passages(settings.content_dir)
+    # "副主任何俊" must hold 何俊, not 任何 and 俊: the people the knowledge names stay whole.
+    teach_words(people_named(passages))
     live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
     asked, asked_problems = load_asked_questions(settings.content_dir, [*passages, *live])
     headings = {p.heading for p in [*passages, *live]}

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.content.loader import Problem
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
-from bot.knowledge.people import PRONOUNS
+from bot.knowledge.people import HONORIFICS, PRONOUNS, TITLES
 from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
@@ -219,9 +219,15 @@ def _phrase(text: str) -> str:
 
 
 def _person_pattern(names: Sequence[str]) -> str:
-    """Any of these names, the longest first ("Hu Zhaohui" before "he")."""
+    """Any of these names, the longest first ("Hu Zhaohui" before "he"), with how members
+    address someone around it ("Mr. Li Qiang", "熊琛总经济师")."""
     ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
-    return f"(?:{'|'.join(_phrase(name) for name in ordered)})"
+    honorific = "|".join(re.escape(h) for h in HONORIFICS)
+    title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    return (
+        rf"(?:(?<![a-z])(?:{honorific})\s*)?"
+        f"(?:{'|'.join(_phrase(name) for name in ordered)})(?:{title})?"
+    )
 
 
 def _shape_pattern(

@@ -4,6 +4,7 @@ of them ("how old is Hu Zhaohui?") without listing every name in the intents."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from bot.knowledge.passages import Passage
@@ -13,6 +14,12 @@ from bot.knowledge.passages import Passage
 _NAMED = re.compile(r"([A-Z][\w'-]+(?: [A-Z][\w'-]+)+) \(([\u4e00-\u9fff·]{2,6})\)")
 # Who a follow-up means without a name.
 PRONOUNS = ("he", "she", "him", "her", "他", "她")
+# How members address someone they name: "Mr. Li Qiang", "熊琛总经济师", "胡朝晖主任", "蒋总".
+HONORIFICS = ("mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr")
+TITLES = (
+    "副主任", "主任", "总经济师", "巡视员", "副总经理", "总经理", "副总裁", "总裁", "董事长",
+    "副总", "总监", "老师", "先生", "女士", "局长", "总",
+)  # fmt: skip
 
 
 def people_named(passages: Iterable[Passage]) -> list[str]:
@@ -20,5 +27,11 @@ def people_named(passages: Iterable[Passage]) -> list[str]:
     names: set[str] = set()
     for passage in passages:
         for english, chinese in _NAMED.findall(passage.text):
-            names.update((english, chinese))
+            names.update((english, chinese, _plain(english)))
     return sorted(names)
+
+
+def _plain(name: str) -> str:
+    """ "Lu Shaohe" for "Lü Shaohe": members type pinyin without its marks."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
