@@ -56,6 +56,11 @@ def prizes_text(contest: Contest, t: Translator) -> str:
         tracks=separator.join(t.pick(track.name.as_dict()) for track in contest.tracks),
         prizes=format_list([_counted(prize, t) for prize in contest.prizes], locale=t.locale),
     )
+    # contest.toml has no prize money: say so rather than let anyone guess a figure.
+    money = t.gettext("The prize money has not been published.")
+    space = " " if t.language == "en" else ""
+    if tracks == 1:
+        return space.join((each, money))
     # "How many second prizes in all?" is asked as often as the grand total.
     totals = t.gettext(
         "That is {per_track} prizes per track and {total} prizes in all across the {count} "
@@ -67,9 +72,6 @@ def prizes_text(contest: Contest, t: Translator) -> str:
             [_counted(prize, t, tracks) for prize in contest.prizes], locale=t.locale
         ),
     )
-    # contest.toml has no prize money: say so rather than let anyone guess a figure.
-    money = t.gettext("The prize money has not been published.")
-    space = " " if t.language == "en" else ""
     return space.join((each, totals, money))
 
 

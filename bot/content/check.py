@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import ContentError, Problem, load_contest
 from bot.contest_text import contest_passages
 from bot.knowledge.asked import load_asked_questions
-from bot.knowledge.intents import load_intents, section_problems
+from bot.knowledge.intents import load_intents, section_problems, shape_problems
 from bot.knowledge.passages import Passage, load_passages
+from bot.knowledge.people import people_named
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.topic_free import load_topic_free_words
 
@@ -40,6 +41,7 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
     if computed:  # else contest.toml's own problems come first: its sections are unknown
         headings = {p.heading for p in [*passages, *computed]}
         problems.extend(section_problems(content_dir, intents, headings))
+        problems.extend(shape_problems(content_dir, intents, people_named(passages)))
         problems.extend(asked_problems)
     documents = {p.doc for p in passages}
     summary_parts.append(

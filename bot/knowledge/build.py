@@ -26,7 +26,7 @@ from bot.knowledge.asked import load_asked_questions
 from bot.knowledge.dense import SHIPPED_VECTORS, Embedder, load_embedder
 from bot.knowledge.faq import faq_knowledge
 from bot.knowledge.index import KnowledgeIndex
-from bot.knowledge.intents import load_intents, section_problems
+from bot.knowledge.intents import load_intents, section_problems, shape_problems
 from bot.knowledge.passages import load_passages
 from bot.knowledge.people import people_named
 from bot.knowledge.synonyms import load_synonyms
@@ -65,16 +65,19 @@ def build_index(
     topic_free, word_problems = load_topic_free_words(settings.content_dir)
     intents, intent_problems = load_intents(settings.content_dir)
     passages, problems = load_passages(settings.content_dir)
-    # "副主任何俊" must hold 何俊, not 任何 and 俊: the people the knowledge names stay whole.
-    teach_words(people_named(passages))
     live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
     asked, asked_problems = load_asked_questions(settings.content_dir, [*passages, *live])
     headings = {p.heading for p in [*passages, *live]}
     intent_problems += section_problems(settings.content_dir, intents, headings)
+    intent_problems += shape_problems(settings.content_dir, intents, people_named(passages))
     problems = [*problems, *synonym_problems, *word_problems, *intent_problems, *asked_problems]
     if problems:
         raise ContentError(problems)
     faq_passages, faq_asked = faq_knowledge(faq)
+    # "副主任何俊" must hold 何俊, not 任何 and 俊: the people the knowledge names stay whole.
+    # Taught once the content is known to load (a reload that fails changes nothing); a name
+    # taught stays taught for the process, which only keeps it whole.
+    teach_words(people_named([*passages, *faq_passages]))
     return KnowledgeIndex(
         [*passages, *live, *faq_passages],
         synonyms,

@@ -47,7 +47,7 @@ class Intent(BaseModel):
     # Phrases about a person, "{person}" standing for anyone the knowledge names or a pronoun:
     # "how old is {person}" declines "how old is Hu Zhaohui?" but not "how old is the community?".
     about_someone: list[str] = []
-    # When given, `starts` and `contains` count only in a question that also holds one of
+    # When given, the intent's phrases count only in a question that also holds one of
     # these: "怎么收费" asks for a product's price in "腾讯云EdgeOne怎么收费", not in
     # "云桌面怎么收费".
     only_with: list[str] = []
@@ -90,21 +90,25 @@ def section_problems(content_dir: Path, intents: list[Intent], headings: set[str
     ]
 
 
-def shape_problems(content_dir: Path, intents: list[Intent]) -> list[Problem]:
-    """Each example of a `shape_only` intent must be caught by that intent's words."""
-    matcher = IntentMatcher(intents, frozenset(), None, content_dir)
-    return [
-        Problem(
-            content_dir / INTENTS_FILE,
-            None,
-            intent.key,
-            f"example {example!r} is not caught by the intent's words",
-        )
-        for intent in intents
-        if intent.shape_only
-        for example in intent.examples
-        if matcher.worded_by_shape(example) is not intent
-    ]
+def shape_problems(
+    content_dir: Path, intents: list[Intent], people: Sequence[str] = ()
+) -> list[Problem]:
+    """Each example of a `shape_only` intent must be caught by that intent's words (`people`:
+    the names the knowledge gives, for its `about_someone` phrases)."""
+    matcher = IntentMatcher(intents, frozenset(), None, content_dir, people=people)
+    problems = []
+    for intent in intents:
+        if not intent.shape_only:
+            continue
+        for example in intent.examples:
+            caught = matcher.worded_by_shape(example)
+            if caught is intent:
+                continue
+            by = f"caught by {caught.key!r} first" if caught else "not caught by its words"
+            problems.append(
+                Problem(content_dir / INTENTS_FILE, None, intent.key, f"example {example!r}: {by}")
+            )
+    return problems
 
 
 def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
@@ -115,7 +119,7 @@ def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
         raw = _IntentsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
         return [], [Problem(path, None, "intents", str(error))]
-    return raw.intents, shape_problems(content_dir, raw.intents)
+    return raw.intents, []
 
 
 class IntentMatcher:
@@ -204,7 +208,7 @@ class IntentMatcher:
 
 def _phrase(text: str) -> str:
     """A phrase as a pattern: English words whole ("his wechat" is not in "this wechat"), 他/她
-    not after 其 (其他的 means "other")."""
+    not after 其 or 吉 (其他 means "other", 吉他 is a guitar)."""
     text = text.casefold()
     pattern = re.escape(text)
     # Whole English words, but beside Chinese too: "csdn" in "CSDN会员多少钱" (where \b finds
@@ -214,7 +218,7 @@ def _phrase(text: str) -> str:
     if text[-1:].isascii() and text[-1:].isalpha():
         pattern += r"(?![a-z0-9_])"
     if text[:1] in "他她":
-        pattern = "(?<!其)" + pattern
+        pattern = "(?<![其吉])" + pattern
     return pattern
 
 

@@ -4,7 +4,6 @@ of them ("how old is Hu Zhaohui?") without listing every name in the intents."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from bot.knowledge.passages import Passage
@@ -27,11 +26,10 @@ def people_named(passages: Iterable[Passage]) -> list[str]:
     names: set[str] = set()
     for passage in passages:
         for english, chinese in _NAMED.findall(passage.text):
-            names.update((english, chinese, _plain(english)))
+            names.update((english, chinese, *_as_typed(english)))
     return sorted(names)
 
 
-def _plain(name: str) -> str:
-    """ "Lu Shaohe" for "Lü Shaohe": members type pinyin without its marks."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+def _as_typed(name: str) -> set[str]:
+    """ "Lu Shaohe", "Lv Shaohe", "Lyu Shaohe" for "Lü Shaohe": pinyin keyboards have no ü."""
+    return {name.replace("ü", typed) for typed in ("u", "v", "yu") if "ü" in name}

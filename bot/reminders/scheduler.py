@@ -63,10 +63,19 @@ class ReminderScheduler:
 
     async def start(self) -> None:
         jobs.install(jobs.JobContext(self.services, self))
-        # Paused until the jobs below are in place: a housekeeping run left due by the last
-        # process would otherwise start at once and then again for the `now` given below,
+        # Paused until its jobs are in place: a housekeeping run left due by the last
+        # process would otherwise start at once and then again for the `now` it is given,
         # and the second would be skipped with a warning in the member's console.
         self.scheduler.start(paused=True)
+        try:
+            await self._install_jobs()
+        except BaseException:
+            # Left paused, it would hold its job store and never fire: stop it whole.
+            self.shutdown()
+            raise
+        self.scheduler.resume()
+
+    async def _install_jobs(self) -> None:
         await self.reconcile()
         self.scheduler.add_job(
             "bot.reminders.jobs:reconcile",
@@ -84,7 +93,6 @@ class ReminderScheduler:
             next_run_time=self.services.clock.now(),
             replace_existing=True,
         )
-        self.scheduler.resume()
 
     def shutdown(self) -> None:
         if self.scheduler.running:
