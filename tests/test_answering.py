@@ -19,7 +19,7 @@ from bot.content.loader import load_contest
 from bot.content.models import Bilingual, Prize
 from bot.contest_text import prizes_text
 from bot.core.app import Core
-from bot.i18n import Translator
+from bot.i18n import Language, Translator
 from bot.knowledge.answer import RetrievalAnswerer, question_sentence
 from bot.knowledge.dense import EndpointEmbedder, LocalE5Embedder, load_embedder
 from bot.knowledge.evaluation import NOT_PUBLISHED
@@ -41,6 +41,15 @@ def answerer_for(settings: Settings) -> RetrievalAnswerer:
 @pytest.fixture(scope="module")
 def hybrid() -> RetrievalAnswerer:
     return answerer_for(load_settings(content_dir=BUNDLED_CONTENT_DIR))
+
+
+def assert_answered_with(
+    hybrid: RetrievalAnswerer, cases: tuple[tuple[str, Language, str], ...]
+) -> None:
+    """Each question (in its language) is answered, and the answer says what it must."""
+    for question, language, says in cases:
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.known and says in answer.text, (question, answer.text)
 
 
 def test_the_bundled_model_loads_without_a_download_and_ranks_by_meaning(
@@ -695,15 +704,16 @@ def test_a_companys_own_prices_are_declined_and_the_communitys_resources_are_not
         assert not answer.known and answer.intent == "product-price", (question, answer.text)
         assert "官网" in answer.text or "website" in answer.text
     # The community's own resources and the contest's money are not a company's products.
-    for question, language, says in (
-        ("云桌面怎么收费", "zh", "没有公布"),
-        ("how much does the cloud desktop cost?", "en", "gives no"),
-        # A company's name beside the community's resource: the resource is what is meant.
-        ("how much does Huawei Cloud's cloud desktop cost per month?", "en", "gives no"),
-        ("CSDN办的大赛奖金多少钱", "zh", "未公布"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert answer.known and says in answer.text, (question, answer.text)
+    assert_answered_with(
+        hybrid,
+        (
+            ("云桌面怎么收费", "zh", "没有公布"),
+            ("how much does the cloud desktop cost?", "en", "gives no"),
+            # A company's name beside the community's resource: the resource is what is meant.
+            ("how much does Huawei Cloud's cloud desktop cost per month?", "en", "gives no"),
+            ("CSDN办的大赛奖金多少钱", "zh", "未公布"),
+        ),
+    )
 
 
 def test_a_question_near_a_declined_example_in_topic_is_still_answered(
@@ -720,13 +730,14 @@ def test_a_question_near_a_declined_example_in_topic_is_still_answered(
 def test_chat_abbreviations_and_the_keynotes_hot_start_find_their_facts(
     hybrid: RetrievalAnswerer,
 ) -> None:
-    for question, language, fact in (
-        ("He Jun from the panel, what org does he rep?", "en", "Guolian"),
-        ("what does the 'hot start' Jiang Tao talked about mean?", "en", "existing"),
-        ("除了办大赛，CSDN后面还会搞哪些运营活动", "zh", "托管"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert answer.known and fact in answer.text, (question, answer.text)
+    assert_answered_with(
+        hybrid,
+        (
+            ("He Jun from the panel, what org does he rep?", "en", "Guolian"),
+            ("what does the 'hot start' Jiang Tao talked about mean?", "en", "existing"),
+            ("除了办大赛，CSDN后面还会搞哪些运营活动", "zh", "托管"),
+        ),
+    )
 
 
 def test_chinese_names_stay_whole_in_the_index(hybrid: RetrievalAnswerer) -> None:
@@ -739,16 +750,25 @@ def test_chinese_names_stay_whole_in_the_index(hybrid: RetrievalAnswerer) -> Non
 def test_what_the_report_does_not_record_of_talks_is_said_plainly(
     hybrid: RetrievalAnswerer,
 ) -> None:
-    for question, language, says in (
-        ("王雅光在圆桌上具体说了啥，有原话吗", "zh", "没有说明每位嘉宾的具体发言"),
-        ("what exactly did Li Qiang say on the panel about PaaS?", "en", "does not say what each"),
-        ("is there a recording of Jiang Tao's keynote somewhere?", "en", "no slides, recording"),
-        ("蒋涛那个主题演讲的PPT在哪能下载", "zh", "没有公布这场演讲的PPT"),
-        ("Who's on the judging panel?", "en", "by whom entries are judged"),
-        ("Is there a separate student category?", "en", "for students"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert answer.known and says in answer.text, (question, answer.text)
+    assert_answered_with(
+        hybrid,
+        (
+            ("王雅光在圆桌上具体说了啥，有原话吗", "zh", "没有说明每位嘉宾的具体发言"),
+            (
+                "what exactly did Li Qiang say on the panel about PaaS?",
+                "en",
+                "does not say what each",
+            ),
+            (
+                "is there a recording of Jiang Tao's keynote somewhere?",
+                "en",
+                "no slides, recording",
+            ),
+            ("蒋涛那个主题演讲的PPT在哪能下载", "zh", "没有公布这场演讲的PPT"),
+            ("Who's on the judging panel?", "en", "by whom entries are judged"),
+            ("Is there a separate student category?", "en", "for students"),
+        ),
+    )
 
 
 def test_comparing_or_recommending_products_is_declined_but_comparing_tracks_is_not(
