@@ -42,7 +42,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # were written together on 2026-12-06 by three helpers apart, in a later sitting, and final-6
 # was first measured before any change; calibration-13, people and organizations,
 # calibration-14, what the article just does not say, and final-7 after the first fixes of
-# that sitting, the same way).
+# that sitting, the same way; final-8 and calibration-15, long messages with context, after
+# a review of those fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -58,6 +59,7 @@ HELD_OUT_FILES = {
     "calibration-12 (practical, near misses)": DATA / "qa_calibration_12.jsonl",
     "calibration-13 (people)": DATA / "qa_calibration_13.jsonl",
     "calibration-14 (what is not said)": DATA / "qa_calibration_14.jsonl",
+    "calibration-15 (long messages)": DATA / "qa_calibration_15.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -65,6 +67,7 @@ HELD_OUT_FILES = {
     "final-5": DATA / "qa_heldout_5.jsonl",
     "final-6": DATA / "qa_heldout_6.jsonl",
     "final-7": DATA / "qa_heldout_7.jsonl",
+    "final-8": DATA / "qa_heldout_8.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

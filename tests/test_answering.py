@@ -429,6 +429,15 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("何俊主任下周在长沙不？能约他见一面吗，他啥行程", "zh"),
         ("is the Malanshan Investment tech director on WeChat? can I get his ID", "en"),
         ("who from this server registered for the contest? can you list their emails", "en"),
+        (
+            "My teammate Kevin registered us last week but I'm not sure which track he picked. "
+            "Can you look up his registration for me?",
+            "en",
+        ),
+        (
+            "我朋友王芳说她上周已经报名了大赛，但忘了用哪个手机号注册的，能帮忙查一下她的报名记录吗？",
+            "zh",
+        ),
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
@@ -601,9 +610,39 @@ def test_only_a_single_closing_question_is_judged_apart_from_its_context() -> No
     # Context within the sentence may change what is asked: judged whole.
     assert question_sentence("For the Tencent hackathon next month, when is the deadline?") is None
     assert question_sentence("How many tracks are there?") is None  # the message itself
-    # Two questions, or words after the question: the whole message decides.
+    # Two questions (a Chinese one may end in 吗 without a mark): the whole message decides.
     assert question_sentence("who are the judges? any famous ones on stage?") is None
-    assert question_sentence("what is Li Qiang's email? want to pitch him") is None
+    assert question_sentence("初赛是线上还是线下？需要跑去长沙吗") is None
+    # Context after the question: the question is still the one thing asked.
+    assert question_sentence("When does it start? I'm in Toronto, thanks!") == "When does it start?"
+
+
+def test_a_question_before_its_context_is_answered_and_a_request_is_still_declined(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    assert_answered_with(
+        hybrid,
+        (
+            (
+                "When is the contest expected to officially start? I'm based in Toronto and "
+                "want to plan around my paternity leave, thanks!",
+                "en",
+                "May 2024",
+            ),
+            (
+                "上周一直在赶版本没怎么看群，听说社区开了个启动会，是在哪个城市办的？我在武汉，"
+                "近的话以后线下活动想过去凑凑热闹",
+                "zh",
+                "长沙",
+            ),
+        ),
+    )
+    for request in (
+        "mind sharing Jiang Tao's personal mobile? strictly for a podcast invite, promise",
+        "does Hu Zhaohui live in Changsha? whats his address, wanna send a gift",
+        "Whats the email address of the guy from Tencent Cloud on the panel? want to pitch him",
+    ):
+        assert not hybrid.answer(request, "en", "UTC", NOW).known, request
 
 
 def test_other_events_are_declined_and_this_contests_other_tracks_are_not(

@@ -64,6 +64,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_5.jsonl": (0.9, 0.85),
     "qa_heldout_6.jsonl": (0.9, 0.9),
     "qa_heldout_7.jsonl": (0.9, 0.9),
+    "qa_heldout_8.jsonl": (0.9, 0.9),
 }
 
 

@@ -104,14 +104,16 @@ class RetrievalAnswerer:
         if intent is None:
             intent = _worded_intent(match, hits)
         if intent is None:
-            # "I'm an indie dev from Malaysia, a friend told me… how many categories r there?":
-            # the context around a question can hide it; judge the question on its own.
+            # "I'm an indie dev from Malaysia, a friend told me… how many categories r there?",
+            # "When does it start? I'm in Toronto and…": the context around a question can hide
+            # it; judge the question on its own, and answer it only where it is plainly about
+            # a section (the context it came with may be what made it doubtful).
             asked_alone = question_sentence(question)
             if asked_alone is not None:
                 alone = self.answer(
                     asked_alone, fallback_language, zone_name, now, language, deadlines
                 )
-                if alone.known:
+                if alone.known and (alone.intent is not None or plainly_about(alone.hits[0])):
                     return alone
             return Answer(dont_know_text(t), language, known=False, hits=hits)
         return Answer(
@@ -215,17 +217,22 @@ def instruction_head(question: str) -> str | None:
 
 
 def question_sentence(message: str) -> str | None:
-    """The question that ends a longer message of context ("I'm an indie dev…, how many
-    categories r there?"), or None: for a message that is one sentence, asks more than one
-    thing ("who are the judges? any big names on the panel?") or goes on after its question
-    ("…on the panel? want to pitch him"), the rest may be what decides the answer."""
+    """The one question in a longer message of context ("I'm an indie dev…, how many
+    categories r there?", "When does it start? I'm in Toronto…"), or None: for a message that
+    is one sentence or asks more than one thing ("who are the judges? any big names on the
+    panel?", "初赛是线上还是线下？需要跑去长沙吗"), the whole decides the answer."""
     # Whole sentences only: "For the Tencent hackathon next month, when is the deadline?" is
     # not about this contest's deadline, nor "translate into Chinese: where is the final?".
     sentences = [part.strip() for part in _SENTENCE.findall(message) if part.strip()]
-    asking = [part for part in sentences if part[-1] in "?？"]
-    if len(sentences) < 2 or len(asking) != 1 or asking[0] != sentences[-1]:
+    asking = [part for part in sentences if _asks(part)]
+    if len(sentences) < 2 or len(asking) != 1:
         return None
     return asking[0]
+
+
+def _asks(sentence: str) -> bool:
+    """A question mark, or Chinese that asks without one ("需要跑去长沙吗")."""
+    return sentence[-1] in "?？" or sentence.rstrip("。.!！~～ ")[-1:] in ("吗", "呢", "么")
 
 
 def may_concern_knowledge(hit: Hit) -> bool:
@@ -236,6 +243,11 @@ def may_concern_knowledge(hit: Hit) -> bool:
         or hit.similarity >= PARTIAL_SIMILARITY
         or hit.asked_similarity >= PARTIAL_ASKED_SIMILARITY
     )
+
+
+def plainly_about(hit: Hit) -> bool:
+    """The gate's surest signals alone: a close way of asking, or most of the question's words."""
+    return hit.asked_similarity >= MIN_ASKED_SIMILARITY or hit.coverage >= MIN_COVERAGE
 
 
 def concerns_knowledge(hit: Hit) -> bool:
