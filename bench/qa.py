@@ -43,7 +43,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # was first measured before any change; calibration-13, people and organizations,
 # calibration-14, what the article just does not say, and final-7 after the first fixes of
 # that sitting, the same way; final-8 and calibration-15, long messages with context, after
-# a review of those fixes).
+# a review of those fixes; calibration-16, half of it about the bot's own commands, and
+# final-9, with questions about the bot marked with the command they expect, last).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -60,6 +61,7 @@ HELD_OUT_FILES = {
     "calibration-13 (people)": DATA / "qa_calibration_13.jsonl",
     "calibration-14 (what is not said)": DATA / "qa_calibration_14.jsonl",
     "calibration-15 (long messages)": DATA / "qa_calibration_15.jsonl",
+    "calibration-16 (about the bot)": DATA / "qa_calibration_16.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -68,6 +70,7 @@ HELD_OUT_FILES = {
     "final-6": DATA / "qa_heldout_6.jsonl",
     "final-7": DATA / "qa_heldout_7.jsonl",
     "final-8": DATA / "qa_heldout_8.jsonl",
+    "final-9": DATA / "qa_heldout_9.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

@@ -826,3 +826,49 @@ def test_comparing_or_recommending_products_is_declined_but_comparing_tracks_is_
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent != "product-advice", (question, answer.text)
+
+
+def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """Requests worded around a track or a date used to get that track's or the dates' section:
+    "I picked the wrong track, how do I switch to application innovation?" got the track."""
+    for question, language, command in (
+        (
+            "I picked the wrong track lol, how do I switch to application innovation?",
+            "en",
+            "withdraw",
+        ),
+        ("选错赛道了，想从技术创新改成应用创新，咋改", "zh", "withdraw"),
+        ("which tracks did I sign up for again?", "en", "myregistrations"),
+        ("我之前登记过哪几个赛道来着，忘了", "zh", "myregistrations"),
+        ("比赛那些时间节点能不能到时候提醒我一下？怕错过", "zh", "subscribe"),
+        ("您好，请问如何取消比赛日程的提醒推送？谢谢", "zh", "unsubscribe"),
+        (
+            "I'm in Berlin and the dates show up in Beijing time. can I change that?",
+            "en",
+            "timezone",
+        ),
+        ("上周提交给工作人员的问题有回复了没，在哪儿看", "zh", "mytickets"),
+        ("how do I see my open support tickets?", "en", "mytickets"),
+        ("Is there a way to escalate this to a real person?", "en", "human"),
+        ("please wipe all my data from your system, I'm leaving the community", "en", "forgetme"),
+        (
+            "组委会这边有份Word版的赛事细则，还有一个官网页面，想让bot学进去，怎么操作",
+            "zh",
+            "import",
+        ),
+        ("想找个搞音视频算法的人一起组队参加AIGC技术创新赛道，bot能帮忙匹配吗", "zh", "findteam"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.command == command, (question, answer.command, answer.text)
+    # The same words about something else are not a request.
+    for question, language, command in (
+        ("can you remind me what the three tracks are?", "en", "subscribe"),
+        ("Did CSDN team up with Huawei Cloud on GitCode?", "en", "findteam"),
+        ("比赛会取消吗？有通知吗", "zh", "unsubscribe"),
+        ("CSDN怎么导入已有的开发者？", "zh", "import"),
+        ("有没有长沙本地参赛者的联系方式，想找人组队", "zh", "findteam"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.command != command, (question, answer.text)

@@ -65,6 +65,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_6.jsonl": (0.9, 0.9),
     "qa_heldout_7.jsonl": (0.9, 0.9),
     "qa_heldout_8.jsonl": (0.9, 0.9),
+    "qa_heldout_9.jsonl": (0.85, 0.9),
 }
 
 

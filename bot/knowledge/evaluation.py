@@ -31,8 +31,10 @@ class EvalQuestion:
     held_out: bool = False
     # Why it must be declined: unrelated | not_published | personal | task.
     decline_kind: str | None = None
-    # About the bot itself ("how do I sign up"): answered with a command to run.
+    # About the bot itself ("how do I sign up"): answered with a command to run, `command`
+    # when the question names which.
     about_bot: bool = False
+    command: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
                 held_out=item.get("heldout", False),
                 decline_kind=item.get("decline_kind"),
                 about_bot=item.get("about_bot", False),
+                command=item.get("command"),
             )
         )
     return questions
@@ -83,7 +86,8 @@ _FIGURE = re.compile(r"(\d[\d,.]*\s*(?:万|元|yuan|rmb|usd|\$|美元|人民币)
 
 def fact_score(answer: Answer, question: EvalQuestion) -> float:
     if question.about_bot:
-        return 1.0 if answer.command is not None else 0.0
+        expected = question.command
+        return float(answer.command is not None and expected in (None, answer.command))
     if question.off_topic:
         if not answer.known:
             return 1.0
