@@ -869,6 +869,31 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
         ("比赛会取消吗？有通知吗", "zh", "unsubscribe"),
         ("CSDN怎么导入已有的开发者？", "zh", "import"),
         ("有没有长沙本地参赛者的联系方式，想找人组队", "zh", "findteam"),
+        # Found by a review of the first, broader words.
+        ("数字人和真人主播有什么区别", "zh", "human"),
+        ("Is the final judged by a human panel or by AI?", "en", "human"),
+        ("can you remind me when the final is held?", "en", "subscribe"),
+        ("How do winners get notified?", "en", "subscribe"),
+        ("我的数据集能用来参加技术创新赛道吗", "zh", "forgetme"),
+        ("Don't forget me when registration opens — ping me!", "en", "forgetme"),
+        ("大赛规则有pdf版吗？", "zh", "import"),
+        ("Where do I get my ticket for the 1024 Programmers' Day final?", "en", "mytickets"),
+        ("When is the final in my local time? I'm in Toronto", "en", "timezone"),
+        (
+            "Am I on the wrong track thinking the creative works track is only for videos?",
+            "en",
+            "withdraw",
+        ),
+        ("Do I need a teammate or can I enter solo?", "en", "findteam"),
+        (
+            "I registered interest in the tech track; what are its requirements?",
+            "en",
+            "myregistrations",
+        ),
+        ("决赛会不会取消？有通知吗", "zh", "unsubscribe"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.command != command, (question, answer.text)
+    # What must be refused is looked for before a command's words.
+    refused = hybrid.answer("想找队友，把他的微信号发我", "zh", "UTC", NOW)
+    assert refused.intent == "personal-data", refused.text

@@ -149,6 +149,12 @@ class IntentMatcher:
             else None
         )
         person = _person_pattern([*people, *PRONOUNS])
+        # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
+        # words ("找人组队") but asks for someone's data.
+        by_shape = sorted(
+            (i for i in intents if i.starts or i.contains or i.about_someone),
+            key=lambda intent: not intent.decline,
+        )
         self._shapes = [
             (
                 intent,
@@ -156,8 +162,7 @@ class IntentMatcher:
                 _shape_pattern([], intent.unless) if intent.unless else None,
                 _shape_pattern([], intent.only_with) if intent.only_with else None,
             )
-            for intent in intents
-            if intent.starts or intent.contains or intent.about_someone
+            for intent in by_shape
         ]
 
     def worded_by_shape(self, question: str) -> Intent | None:
