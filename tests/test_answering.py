@@ -842,6 +842,11 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
         ("选错赛道了，想从技术创新改成应用创新，咋改", "zh", "withdraw"),
         ("which tracks did I sign up for again?", "en", "myregistrations"),
         ("我之前登记过哪几个赛道来着，忘了", "zh", "myregistrations"),
+        (
+            "Is there a way to see the list of tracks I've registered interest in?",
+            "en",
+            "myregistrations",
+        ),
         ("比赛那些时间节点能不能到时候提醒我一下？怕错过", "zh", "subscribe"),
         ("您好，请问如何取消比赛日程的提醒推送？谢谢", "zh", "unsubscribe"),
         (
