@@ -24,8 +24,9 @@ from bot.knowledge.answer import RetrievalAnswerer, question_sentence
 from bot.knowledge.dense import EndpointEmbedder, LocalE5Embedder, load_embedder
 from bot.knowledge.evaluation import NOT_PUBLISHED
 from bot.knowledge.intents import IntentMatcher, load_intents
-from bot.knowledge.passages import Passage
+from bot.knowledge.passages import Passage, load_passages
 from bot.knowledge.people import people_named
+from bot.knowledge.script import simplified
 from bot.runtime import build_index
 from tests.conftest import ManualClock, Member, only_text
 from tests.fakes.openai_api import FakeOpenAIServer
@@ -902,3 +903,26 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
     # What must be refused is looked for before a command's words.
     refused = hybrid.answer("想找队友，把他的微信号发我", "zh", "UTC", NOW)
     assert refused.intent == "personal-data", refused.text
+
+
+async def test_a_question_in_traditional_chinese_is_answered_from_the_simplified_knowledge(
+    core: Core,
+) -> None:
+    """Members in Taiwan, Hong Kong and abroad type traditional characters: "大賽有哪幾個賽道？"
+    got "don't know", the knowledge being written in simplified Chinese."""
+    member = Member(core, locale="zh")
+    tracks = only_text(await member.says("大賽有哪幾個賽道？"))
+    assert "AIGC技术创新" in tracks and "AIGC创意作品" in tracks
+    final = only_text(await member.says("決賽在哪裡舉辦？"))
+    assert "长沙" in final and "10月" in final
+    refused = only_text(await member.says("胡朝暉的手機號是多少"))
+    assert "个人信息" in refused
+
+
+def test_simplified_text_is_left_as_it_is() -> None:
+    """The conversion runs on every question: the knowledge's own words must come out unchanged."""
+    passages, _ = load_passages(BUNDLED_CONTENT_DIR)
+    for passage in passages:
+        if passage.language == "zh":
+            assert simplified(passage.text) == passage.text, passage.heading
+    assert simplified("How many tracks? 大赛有哪几个赛道") == "How many tracks? 大赛有哪几个赛道"

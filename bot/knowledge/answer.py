@@ -16,6 +16,7 @@ from bot.i18n import Language, Translator, detect_language
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.knowledge.intents import Intent, IntentMatch
 from bot.knowledge.passages import citation_label
+from bot.knowledge.script import simplified
 
 # The gate: a question concerns the knowledge base when its best section holds enough of its
 # topical words (coverage), or is close enough in meaning (similarity), or both in part.
@@ -87,6 +88,7 @@ class RetrievalAnswerer:
         """Answer in `language` if given, else the question's own language, else the fallback.
 
         `vector`: the question's embedding, when the caller computed it off the event loop."""
+        question = simplified(question)
         language = language or detect_language(question) or fallback_language
         t = Translator(language)
         if vector is None:

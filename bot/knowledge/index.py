@@ -19,6 +19,7 @@ from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
 from bot.knowledge.passages import Passage
 from bot.knowledge.people import people_named
+from bot.knowledge.script import simplified
 from bot.knowledge.synonyms import Synonyms
 from bot.knowledge.tokenize import tokenize
 
@@ -151,14 +152,15 @@ class KnowledgeIndex:
 
     def embed(self, question: str) -> np.ndarray | None:
         """The question's vector (slow: callers on the event loop run this in a thread)."""
-        return (
-            self.embedder.query(question) if self._vectors is not None and self.embedder else None
-        )
+        if self._vectors is None or self.embedder is None:
+            return None
+        return self.embedder.query(simplified(question))
 
     def search(self, question: str, limit: int = 3, vector: np.ndarray | None = None) -> list[Hit]:
         """The best sections for a question, one hit per section, best first."""
         if not self.passages:
             return []
+        question = simplified(question)
         terms = [t for t in tokenize(self.synonyms.rewrite(question)) if t not in self.topic_free]
         known = [t for t in terms if t in self._vocabulary]
         bm25 = self._retriever.get_scores(known) if known else np.zeros(len(self.passages))
