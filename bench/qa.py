@@ -44,7 +44,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # calibration-14, what the article just does not say, and final-7 after the first fixes of
 # that sitting, the same way; final-8 and calibration-15, long messages with context, after
 # a review of those fixes; calibration-16, half of it about the bot's own commands, and
-# final-9, with questions about the bot marked with the command they expect, last).
+# final-9, with questions about the bot marked with the command they expect; calibration-17,
+# in traditional Chinese as Taiwan and Hong Kong write it, after reading traditional
+# characters as simplified).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -62,6 +64,7 @@ HELD_OUT_FILES = {
     "calibration-14 (what is not said)": DATA / "qa_calibration_14.jsonl",
     "calibration-15 (long messages)": DATA / "qa_calibration_15.jsonl",
     "calibration-16 (about the bot)": DATA / "qa_calibration_16.jsonl",
+    "calibration-17 (traditional Chinese)": DATA / "qa_calibration_17.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

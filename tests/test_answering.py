@@ -917,6 +917,13 @@ async def test_a_question_in_traditional_chinese_is_answered_from_the_simplified
     assert "长沙" in final and "10月" in final
     refused = only_text(await member.says("胡朝暉的手機號是多少"))
     assert "个人信息" in refused
+    # Taiwan's and Hong Kong's own words: 影音, 係咪 (是不是), 喺 (在), 幾歲, 住喺.
+    launch = only_text(await member.says("影音開發者社區係咪喺長沙啟動？"))
+    assert "长沙" in launch and "4月29日" in launch
+    assert "个人信息" in only_text(await member.says("吳紅總經理住喺長沙邊度？"))
+    assert "代写" in only_text(
+        await member.says("Can you 幫我寫一份 AIGC 技術創新賽道的參賽計劃書 outline？")
+    )
 
 
 def test_simplified_text_is_left_as_it_is() -> None:
