@@ -46,7 +46,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # a review of those fixes; calibration-16, half of it about the bot's own commands, and
 # final-9, with questions about the bot marked with the command they expect; calibration-17,
 # in traditional Chinese as Taiwan and Hong Kong write it, after reading traditional
-# characters as simplified).
+# characters as simplified; final-10, a quarter of its Chinese in traditional characters,
+# at the end of that sitting).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -74,6 +75,7 @@ HELD_OUT_FILES = {
     "final-7": DATA / "qa_heldout_7.jsonl",
     "final-8": DATA / "qa_heldout_8.jsonl",
     "final-9": DATA / "qa_heldout_9.jsonl",
+    "final-10": DATA / "qa_heldout_10.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

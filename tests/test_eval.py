@@ -66,6 +66,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_7.jsonl": (0.9, 0.9),
     "qa_heldout_8.jsonl": (0.9, 0.9),
     "qa_heldout_9.jsonl": (0.85, 0.9),
+    "qa_heldout_10.jsonl": (0.88, 0.9),
 }
 
 
