@@ -47,7 +47,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # final-9, with questions about the bot marked with the command they expect; calibration-17,
 # in traditional Chinese as Taiwan and Hong Kong write it, after reading traditional
 # characters as simplified; final-10, a quarter of its Chinese in traditional characters,
-# at the end of that sitting).
+# at the end of that sitting; calibration-18, only questions about the bot, put indirectly,
+# after it).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -66,6 +67,7 @@ HELD_OUT_FILES = {
     "calibration-15 (long messages)": DATA / "qa_calibration_15.jsonl",
     "calibration-16 (about the bot)": DATA / "qa_calibration_16.jsonl",
     "calibration-17 (traditional Chinese)": DATA / "qa_calibration_17.jsonl",
+    "calibration-18 (about the bot only)": DATA / "qa_calibration_18.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
