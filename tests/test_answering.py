@@ -865,6 +865,14 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
             "import",
         ),
         ("想找个搞音视频算法的人一起组队参加AIGC技术创新赛道，bot能帮忙匹配吗", "zh", "findteam"),
+        # The reminders section stands for /subscribe; a nearer example of another command wins.
+        ("已经不打算参赛了，那些日期提醒就别再发给我了", "zh", "unsubscribe"),
+        (
+            "Everything shows up in China time and I keep doing math in my head. I'm in Berlin, "
+            "can you just use my local time?",
+            "en",
+            "timezone",
+        ),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.command == command, (question, answer.command, answer.text)

@@ -37,6 +37,9 @@ MIN_NEIGHBOUR_SIMILARITY, NEIGHBOUR_MARGIN = 0.89, 0.06
 # Nearest neighbour: a question closer (by this much) to an example of what the bot declines,
 # or of a command, than to any way members ask for a section, is that.
 INTENT_MARGIN = 0.01
+# Between two commands, the nearer example wins over a section standing for the other if it is
+# at most this much further than the nearest way of asking.
+SIBLING_MARGIN = 0.0
 # English takes three to four times the characters of Chinese for the same facts: 800 keeps a
 # list of seven speakers with their titles whole, and still reads as one short message.
 ANSWER_CHARACTERS = 800
@@ -101,6 +104,17 @@ class RetrievalAnswerer:
         in_domain = self._in_domain(vector, asked)
         if intent is None and hits and (concerns_knowledge(hits[0]) or in_domain):
             intent = self.index.section_intent(hits[0].passage)
+            # A section that stands for one command ("Registering interest…" → /register) is
+            # about the bot; a nearer example of another command ("which tracks did I pick?" →
+            # /myregistrations) says more exactly which.
+            if (
+                intent is not None
+                and intent.command is not None
+                and match is not None
+                and match.intent.command is not None
+                and match.similarity >= asked - SIBLING_MARGIN
+            ):
+                intent = match.intent
             if intent is None:
                 return self._section_answer(hits, language, t, zone_name, now, deadlines)
         if intent is None:
