@@ -48,7 +48,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # in traditional Chinese as Taiwan and Hong Kong write it, after reading traditional
 # characters as simplified; final-10, a quarter of its Chinese in traditional characters,
 # at the end of that sitting; calibration-18, only questions about the bot, put indirectly,
-# after it).
+# after it; final-11 and final-12 (one question in six about the bot), calibration-19 (English
+# only) and calibration-20 (hard cases both ways) by four helpers apart in the next sitting:
+# final-11 first measured before any change of that sitting, final-12 only at its end).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -68,6 +70,8 @@ HELD_OUT_FILES = {
     "calibration-16 (about the bot)": DATA / "qa_calibration_16.jsonl",
     "calibration-17 (traditional Chinese)": DATA / "qa_calibration_17.jsonl",
     "calibration-18 (about the bot only)": DATA / "qa_calibration_18.jsonl",
+    "calibration-19 (English only)": DATA / "qa_calibration_19.jsonl",
+    "calibration-20 (hard both ways)": DATA / "qa_calibration_20.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -78,6 +82,7 @@ HELD_OUT_FILES = {
     "final-8": DATA / "qa_heldout_8.jsonl",
     "final-9": DATA / "qa_heldout_9.jsonl",
     "final-10": DATA / "qa_heldout_10.jsonl",
+    "final-11": DATA / "qa_heldout_11.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

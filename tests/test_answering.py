@@ -390,6 +390,11 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
 
 def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer) -> None:
     for request, language in (
+        # Another member's record, named by how the asker knows them.
+        ("我室友王磊报的是哪个赛道啊", "zh"),
+        ("which track did my classmate Zhou pick? curious", "en"),
+        ("群里那个叫阿杰的，他报名时填的手机号能给我吗", "zh"),
+        ("Wu Hong phone number?", "en"),
         ("蒋涛的手机号是多少？想约他聊聊", "zh"),
         ("what's Hu Zhaohui's phone number?", "en"),
         ("AIGC创意作品赛道都有谁报了？", "zh"),
@@ -662,6 +667,22 @@ def test_other_events_are_declined_and_this_contests_other_tracks_are_not(
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert not answer.known and answer.intent == "unrelated", (question, answer.text)
+    # An event in another city, named by neither its name nor "other": found by its city.
+    for question, language in (
+        ("杭州下个月那个视频技术峰会几号开？", "zh"),
+        ("When's the big AI expo in Shenzhen this year?", "en"),
+        ("上海WAIC今年啥时候", "zh"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert not answer.known and not answer.sources, (question, answer.text)
+    # …and a city beside this contest's own words is a question about the contest.
+    for question, language in (
+        ("我在上海，决赛要去长沙参加吗？", "zh"),
+        ("Flying in from Singapore for the final, which city is the ceremony in?", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent != "other-event", (question, answer.text)
+    assert "长沙" in hybrid.answer("我在上海，决赛要去长沙参加吗？", "zh", "UTC", NOW).text
     answer = hybrid.answer("除了这个赛道，还有哪些赛道？", "zh", "UTC", NOW)
     assert answer.known and "AIGC创意作品" in answer.text, answer.text
 
@@ -873,6 +894,17 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
             "en",
             "timezone",
         ),
+        ("我人在悉尼，你发的时间都是北京时间，能按当地时间显示吗", "zh", "timezone"),
+        ("Could you ping me a few days before entries close?", "en", "subscribe"),
+        ("organizers' announcements by DM, is that possible?", "en", "subscribe"),
+        ("Count me in for the application track please", "en", "register"),
+        ("我不参加了，把我的资料全删了吧", "zh", "forgetme"),
+        (
+            "I asked the staff something via the bot on Monday, has anyone gotten back to me?",
+            "en",
+            "mytickets",
+        ),
+        ("想给我们队找个会做特效的人，help me find people?", "zh", "findteam"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.command == command, (question, answer.command, answer.text)
@@ -905,9 +937,13 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
             "myregistrations",
         ),
         ("决赛会不会取消？有通知吗", "zh", "unsubscribe"),
+        ("Did I sign up for the right track for an AI dubbing tool?", "en", "myregistrations"),
+        ("make me a member of the community", "en", "writing-task"),
+        ("我队友报的是技术创新，我能报应用创新吗", "zh", "personal-data"),
+        ("帮我排查一下为什么收不到提醒", "zh", "writing-task"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
-        assert answer.command != command, (question, answer.text)
+        assert command not in (answer.command, answer.intent), (question, answer.text)
     # What must be refused is looked for before a command's words.
     refused = hybrid.answer("想找队友，把他的微信号发我", "zh", "UTC", NOW)
     assert refused.intent == "personal-data", refused.text

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.content.loader import Problem
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
-from bot.knowledge.people import HONORIFICS, PRONOUNS, TITLES
+from bot.knowledge.people import HONORIFICS, OTHER_MEMBER, PRONOUNS, TITLES
 from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
@@ -46,6 +46,8 @@ class Intent(BaseModel):
     unless: list[str] = []
     # Phrases about a person, "{person}" standing for anyone the knowledge names or a pronoun:
     # "how old is {person}" declines "how old is Hu Zhaohui?" but not "how old is the community?".
+    # "{member}" stands for those and for another member named by relation ("我同学张伟",
+    # "my teammate Li Ming"), for phrases that ask for a member's own record.
     about_someone: list[str] = []
     # When given, the intent's phrases count only in a question that also holds one of
     # these: "怎么收费" asks for a product's price in "腾讯云EdgeOne怎么收费", not in
@@ -149,6 +151,7 @@ class IntentMatcher:
             else None
         )
         person = _person_pattern([*people, *PRONOUNS])
+        member = f"(?:{person}|{OTHER_MEMBER})"
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(
@@ -158,7 +161,9 @@ class IntentMatcher:
         self._shapes = [
             (
                 intent,
-                _shape_pattern(intent.starts, intent.contains, intent.about_someone, person),
+                _shape_pattern(
+                    intent.starts, intent.contains, intent.about_someone, person, member
+                ),
                 _shape_pattern([], intent.unless) if intent.unless else None,
                 _shape_pattern([], intent.only_with) if intent.only_with else None,
             )
@@ -240,16 +245,21 @@ def _person_pattern(names: Sequence[str]) -> str:
 
 
 def _shape_pattern(
-    starts: list[str], contains: list[str], about: Sequence[str] = (), person: str = ""
+    starts: list[str],
+    contains: list[str],
+    about: Sequence[str] = (),
+    person: str = "",
+    member: str = "",
 ) -> re.Pattern[str]:
     """One expression for an intent's openings, phrases and phrases about a person."""
     parts = [f"^(?:{'|'.join(_phrase(s) for s in starts)})"] if starts else []
     phrases = [_phrase(c) for c in contains]
     for template in about:
-        before, _, after = template.partition("{person}")
+        placeholder, who = ("{member}", member) if "{member}" in template else ("{person}", person)
+        before, _, after = template.partition(placeholder)
         phrases.append(
             (_phrase(before.rstrip()) + r"\s*" if before.strip() else "")
-            + person
+            + who
             + (r"\s*" + _phrase(after.lstrip()) if after.strip() else "")
         )
     if phrases:
