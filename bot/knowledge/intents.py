@@ -46,7 +46,7 @@ class Intent(BaseModel):
     unless: list[str] = []
     # Phrases about a person, "{person}" standing for anyone the knowledge names or a pronoun:
     # "how old is {person}" declines "how old is Hu Zhaohui?" but not "how old is the community?".
-    # "{member}" stands for those and for another member named by relation ("我同学张伟",
+    # "{member}" stands for the names and for another member named by relation ("我同学张伟",
     # "my teammate Li Ming"), for phrases that ask for a member's own record.
     about_someone: list[str] = []
     # When given, the intent's phrases count only in a question that also holds one of
@@ -151,7 +151,8 @@ class IntentMatcher:
             else None
         )
         person = _person_pattern([*people, *PRONOUNS])
-        member = f"(?:{person}|{OTHER_MEMBER})"
+        # Not "he": "which track did he win?" asks about last year's winner.
+        member = f"(?:{_person_pattern(people)}|{OTHER_MEMBER})" if people else OTHER_MEMBER
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(

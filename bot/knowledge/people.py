@@ -23,18 +23,19 @@ TITLES = (
 
 # Other members, as the one asking names them: "我同学张伟", "my teammate Li Ming". Only for
 # phrases that ask for a member's own record ("{member}报的是哪个赛道"): "我朋友是湖南本地的，能参赛
-# 吗" asks about eligibility, so these are not a `{person}`.
+# 吗" asks about eligibility, so these are not a `{person}`. Always with 我/my: "队友有没有报名人数
+# 上限" asks about the rules, and a captain's (队长) choices are the team's.
 RELATIONS_ZH = (
-    "同学", "朋友", "队友", "同事", "室友", "舍友", "老板", "对象", "男朋友", "女朋友",
-    "师兄", "师姐", "学长", "学姐", "队长",
+    "同学", "朋友", "队友", "同事", "室友", "舍友", "老板", "男朋友", "女朋友", "老公", "老婆",
+    "师兄", "师姐", "学长", "学姐", "搭档", "同桌",
 )  # fmt: skip
 RELATIONS_EN = (
     "friend", "teammate", "team mate", "colleague", "classmate", "roommate", "coworker",
-    "co-worker", "buddy", "boss", "girlfriend", "boyfriend", "team leader", "team lead",
+    "co-worker", "buddy", "boss", "girlfriend", "boyfriend", "partner", "cofounder", "co-founder",
 )  # fmt: skip
 # "我同学张伟", "my teammate Li Ming": the relation, then perhaps a name of a word or two.
 OTHER_MEMBER = (
-    rf"(?:我的?|我们的?)?(?:{'|'.join(RELATIONS_ZH)})(?:[\u4e00-\u9fff]{{2,3}})?"
+    rf"(?:我的?|我们的?)(?:{'|'.join(RELATIONS_ZH)})(?:[\u4e00-\u9fff]{{2,3}})?"
     rf"|(?:my|our) (?:{'|'.join(RELATIONS_EN)})(?: [a-z]+){{0,2}}"
 )
 
