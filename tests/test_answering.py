@@ -621,6 +621,10 @@ def test_only_a_single_closing_question_is_judged_apart_from_its_context() -> No
     assert question_sentence("初赛是线上还是线下？需要跑去长沙吗") is None
     # Context after the question: the question is still the one thing asked.
     assert question_sentence("When does it start? I'm in Toronto, thanks!") == "When does it start?"
+    # A lead-in before a colon: the question after it.
+    assert question_sentence(
+        "ok and follow up: which month is the final? need to plan my leave"
+    ) == ("which month is the final?")
 
 
 def test_a_question_before_its_context_is_answered_and_a_request_is_still_declined(
@@ -748,6 +752,8 @@ def test_members_words_for_places_and_prizes_find_the_facts(hybrid: RetrievalAns
         ("How many runner-up spots does each track have?", "two second prizes"),
         ("Which city hosted the opening ceremony of the community?", "Changsha"),
         ("who were the panelists at the closing panel?", "Yu Bangxu"),
+        ("was the TV station there? who came from it", "Zhou Lihong"),
+        ("ok, next one: what month is the final round? gotta book flights", "October"),
     ):
         answer = hybrid.answer(question, "en", "UTC", NOW)
         assert answer.known and fact in answer.text, (question, answer.text)

@@ -238,12 +238,17 @@ def question_sentence(message: str) -> str | None:
     is one sentence or asks more than one thing ("who are the judges? any big names on the
     panel?", "初赛是线上还是线下？需要跑去长沙吗"), the whole decides the answer."""
     # Whole sentences only: "For the Tencent hackathon next month, when is the deadline?" is
-    # not about this contest's deadline, nor "translate into Chinese: where is the final?".
+    # not about this contest's deadline, nor "translate into Chinese: where is the final?"
+    # (a task, which its words make one before this is asked).
     sentences = [part.strip() for part in _SENTENCE.findall(message) if part.strip()]
     asking = [part for part in sentences if _asks(part)]
-    if len(sentences) < 2 or len(asking) != 1:
+    if len(asking) != 1:
         return None
-    return asking[0]
+    # "ok and follow up: which month is the final round?": the question after a lead-in.
+    lead_in = _COLON.split(asking[0], maxsplit=1)
+    if len(lead_in) == 2 and lead_in[1].strip():
+        return lead_in[1].strip()
+    return asking[0] if len(sentences) >= 2 else None
 
 
 def _asks(sentence: str) -> bool:
