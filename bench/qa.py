@@ -49,7 +49,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # characters as simplified; final-10, a quarter of its Chinese in traditional characters,
 # at the end of that sitting; calibration-18, only questions about the bot, put indirectly,
 # after it; final-11 and final-12 (one question in six about the bot), calibration-19 (English
-# only) and calibration-20 (hard cases both ways) by four helpers apart in the next sitting:
+# only) and calibration-20 (hard cases both ways) by four helpers apart in the next sitting,
+# calibration-21 (English, half of it declines near the knowledge) after its first fixes:
 # final-11 first measured before any change of that sitting, final-12 only at its end).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
@@ -72,6 +73,7 @@ HELD_OUT_FILES = {
     "calibration-18 (about the bot only)": DATA / "qa_calibration_18.jsonl",
     "calibration-19 (English only)": DATA / "qa_calibration_19.jsonl",
     "calibration-20 (hard both ways)": DATA / "qa_calibration_20.jsonl",
+    "calibration-21 (English declines)": DATA / "qa_calibration_21.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

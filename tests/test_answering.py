@@ -906,6 +906,9 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
         ("how do I get the bot to use Pacific time", "en", "timezone"),
         ("the reminder times don't match my local time", "en", "timezone"),
         ("时区能改成东京吗", "zh", "timezone"),
+        ("no idea which track I picked last week, can you look?", "en", "myregistrations"),
+        ("backend dev here, anyone to team up with? can you help", "en", "findteam"),
+        ("please wipe whatever you've stored about me, I'm out", "en", "forgetme"),
         ("Could you ping me a few days before entries close?", "en", "subscribe"),
         ("organizers' announcements by DM, is that possible?", "en", "subscribe"),
         ("Count me in for the application track please", "en", "register"),
@@ -979,6 +982,17 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert command not in (answer.command, answer.intent), (question, answer.text)
+    # Tasks and someone's record in other words than "write" and "phone".
+    for question, intent in (
+        ("make me slides for our demo at the final", "writing-task"),
+        ("can you give me a ppt outline for the launch recap?", "writing-task"),
+        ("my buddy entered the creative track, what idea he put down?", "personal-data"),
+    ):
+        answer = hybrid.answer(question, "en", "UTC", NOW)
+        assert answer.intent == intent, (question, answer.text)
+    # What the report does not say about entering two tracks is said, not turned into a command.
+    two_tracks = hybrid.answer("is it ok to enter 2 tracks at the same time?", "en", "UTC", NOW)
+    assert two_tracks.command is None and "more than one track" in two_tracks.text
     # What must be refused is looked for before a command's words.
     refused = hybrid.answer("想找队友，把他的微信号发我", "zh", "UTC", NOW)
     assert refused.intent == "personal-data", refused.text
