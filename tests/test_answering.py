@@ -909,6 +909,7 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
         ("no idea which track I picked last week, can you look?", "en", "myregistrations"),
         ("backend dev here, anyone to team up with? can you help", "en", "findteam"),
         ("please wipe whatever you've stored about me, I'm out", "en", "forgetme"),
+        ("can I get a heads-up before the final? would help a lot", "en", "subscribe"),
         ("Could you ping me a few days before entries close?", "en", "subscribe"),
         ("organizers' announcements by DM, is that possible?", "en", "subscribe"),
         ("Count me in for the application track please", "en", "register"),
