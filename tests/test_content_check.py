@@ -119,3 +119,16 @@ def test_an_example_its_words_do_not_catch_is_reported_for_a_shape_only_intent(
     assert any(
         p.file.name == "intents.toml" and "腾讯云的云游戏好玩吗" in p.reason for p in problems
     ), problems
+
+
+def test_a_phrase_about_someone_without_a_placeholder_is_refused(content: Path) -> None:
+    """Without {person} or {member} the phrase would only match before a name, never alone."""
+    intents = content / "intents.toml"
+    text = intents.read_text("utf-8")
+    marker = "about_someone = [\n"
+    assert marker in text
+    intents.write_text(text.replace(marker, marker + '  "what idea she put",\n', 1), "utf-8")
+    problems, _ = check_content(content)
+    assert any(
+        p.file.name == "intents.toml" and "what idea she put" in p.reason for p in problems
+    ), problems

@@ -66,6 +66,12 @@ class Intent(BaseModel):
             raise ValueError("an intent with a command needs a `button` label")
         if self.shape_only and not (self.starts or self.contains or self.about_someone):
             raise ValueError("a `shape_only` intent needs `starts`, `contains` or `about_someone`")
+        # Without its placeholder a phrase would silently wait for a name after it.
+        for phrase in self.about_someone:
+            if "{person}" not in phrase and "{member}" not in phrase:
+                raise ValueError(
+                    f"`about_someone` phrase {phrase!r} names no {{person}} or {{member}}"
+                )
         return self
 
 
