@@ -234,9 +234,10 @@ def instruction_head(question: str) -> str | None:
 
 def question_sentence(message: str) -> str | None:
     """The one question in a longer message of context ("I'm an indie dev…, how many
-    categories r there?", "When does it start? I'm in Toronto…"), or None: for a message that
-    is one sentence or asks more than one thing ("who are the judges? any big names on the
-    panel?", "初赛是线上还是线下？需要跑去长沙吗"), the whole decides the answer."""
+    categories r there?", "When does it start? I'm in Toronto…") or after a lead-in ("ok, next
+    one: what month is the final?"), or None: for a message that is one sentence or asks more
+    than one thing ("who are the judges? any big names on the panel?", "初赛是线上还是线下？需要
+    跑去长沙吗"), the whole decides the answer."""
     # Whole sentences only: "For the Tencent hackathon next month, when is the deadline?" is
     # not about this contest's deadline, nor "translate into Chinese: where is the final?"
     # (a task, which its words make one before this is asked).
