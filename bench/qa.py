@@ -51,7 +51,10 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # after it; final-11 and final-12 (one question in six about the bot), calibration-19 (English
 # only) and calibration-20 (hard cases both ways) by four helpers apart in the next sitting,
 # calibration-21 (English, half of it declines near the knowledge) after its first fixes:
-# final-11 first measured before any change of that sitting, final-12 only at its end).
+# final-11 first measured before any change of that sitting, final-12 only at its end;
+# final-13 and calibration-22 (hard both ways: indirect words, declines beside the article's
+# nouns, requests put indirectly) by two helpers apart at the start of the sitting after, final-13
+# first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -74,6 +77,7 @@ HELD_OUT_FILES = {
     "calibration-19 (English only)": DATA / "qa_calibration_19.jsonl",
     "calibration-20 (hard both ways)": DATA / "qa_calibration_20.jsonl",
     "calibration-21 (English declines)": DATA / "qa_calibration_21.jsonl",
+    "calibration-22 (hard both ways)": DATA / "qa_calibration_22.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -86,6 +90,7 @@ HELD_OUT_FILES = {
     "final-10": DATA / "qa_heldout_10.jsonl",
     "final-11": DATA / "qa_heldout_11.jsonl",
     "final-12": DATA / "qa_heldout_12.jsonl",
+    "final-13": DATA / "qa_heldout_13.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

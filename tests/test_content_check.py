@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -132,3 +133,20 @@ def test_a_phrase_about_someone_without_a_placeholder_is_refused(content: Path) 
     assert any(
         p.file.name == "intents.toml" and "what idea she put" in p.reason for p in problems
     ), problems
+
+
+def test_a_what_is_phrase_without_its_term_or_terms_is_refused(content: Path) -> None:
+    """ "what is" alone would decline every question that starts so; terms without phrases, or
+    phrases without terms, would never match."""
+    intents = content / "intents.toml"
+    text = intents.read_text("utf-8")
+    marker = "what_is = [\n"
+    assert marker in text
+    intents.write_text(text.replace(marker, marker + '  "what is",\n', 1), "utf-8")
+    problems, _ = check_content(content)
+    assert any(p.file.name == "intents.toml" and "what is" in p.reason for p in problems), problems
+    without_terms = re.sub(r"\nterms = \[.*?\n\]", "\nterms = []", text, count=1, flags=re.S)
+    assert without_terms != text
+    intents.write_text(without_terms, "utf-8")
+    problems, _ = check_content(content)
+    assert any("go together" in p.reason for p in problems), problems

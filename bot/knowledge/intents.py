@@ -21,6 +21,12 @@ from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
 _SPACES = re.compile(r"\s+")
+_TERM_NOUNS = r"(?:content|technology|tech|内容|技术)(?![a-z])"
+# Where a "what is {term}" phrase must stop: a filler or two, then the sentence's end.
+_SENTENCE_END = (
+    r"(?:\s*(?:exactly|actually|really|anyway|again|though|then|lol|haha|啊|呀|呢|哈|呗|哇|来着|嘛|吗))*"
+    r"\s*(?:[?？.。!！,，;；~～…]|$)"
+)
 
 
 class Intent(BaseModel):
@@ -49,6 +55,11 @@ class Intent(BaseModel):
     # "{member}" stands for the names and for another member named by relation ("我同学张伟",
     # "my teammate Li Ming"), for phrases that ask for a member's own record.
     about_someone: list[str] = []
+    # Phrases that ask what a general term means, "{term}" standing for any of `terms`: "什么是
+    # {term}" declines "什么是超高清？" but not "什么是超高清产业园" (the phrase must end the
+    # sentence), nor a question that names none of the terms.
+    what_is: list[str] = []
+    terms: list[str] = []
     # When given, the intent's phrases count only in a question that also holds one of
     # these: "怎么收费" asks for a product's price in "腾讯云EdgeOne怎么收费", not in
     # "云桌面怎么收费".
@@ -64,8 +75,16 @@ class Intent(BaseModel):
             raise ValueError("give either `command` (with `button`) or `decline = true`")
         if self.command is not None and self.button is None:
             raise ValueError("an intent with a command needs a `button` label")
-        if self.shape_only and not (self.starts or self.contains or self.about_someone):
-            raise ValueError("a `shape_only` intent needs `starts`, `contains` or `about_someone`")
+        worded = self.starts or self.contains or self.about_someone or self.what_is
+        if self.shape_only and not worded:
+            raise ValueError(
+                "a `shape_only` intent needs `starts`, `contains`, `about_someone` or `what_is`"
+            )
+        if bool(self.what_is) != bool(self.terms):
+            raise ValueError("`what_is` phrases and their `terms` go together")
+        for phrase in self.what_is:
+            if "{term}" not in phrase:
+                raise ValueError(f"`what_is` phrase {phrase!r} names no {{term}}")
         # Without its placeholder a phrase would silently wait for a name after it.
         for phrase in self.about_someone:
             if "{person}" not in phrase and "{member}" not in phrase:
@@ -162,14 +181,19 @@ class IntentMatcher:
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(
-            (i for i in intents if i.starts or i.contains or i.about_someone),
+            (i for i in intents if i.starts or i.contains or i.about_someone or i.what_is),
             key=lambda intent: not intent.decline,
         )
         self._shapes = [
             (
                 intent,
                 _shape_pattern(
-                    intent.starts, intent.contains, intent.about_someone, person, member
+                    intent.starts,
+                    intent.contains,
+                    intent.about_someone,
+                    person,
+                    member,
+                    _what_is_patterns(intent.what_is, intent.terms),
                 ),
                 _shape_pattern([], intent.unless) if intent.unless else None,
                 _shape_pattern([], intent.only_with) if intent.only_with else None,
@@ -251,12 +275,32 @@ def _person_pattern(names: Sequence[str]) -> str:
     )
 
 
+def _what_is_patterns(phrases: Sequence[str], terms: Sequence[str]) -> list[str]:
+    """Each "what is {term}" phrase as a pattern that must end its sentence: "what is AIGC
+    exactly?" asks for a definition, "what is AIGC worth to the contest" does not."""
+    if not terms:
+        return []
+    ordered = sorted({term.casefold() for term in terms}, key=len, reverse=True)
+    # "AIGC content", "超高清技术": the same term.
+    alternatives = "|".join(_phrase(t) for t in ordered)
+    term = rf"(?:{alternatives})(?:\s*{_TERM_NOUNS})?"
+    between = rf"\s*{term}\s*"
+    return [
+        between.join(
+            _phrase(part.strip()) if part.strip() else "" for part in phrase.split("{term}")
+        )
+        + _SENTENCE_END
+        for phrase in phrases
+    ]
+
+
 def _shape_pattern(
     starts: list[str],
     contains: list[str],
     about: Sequence[str] = (),
     person: str = "",
     member: str = "",
+    patterns: Sequence[str] = (),
 ) -> re.Pattern[str]:
     """One expression for an intent's openings, phrases and phrases about a person."""
     parts = [f"^(?:{'|'.join(_phrase(s) for s in starts)})"] if starts else []
@@ -269,6 +313,7 @@ def _shape_pattern(
             + who
             + (r"\s*" + _phrase(after.lstrip()) if after.strip() else "")
         )
+    phrases += patterns
     if phrases:
         parts.append(f"(?:{'|'.join(phrases)})")
     return re.compile("|".join(parts))
