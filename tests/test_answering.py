@@ -607,6 +607,14 @@ def test_a_question_after_its_context_is_answered(hybrid: RetrievalAnswerer) -> 
     chinese = "我是做短视频剪辑的，平时用AIGC工具比较多，朋友转给我这个比赛。总共有几个赛道？"
     answer = hybrid.answer(chinese, "zh", "UTC", NOW)
     assert (answer.known and "3" in answer.text) or "三" in answer.text, answer.text
+    # A question that leans on its context ("it") is not answered from what it finds alone:
+    # "what's it called?" alone finds the tracks.
+    leaning = (
+        "A friend mentioned the province wrote some long plan for the sector up to 2027. "
+        "what's it called?"
+    )
+    answer = hybrid.answer(leaning, "en", "UTC", NOW)
+    assert not answer.known or "2027" in answer.text, answer.text
 
 
 def test_only_a_single_closing_question_is_judged_apart_from_its_context() -> None:

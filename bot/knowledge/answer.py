@@ -129,7 +129,10 @@ class RetrievalAnswerer:
                 alone = self.answer(
                     asked_alone, fallback_language, zone_name, now, language, deadlines
                 )
-                if alone.known and (alone.intent is not None or plainly_about(alone.hits[0])):
+                if alone.known and (
+                    alone.intent is not None
+                    or (plainly_about(alone.hits[0]) and _among(alone.hits[0], hits))
+                ):
                     return alone
             return Answer(dont_know_text(t), language, known=False, hits=hits)
         return Answer(
@@ -210,6 +213,14 @@ class RetrievalAnswerer:
             if match.similarity > self.index.closest_asked(head_vector) + INTENT_MARGIN
             else None
         )
+
+
+def _among(hit: Hit, hits: list[Hit]) -> bool:
+    """Whether a section is among those the whole message found: "what's it called?" after
+    "the province has an industry plan that runs till 2027" does not ask for the tracks, which
+    the question alone finds. (Not only the first: with a story about the asker before "how many
+    categories r there?", the prize table comes first and the tracks' section third.)"""
+    return any(hit.passage.section == other.passage.section for other in hits)
 
 
 def _worded_intent(match: IntentMatch | None, hits: list[Hit]) -> Intent | None:
