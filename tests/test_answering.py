@@ -447,6 +447,9 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
     ):
         answer = hybrid.answer(request, language, "UTC", NOW)
         assert not answer.known and answer.intent == "personal-data", (request, answer.text)
+    # The refusal reads right for a classmate as for a speaker: where to turn for each.
+    classmate = hybrid.answer("我同学报的是哪个赛道？帮我看看", "zh", "UTC", NOW)
+    assert "直接问本人" in classmate.text and "嘉宾" in classmate.text, classmate.text
     # About the contest, not about a person: answered, not refused as someone's data.
     for question, language in (
         ("报名时需要留手机号码吗？", "zh"),
