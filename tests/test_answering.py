@@ -958,6 +958,7 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
         ),
         ("想给我们队找个会做特效的人，help me find people?", "zh", "findteam"),
         ("hmm which track am I on right now?", "en", "myregistrations"),
+        ("did I register for the creative one or the tech one? no idea", "en", "myregistrations"),
         ("我在机器人里报了啥来着", "zh", "myregistrations"),
         ("ping me whenever there's news from the organizers, thx", "en", "subscribe"),
         ("the bot shows Beijing time but I'm in Toronto, fix?", "en", "timezone"),
