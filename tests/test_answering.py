@@ -435,6 +435,11 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("何俊主任下周在长沙不？能约他见一面吗，他啥行程", "zh"),
         ("is the Malanshan Investment tech director on WeChat? can I get his ID", "en"),
         ("who from this server registered for the contest? can you list their emails", "en"),
+        # Named with where they work, beside a company's name, which alone would be its contact.
+        ("is Yu Bangxu from GitCode married? asking for a friend", "en"),
+        ("how much does Wang Yaguang at Tencent Cloud's EdgeOne team earn a year?", "en"),
+        ("my mate Chen Hao put his name down for the app track — what idea he put in?", "en"),
+        ("who else has signed up from Wuhan for the creative track?", "en"),
         (
             "My teammate Kevin registered us last week but I'm not sure which track he picked. "
             "Can you look up his registration for me?",

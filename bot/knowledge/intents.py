@@ -21,6 +21,8 @@ from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
 _SPACES = re.compile(r"\s+")
+# "from the Mango 5G lab", "at Wondershare": up to five words of where someone works.
+_AFFILIATION = r"(?:\s+(?:from|of|at)\s+[\w&'./-]+(?:\s+[\w&'./-]+){0,4}?)?"
 _TERM_NOUNS = r"(?:content|technology|tech|内容|技术)(?![a-z])"
 # Where a "what is {term}" phrase must stop: a filler or two, then the sentence's end.
 _SENTENCE_END = (
@@ -178,6 +180,10 @@ class IntentMatcher:
         person = _person_pattern([*people, *PRONOUNS])
         # Not "he": "which track did he win?" asks about last year's winner.
         member = f"(?:{_person_pattern(people)}|{OTHER_MEMBER})" if people else OTHER_MEMBER
+        # Someone the knowledge names, by name, perhaps with where they work ("does Wu Hong from
+        # the Mango 5G lab have kids?"): a private question whatever company it names, so
+        # `unless` ("Wondershare's", the company's contact) does not apply.
+        named = _person_pattern(people, with_affiliation=True) if people else ""
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(
@@ -197,6 +203,9 @@ class IntentMatcher:
                 ),
                 _shape_pattern([], intent.unless) if intent.unless else None,
                 _shape_pattern([], intent.only_with) if intent.only_with else None,
+                _shape_pattern([], [], _named_only(intent.about_someone), member=named)
+                if named and intent.about_someone
+                else None,
             )
             for intent in by_shape
         ]
@@ -207,7 +216,9 @@ class IntentMatcher:
         spaces aside; English phrases as whole words)."""
         # Phones type ’ for ' ("Hu Zhaohui’s phone number").
         text = _SPACES.sub(" ", question.strip().casefold()).replace("’", "'")
-        for intent, shape, unless, only_with in self._shapes:
+        for intent, shape, unless, only_with, about_named in self._shapes:
+            if about_named is not None and about_named.search(text):
+                return intent
             if (
                 shape.search(text)
                 and (only_with is None or only_with.search(text))
@@ -263,16 +274,24 @@ def _phrase(text: str) -> str:
     return pattern
 
 
-def _person_pattern(names: Sequence[str]) -> str:
+def _person_pattern(names: Sequence[str], with_affiliation: bool = False) -> str:
     """Any of these names, the longest first ("Hu Zhaohui" before "he"), with how members
-    address someone around it ("Mr. Li Qiang", "熊琛总经济师")."""
+    address someone around it ("Mr. Li Qiang", "熊琛总经济师"), and if asked, where they work
+    after the name ("Wu Hong from the Mango 5G lab")."""
     ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
     honorific = "|".join(re.escape(h) for h in HONORIFICS)
     title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    affiliation = _AFFILIATION if with_affiliation else ""
     return (
         rf"(?:(?<![a-z])(?:{honorific})\s*)?"
-        f"(?:{'|'.join(_phrase(name) for name in ordered)})(?:{title})?"
+        f"(?:{'|'.join(_phrase(name) for name in ordered)})(?:{title})?{affiliation}"
     )
+
+
+def _named_only(phrases: Sequence[str]) -> list[str]:
+    """The phrases about someone with {person} put as {member}, the placeholder whose pattern
+    is given: for the pattern of names alone."""
+    return [phrase.replace("{person}", "{member}") for phrase in phrases]
 
 
 def _what_is_patterns(phrases: Sequence[str], terms: Sequence[str]) -> list[str]:
