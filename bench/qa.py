@@ -54,7 +54,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # final-11 first measured before any change of that sitting, final-12 only at its end;
 # final-13 and calibration-22 (hard both ways: indirect words, declines beside the article's
 # nouns, requests put indirectly) by two helpers apart at the start of the sitting after, final-13
-# first measured before any change).
+# first measured before any change; calibration-23, English from members who guess at names and
+# check facts, after the first fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -78,6 +79,7 @@ HELD_OUT_FILES = {
     "calibration-20 (hard both ways)": DATA / "qa_calibration_20.jsonl",
     "calibration-21 (English declines)": DATA / "qa_calibration_21.jsonl",
     "calibration-22 (hard both ways)": DATA / "qa_calibration_22.jsonl",
+    "calibration-23 (English, guessed names)": DATA / "qa_calibration_23.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
