@@ -886,9 +886,31 @@ def test_what_a_general_term_means_is_declined_but_the_contests_use_of_it_is_not
         ("what does UHD mean?", "en"),
         ("so what's generative AI exactly?", "en"),
         ("what's the difference between UGC and AIGC content?", "en"),
+        ("「元宇宙」到底是个啥玩意😂", "zh"),
+        ("ok so AIGC stands for? tho", "en"),
+        ("请问边缘计算怎么理解", "zh"),
+        ("AIGC、PGC分别是什么", "zh"),
+        ("hey, what's the diff between VR and AR", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent == "what-is" and not answer.known, (question, answer.text)
+    # A definition asked with another question, inside a name, beside the contest's words or
+    # of the track's short name is not general knowledge.
+    for question, language in (
+        ("AIGC是啥？我一个做剪辑的能参加不？", "zh"),
+        ("what does AIGC mean? can a solo creator enter?", "en"),
+        ("万兴数字人是什么", "zh"),
+        ("公告里说的AIGC是什么意思", "zh"),
+        ("the judges keep saying AIGC, what does AIGC mean?", "en"),
+        ("what is AIGC tech?", "en"),
+        # More than a few words around it: the member's own situation, which is the point.
+        ("超高清是啥？我们的片子只有1080p", "zh"),
+        ("what is HDR? our short film was shot on a phone, no idea if that matters", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent != "what-is", (question, answer.text)
+    # What the bot itself runs on is not about the community either.
+    assert hybrid.answer("你背后用的是哪个大模型？", "zh", "UTC", NOW).intent == "unrelated"
     for question, language, fact in (
         ("什么是AIGC创意作品赛道？", "zh", "AIGC创意作品"),
         ("what's the AIGC application innovation track about?", "en", "Application Innovation"),

@@ -17,6 +17,7 @@ from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.knowledge.intents import Intent, IntentMatch
 from bot.knowledge.passages import citation_label
 from bot.knowledge.script import simplified
+from bot.knowledge.sentences import SENTENCE, asking, sentences
 
 # The gate: a question concerns the knowledge base when its best section holds enough of its
 # topical words (coverage), or is close enough in meaning (similarity), or both in part.
@@ -45,7 +46,6 @@ SIBLING_MARGIN = 0.0
 ANSWER_CHARACTERS = 800
 _COLON = re.compile(r"[:：]")
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
-_SENTENCE = re.compile(r".+?(?:[。！？!?；;]|\.(?=\s)|\n|$)\s*", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,20 +252,14 @@ def question_sentence(message: str) -> str | None:
     # Whole sentences only: "For the Tencent hackathon next month, when is the deadline?" is
     # not about this contest's deadline, nor "translate into Chinese: where is the final?"
     # (a task, which its words make one before this is asked).
-    sentences = [part.strip() for part in _SENTENCE.findall(message) if part.strip()]
-    asking = [part for part in sentences if _asks(part)]
-    if len(asking) != 1:
+    questions = asking(message)
+    if len(questions) != 1:
         return None
     # "ok and follow up: which month is the final round?": the question after a lead-in.
-    lead_in = _COLON.split(asking[0], maxsplit=1)
+    lead_in = _COLON.split(questions[0], maxsplit=1)
     if len(lead_in) == 2 and lead_in[1].strip():
         return lead_in[1].strip()
-    return asking[0] if len(sentences) >= 2 else None
-
-
-def _asks(sentence: str) -> bool:
-    """A question mark, or Chinese that asks without one ("需要跑去长沙吗")."""
-    return sentence[-1] in "?？" or sentence.rstrip("。.!！~～ ")[-1:] in ("吗", "呢", "么")
+    return questions[0] if len(sentences(message)) >= 2 else None
 
 
 def may_concern_knowledge(hit: Hit) -> bool:
@@ -321,7 +315,7 @@ def trim(text: str, limit: int = ANSWER_CHARACTERS) -> str:
     if len(text) <= limit:
         return text
     kept = ""
-    for sentence in _SENTENCE.findall(text):
+    for sentence in SENTENCE.findall(text):
         if len(kept) + len(sentence) > limit:
             break
         kept += sentence

@@ -16,19 +16,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.content.loader import Problem
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
-from bot.knowledge.people import HONORIFICS, OTHER_MEMBER, PRONOUNS, TITLES
+from bot.knowledge.people import OTHER_MEMBER, PRONOUNS
+from bot.knowledge.shapes import (
+    Shape,
+    named_only,
+    person_pattern,
+    shape_pattern,
+    what_is_patterns,
+)
 from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
 _SPACES = re.compile(r"\s+")
-# "from the Mango 5G lab", "at Wondershare": up to five words of where someone works.
-_AFFILIATION = r"(?:\s+(?:from|of|at)\s+[\w&'./-]+(?:\s+[\w&'./-]+){0,4}?)?"
-_TERM_NOUNS = r"(?:content|technology|tech|内容|技术)(?![a-z])"
-# Where a "what is {term}" phrase must stop: a filler or two, then the sentence's end.
-_SENTENCE_END = (
-    r"(?:\s*(?:exactly|actually|really|anyway|again|though|then|lol|haha|啊|呀|呢|哈|呗|哇|来着|嘛|吗))*"
-    r"\s*(?:[?？.。!！,，;；~～…]|$)"
-)
 
 
 class Intent(BaseModel):
@@ -177,13 +176,13 @@ class IntentMatcher:
             if embedder is not None and examples
             else None
         )
-        person = _person_pattern([*people, *PRONOUNS])
+        person = person_pattern([*people, *PRONOUNS])
         # Not "he": "which track did he win?" asks about last year's winner.
-        member = f"(?:{_person_pattern(people)}|{OTHER_MEMBER})" if people else OTHER_MEMBER
+        member = f"(?:{person_pattern(people)}|{OTHER_MEMBER})" if people else OTHER_MEMBER
         # Someone the knowledge names, by name, perhaps with where they work ("does Wu Hong from
         # the Mango 5G lab have kids?"): a private question whatever company it names, so
         # `unless` ("Wondershare's", the company's contact) does not apply.
-        named = _person_pattern(people, with_affiliation=True) if people else ""
+        named = person_pattern(people, with_affiliation=True) if people else ""
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(
@@ -193,19 +192,19 @@ class IntentMatcher:
         self._shapes = [
             (
                 intent,
-                _shape_pattern(
-                    intent.starts,
-                    intent.contains,
-                    intent.about_someone,
-                    person,
-                    member,
-                    _what_is_patterns(intent.what_is, intent.terms),
+                Shape(
+                    words=shape_pattern(
+                        intent.starts, intent.contains, intent.about_someone, person, member
+                    ),
+                    unless=shape_pattern(contains=intent.unless),
+                    only_with=shape_pattern(contains=intent.only_with),
+                    named=shape_pattern(about=named_only(intent.about_someone), member=named)
+                    if named
+                    else None,
+                    definition=shape_pattern(
+                        patterns=what_is_patterns(intent.what_is, intent.terms)
+                    ),
                 ),
-                _shape_pattern([], intent.unless) if intent.unless else None,
-                _shape_pattern([], intent.only_with) if intent.only_with else None,
-                _shape_pattern([], [], _named_only(intent.about_someone), member=named)
-                if named and intent.about_someone
-                else None,
             )
             for intent in by_shape
         ]
@@ -216,14 +215,8 @@ class IntentMatcher:
         spaces aside; English phrases as whole words)."""
         # Phones type ’ for ' ("Hu Zhaohui’s phone number").
         text = _SPACES.sub(" ", question.strip().casefold()).replace("’", "'")
-        for intent, shape, unless, only_with, about_named in self._shapes:
-            if about_named is not None and about_named.search(text):
-                return intent
-            if (
-                shape.search(text)
-                and (only_with is None or only_with.search(text))
-                and not (unless and unless.search(text))
-            ):
+        for intent, shape in self._shapes:
+            if shape.matches(text):
                 return intent
         return None
 
@@ -256,83 +249,3 @@ class IntentMatcher:
             if owner.key in worded and len(terms) <= len(example_terms) + 1:
                 return IntentMatch(owner, 1.0, True)
         return None
-
-
-def _phrase(text: str) -> str:
-    """A phrase as a pattern: English words whole ("his wechat" is not in "this wechat"), 他/她
-    not after 其 or 吉 (其他 means "other", 吉他 is a guitar)."""
-    text = text.casefold()
-    pattern = re.escape(text)
-    # Whole English words, but beside Chinese too: "csdn" in "CSDN会员多少钱" (where \b finds
-    # no edge, 会 being a word character as well).
-    if text[:1].isascii() and text[:1].isalpha():
-        pattern = r"(?<![a-z0-9_])" + pattern
-    if text[-1:].isascii() and text[-1:].isalpha():
-        pattern += r"(?![a-z0-9_])"
-    if text[:1] in "他她":
-        pattern = "(?<![其吉])" + pattern
-    return pattern
-
-
-def _person_pattern(names: Sequence[str], with_affiliation: bool = False) -> str:
-    """Any of these names, the longest first ("Hu Zhaohui" before "he"), with how members
-    address someone around it ("Mr. Li Qiang", "熊琛总经济师"), and if asked, where they work
-    after the name ("Wu Hong from the Mango 5G lab")."""
-    ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
-    honorific = "|".join(re.escape(h) for h in HONORIFICS)
-    title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-    affiliation = _AFFILIATION if with_affiliation else ""
-    return (
-        rf"(?:(?<![a-z])(?:{honorific})\s*)?"
-        f"(?:{'|'.join(_phrase(name) for name in ordered)})(?:{title})?{affiliation}"
-    )
-
-
-def _named_only(phrases: Sequence[str]) -> list[str]:
-    """The phrases about someone with {person} put as {member}, the placeholder whose pattern
-    is given: for the pattern of names alone."""
-    return [phrase.replace("{person}", "{member}") for phrase in phrases]
-
-
-def _what_is_patterns(phrases: Sequence[str], terms: Sequence[str]) -> list[str]:
-    """Each "what is {term}" phrase as a pattern that must end its sentence: "what is AIGC
-    exactly?" asks for a definition, "what is AIGC worth to the contest" does not."""
-    if not terms:
-        return []
-    ordered = sorted({term.casefold() for term in terms}, key=len, reverse=True)
-    # "AIGC content", "超高清技术": the same term.
-    alternatives = "|".join(_phrase(t) for t in ordered)
-    term = rf"(?:{alternatives})(?:\s*{_TERM_NOUNS})?"
-    between = rf"\s*{term}\s*"
-    return [
-        between.join(
-            _phrase(part.strip()) if part.strip() else "" for part in phrase.split("{term}")
-        )
-        + _SENTENCE_END
-        for phrase in phrases
-    ]
-
-
-def _shape_pattern(
-    starts: list[str],
-    contains: list[str],
-    about: Sequence[str] = (),
-    person: str = "",
-    member: str = "",
-    patterns: Sequence[str] = (),
-) -> re.Pattern[str]:
-    """One expression for an intent's openings, phrases and phrases about a person."""
-    parts = [f"^(?:{'|'.join(_phrase(s) for s in starts)})"] if starts else []
-    phrases = [_phrase(c) for c in contains]
-    for template in about:
-        placeholder, who = ("{member}", member) if "{member}" in template else ("{person}", person)
-        before, _, after = template.partition(placeholder)
-        phrases.append(
-            (_phrase(before.rstrip()) + r"\s*" if before.strip() else "")
-            + who
-            + (r"\s*" + _phrase(after.lstrip()) if after.strip() else "")
-        )
-    phrases += patterns
-    if phrases:
-        parts.append(f"(?:{'|'.join(phrases)})")
-    return re.compile("|".join(parts))

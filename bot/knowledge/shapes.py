@@ -1,0 +1,161 @@
+"""An intent's words as regular expressions: its openings and phrases, its phrases about a
+person ("how old is {person}") and about a general term ("what is {term}"), and the words that
+must or must not be beside them. `Shape.matches` says whether a question has the intent's shape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.people import HONORIFICS, TITLES
+from bot.knowledge.sentences import asking
+
+# "from the Mango 5G lab", "at Wondershare": up to five words of where someone works.
+_AFFILIATION = r"(?:\s+(?:from|of|at)\s+[\w&'./-]+(?:\s+[\w&'./-]+){0,4}?)?"
+# "AIGC content", "超高清内容": the same term. (Not "AIGC技术" / "AIGC tech": members' short
+# name for the technical innovation track.)
+_TERM_NOUNS = r"(?:content|内容)(?![a-z])"
+_QUOTES = "\"'“”‘’「」『』"
+# Where a term opening its phrase may stand: at the start, after a space, punctuation or a
+# quote, or after a lead-in ("请问AIGC是什么"); not inside a longer name ("万兴数字人是什么",
+# "开源大模型是什么" ask about a company and CSDN's goal).
+_TERM_EDGE = (
+    r"(?:(?<![\w])|(?<=请问)|(?<=问下)|(?<=问一下)|(?<=想问)|(?<=话说)|(?<=所以)|(?<=那)"
+    r"|(?<=到底)|(?<=就是)|(?<=这个)|(?<=那个))"
+)
+# Where a "what is {term}" phrase must stop: fillers, then the sentence's end (punctuation, an
+# emoji or an emoticon, or nothing), not more words ("what is AIGC worth to the contest").
+_FILLERS = (
+    "exactly", "actually", "really", "anyway", "anyways", "again", "though", "tho", "then", "lol",
+    "haha", "lmao", "btw", "pls", "please", "啊", "呀", "呢", "哈", "呗", "哇", "来着", "嘛", "吗",
+    "亲", "捏", "哦", "呐",
+)  # fmt: skip
+_SENTENCE_END = rf"(?:\s*(?:{'|'.join(_FILLERS)}))*\s*(?:[^\w\s'’]|$)"
+
+
+# At most this much around a definition: a CJK character counts one, an English word two.
+_AROUND_A_DEFINITION = 6
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")  # "what's" is one word
+
+
+def phrase(text: str) -> str:
+    """A phrase as a pattern: English words whole ("his wechat" is not in "this wechat"), 他/她
+    not after 其 or 吉 (其他 means "other", 吉他 is a guitar)."""
+    text = text.casefold()
+    pattern = re.escape(text)
+    # Whole English words, but beside Chinese too: "csdn" in "CSDN会员多少钱" (where \b finds
+    # no edge, 会 being a word character as well).
+    if text[:1].isascii() and text[:1].isalpha():
+        pattern = r"(?<![a-z0-9_])" + pattern
+    if text[-1:].isascii() and text[-1:].isalpha():
+        pattern += r"(?![a-z0-9_])"
+    if text[:1] in "他她":
+        pattern = "(?<![其吉])" + pattern
+    return pattern
+
+
+def person_pattern(names: Sequence[str], with_affiliation: bool = False) -> str:
+    """Any of these names, the longest first ("Hu Zhaohui" before "he"), with how members
+    address someone around it ("Mr. Li Qiang", "熊琛总经济师"), and if asked, where they work
+    after the name ("Wu Hong from the Mango 5G lab")."""
+    ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
+    honorific = "|".join(re.escape(h) for h in HONORIFICS)
+    title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    affiliation = _AFFILIATION if with_affiliation else ""
+    return (
+        rf"(?:(?<![a-z])(?:{honorific})\s*)?"
+        f"(?:{'|'.join(phrase(name) for name in ordered)})(?:{title})?{affiliation}"
+    )
+
+
+def named_only(phrases: Sequence[str]) -> list[str]:
+    """The phrases about someone with {person} put as {member}, the placeholder whose pattern
+    is given: for the pattern of names alone."""
+    return [text.replace("{person}", "{member}") for text in phrases]
+
+
+def what_is_patterns(phrases: Sequence[str], terms: Sequence[str]) -> list[str]:
+    """Each "what is {term}" phrase as a pattern that must end its sentence: "what is AIGC
+    exactly?" asks for a definition, "what is AIGC worth to the contest" does not."""
+    if not terms:
+        return []
+    ordered = sorted({term.casefold() for term in terms}, key=len, reverse=True)
+    alternatives = "|".join(phrase(t) for t in ordered)
+    quote = f"[{re.escape(_QUOTES)}]?"
+    one = rf"{quote}(?:{alternatives})(?:\s*{_TERM_NOUNS})?{quote}"
+    # "什么是AIGC和UGC", "AIGC、UGC、PGC分别是什么": several terms at once; "AIGC到底是什么",
+    # "元宇宙究竟是个啥": an adverb between the terms and their phrase.
+    term = rf"{one}(?:\s*(?:、|,|，|/|&|和|与|跟|\band\b|\bor\b)\s*{one})*(?:到底|究竟|具体)?"
+    patterns = []
+    for text in phrases:
+        parts = [phrase(part.strip()) if part.strip() else "" for part in text.split("{term}")]
+        pattern = rf"\s*{term}\s*".join(parts)
+        patterns.append((_TERM_EDGE if not parts[0] else "") + pattern + _SENTENCE_END)
+    return patterns
+
+
+def shape_pattern(
+    starts: Sequence[str] = (),
+    contains: Sequence[str] = (),
+    about: Sequence[str] = (),
+    person: str = "",
+    member: str = "",
+    patterns: Sequence[str] = (),
+) -> re.Pattern[str] | None:
+    """One expression for openings, phrases, phrases about a person and ready patterns."""
+    parts = [f"^(?:{'|'.join(phrase(s) for s in starts)})"] if starts else []
+    phrases = [phrase(c) for c in contains]
+    for template in about:
+        placeholder, who = ("{member}", member) if "{member}" in template else ("{person}", person)
+        before, _, after = template.partition(placeholder)
+        phrases.append(
+            (phrase(before.rstrip()) + r"\s*" if before.strip() else "")
+            + who
+            + (r"\s*" + phrase(after.lstrip()) if after.strip() else "")
+        )
+    phrases += patterns
+    if phrases:
+        parts.append(f"(?:{'|'.join(phrases)})")
+    return re.compile("|".join(parts)) if parts else None
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What makes a question an intent by its words."""
+
+    words: re.Pattern[str] | None  # openings, phrases, phrases about a person or a pronoun
+    unless: re.Pattern[str] | None
+    only_with: re.Pattern[str] | None
+    # Phrases about someone the knowledge names, by name: whatever else the question says.
+    named: re.Pattern[str] | None = None
+    # "what is {term}": only where the message is little else ("AIGC是什么意思？我能参加吗"
+    # asks whether one may take part), and with none of `unless`.
+    definition: re.Pattern[str] | None = None
+
+    def matches(self, text: str) -> bool:
+        """`text`: the question casefolded, its spaces collapsed."""
+        if self.named is not None and self.named.search(text):
+            return True
+        if self.unless is not None and self.unless.search(text):
+            return False
+        if self.definition is not None and _only_a_definition(self.definition, text):
+            return True
+        return (
+            self.words is not None
+            and self.words.search(text) is not None
+            and (self.only_with is None or self.only_with.search(text) is not None)
+        )
+
+
+def _only_a_definition(definition: re.Pattern[str], text: str) -> bool:
+    """A definition asked, with no other question and no more than a few words around it ("hi,
+    what is AIGC?", "AIGC到底啥意思，通俗讲讲"; not "超高清是什么？交的片子要多少分辨率", "what
+    does AIGC mean? trying to figure out if my animation fits")."""
+    found = definition.search(text)
+    if found is None or len(asking(text)) > 1:
+        return False
+    rest = text[: found.start()] + " " + text[found.end() :]
+    return len(_CJK.findall(rest)) + 2 * len(_LATIN_WORD.findall(rest)) <= _AROUND_A_DEFINITION
