@@ -86,6 +86,13 @@ def test_what_the_source_does_not_say_is_called_unpublished_not_guessed(
     answer = hybrid.answer("How much prize money does the first prize get?", "en", "UTC", NOW)
     assert any(marker in answer.text for marker in NOT_PUBLISHED) or not answer.known
     assert "$" not in answer.text and "yuan" not in answer.text
+    # A year the report gives no figure for: the figure it gives, and plainly that it is all.
+    for question, language in (
+        ("what was Hunan's audio/video revenue in 2022?", "en"),
+        ("2024年湖南音视频产业营收多少？", "zh"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert any(marker in answer.text for marker in NOT_PUBLISHED), (question, answer.text)
 
 
 async def test_sign_up_question_gets_a_button_that_starts_registration(
