@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import BUNDLED_CONTENT_DIR
 from bot.content.check import check_content
+from bot.content.loader import Problem
 from tests.test_config import run_cli
 
 BROKEN_DEADLINE = """
@@ -122,14 +123,19 @@ def test_an_example_its_words_do_not_catch_is_reported_for_a_shape_only_intent(
     ), problems
 
 
-def test_a_phrase_about_someone_without_a_placeholder_is_refused(content: Path) -> None:
-    """Without {person} or {member} the phrase would only match before a name, never alone."""
+def _problems_with_a_phrase_added(content: Path, list_opening: str, added: str) -> list[Problem]:
+    """The content check's problems once `added` is put first in an intents.toml list."""
     intents = content / "intents.toml"
     text = intents.read_text("utf-8")
-    marker = "about_someone = [\n"
-    assert marker in text
-    intents.write_text(text.replace(marker, marker + '  "what idea she put",\n', 1), "utf-8")
+    assert list_opening in text
+    intents.write_text(text.replace(list_opening, f'{list_opening}  "{added}",\n', 1), "utf-8")
     problems, _ = check_content(content)
+    return problems
+
+
+def test_a_phrase_about_someone_without_a_placeholder_is_refused(content: Path) -> None:
+    """Without {person} or {member} the phrase would only match before a name, never alone."""
+    problems = _problems_with_a_phrase_added(content, "about_someone = [\n", "what idea she put")
     assert any(
         p.file.name == "intents.toml" and "what idea she put" in p.reason for p in problems
     ), problems
@@ -138,15 +144,11 @@ def test_a_phrase_about_someone_without_a_placeholder_is_refused(content: Path) 
 def test_a_what_is_phrase_without_its_term_or_terms_is_refused(content: Path) -> None:
     """ "what is" alone would decline every question that starts so; terms without phrases, or
     phrases without terms, would never match."""
-    intents = content / "intents.toml"
-    text = intents.read_text("utf-8")
-    marker = "what_is = [\n"
-    assert marker in text
-    intents.write_text(text.replace(marker, marker + '  "what is",\n', 1), "utf-8")
-    problems, _ = check_content(content)
+    text = (content / "intents.toml").read_text("utf-8")
+    problems = _problems_with_a_phrase_added(content, "what_is = [\n", "what is")
     assert any(p.file.name == "intents.toml" and "what is" in p.reason for p in problems), problems
     without_terms = re.sub(r"\nterms = \[.*?\n\]", "\nterms = []", text, count=1, flags=re.S)
     assert without_terms != text
-    intents.write_text(without_terms, "utf-8")
+    (content / "intents.toml").write_text(without_terms, "utf-8")
     problems, _ = check_content(content)
     assert any("go together" in p.reason for p in problems), problems
