@@ -18,11 +18,11 @@ from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.people import OTHER_MEMBER, PRONOUNS
 from bot.knowledge.shapes import (
+    Definitions,
     Shape,
     named_only,
     person_pattern,
     shape_pattern,
-    what_is_patterns,
 )
 from bot.knowledge.tokenize import tokenize
 
@@ -201,9 +201,7 @@ class IntentMatcher:
                     named=shape_pattern(about=named_only(intent.about_someone), member=named)
                     if named
                     else None,
-                    definition=shape_pattern(
-                        patterns=what_is_patterns(intent.what_is, intent.terms)
-                    ),
+                    definition=Definitions.of(intent.what_is, intent.terms),
                 ),
             )
             for intent in by_shape

@@ -22,7 +22,7 @@ _QUOTES = "\"'“”‘’「」『』"
 # quote, or after a lead-in ("请问AIGC是什么"); not inside a longer name ("万兴数字人是什么",
 # "开源大模型是什么" ask about a company and CSDN's goal).
 _TERM_EDGE = (
-    r"(?:(?<![\w])|(?<=请问)|(?<=问下)|(?<=问一下)|(?<=想问)|(?<=话说)|(?<=所以)|(?<=那)"
+    r"(?:(?<![\w\ue000])|(?<=请问)|(?<=问下)|(?<=问一下)|(?<=想问)|(?<=话说)|(?<=所以)|(?<=那)"
     r"|(?<=到底)|(?<=就是)|(?<=这个)|(?<=那个))"
 )
 # Where a "what is {term}" phrase must stop: fillers, then the sentence's end (punctuation, an
@@ -35,7 +35,8 @@ _FILLERS = (
 _SENTENCE_END = rf"(?:\s*(?:{'|'.join(_FILLERS)}))*\s*(?:[^\w\s'’]|$)"
 
 
-# At most this much around a definition: a CJK character counts one, an English word two.
+# At most this much around a definition: a CJK character counts one, an English word or a
+# term two.
 _AROUND_A_DEFINITION = 6
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")  # "what's" is one word
@@ -77,24 +78,53 @@ def named_only(phrases: Sequence[str]) -> list[str]:
     return [text.replace("{person}", "{member}") for text in phrases]
 
 
-def what_is_patterns(phrases: Sequence[str], terms: Sequence[str]) -> list[str]:
-    """Each "what is {term}" phrase as a pattern that must end its sentence: "what is AIGC
-    exactly?" asks for a definition, "what is AIGC worth to the contest" does not."""
-    if not terms:
-        return []
-    ordered = sorted({term.casefold() for term in terms}, key=len, reverse=True)
-    alternatives = "|".join(phrase(t) for t in ordered)
-    quote = f"[{re.escape(_QUOTES)}]?"
-    one = rf"{quote}(?:{alternatives})(?:\s*{_TERM_NOUNS})?{quote}"
-    # "什么是AIGC和UGC", "AIGC、UGC、PGC分别是什么": several terms at once; "AIGC到底是什么",
-    # "元宇宙究竟是个啥": an adverb between the terms and their phrase.
-    term = rf"{one}(?:\s*(?:、|,|，|/|&|和|与|跟|\band\b|\bor\b)\s*{one})*(?:到底|究竟|具体)?"
-    patterns = []
-    for text in phrases:
-        parts = [phrase(part.strip()) if part.strip() else "" for part in text.split("{term}")]
-        pattern = rf"\s*{term}\s*".join(parts)
-        patterns.append((_TERM_EDGE if not parts[0] else "") + pattern + _SENTENCE_END)
-    return patterns
+# A term, once found, stands as this one character in the text the phrases are matched on: one
+# pattern for the terms and one for the phrases, rather than every term in every phrase (which
+# compiled to a regular expression of a million characters and 60 MB held for good).
+_TERM = "\ue000"
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """ "what is {term}" phrases, each of which must end its sentence: "what is AIGC exactly?"
+    asks for a definition, "what is AIGC worth to the contest" does not."""
+
+    terms: re.Pattern[str]
+    phrases: re.Pattern[str]
+
+    @classmethod
+    def of(cls, phrases: Sequence[str], terms: Sequence[str]) -> Definitions | None:
+        if not phrases or not terms:
+            return None
+        ordered = sorted({term.casefold() for term in terms}, key=len, reverse=True)
+        alternatives = "|".join(phrase(t) for t in ordered)
+        quote = f"[{re.escape(_QUOTES)}]?"
+        one = rf"{quote}(?:{alternatives})(?:\s*{_TERM_NOUNS})?{quote}"
+        # "什么是AIGC和UGC", "AIGC、UGC、PGC分别是什么": several terms at once; "AIGC到底是什么",
+        # "元宇宙究竟是个啥": an adverb between the terms and their phrase.
+        joined = (
+            rf"{_TERM}(?:\s*(?:、|,|，|/|&|和|与|跟|\band\b|\bor\b)\s*{_TERM})*(?:到底|究竟|具体)?"
+        )
+        patterns = []
+        for text in phrases:
+            parts = [phrase(part.strip()) if part.strip() else "" for part in text.split("{term}")]
+            pattern = rf"\s*{joined}\s*".join(parts)
+            patterns.append((_TERM_EDGE if not parts[0] else "") + pattern + _SENTENCE_END)
+        return cls(re.compile(one), re.compile("|".join(f"(?:{p})" for p in patterns)))
+
+    def only_a_definition(self, text: str) -> bool:
+        """A definition asked, with no other question and no more than a few words around it
+        ("hi, what is AIGC?", "AIGC到底啥意思，通俗讲讲"; not "超高清是什么？交的片子要多少分辨率",
+        "what does AIGC mean? trying to figure out if my animation fits")."""
+        if len(asking(text)) > 1:
+            return False
+        marked = self.terms.sub(_TERM, text)
+        found = self.phrases.search(marked)
+        if found is None:
+            return False
+        rest = marked[: found.start()] + " " + marked[found.end() :]
+        words = len(_LATIN_WORD.findall(rest)) + rest.count(_TERM)
+        return len(_CJK.findall(rest)) + 2 * words <= _AROUND_A_DEFINITION
 
 
 def shape_pattern(
@@ -103,9 +133,8 @@ def shape_pattern(
     about: Sequence[str] = (),
     person: str = "",
     member: str = "",
-    patterns: Sequence[str] = (),
 ) -> re.Pattern[str] | None:
-    """One expression for openings, phrases, phrases about a person and ready patterns."""
+    """One expression for openings, phrases and phrases about a person."""
     parts = [f"^(?:{'|'.join(phrase(s) for s in starts)})"] if starts else []
     phrases = [phrase(c) for c in contains]
     for template in about:
@@ -116,7 +145,6 @@ def shape_pattern(
             + who
             + (r"\s*" + phrase(after.lstrip()) if after.strip() else "")
         )
-    phrases += patterns
     if phrases:
         parts.append(f"(?:{'|'.join(phrases)})")
     return re.compile("|".join(parts)) if parts else None
@@ -133,7 +161,7 @@ class Shape:
     named: re.Pattern[str] | None = None
     # "what is {term}": only where the message is little else ("AIGC是什么意思？我能参加吗"
     # asks whether one may take part), and with none of `unless`.
-    definition: re.Pattern[str] | None = None
+    definition: Definitions | None = None
 
     def matches(self, text: str) -> bool:
         """`text`: the question casefolded, its spaces collapsed."""
@@ -141,21 +169,10 @@ class Shape:
             return True
         if self.unless is not None and self.unless.search(text):
             return False
-        if self.definition is not None and _only_a_definition(self.definition, text):
+        if self.definition is not None and self.definition.only_a_definition(text):
             return True
         return (
             self.words is not None
             and self.words.search(text) is not None
             and (self.only_with is None or self.only_with.search(text) is not None)
         )
-
-
-def _only_a_definition(definition: re.Pattern[str], text: str) -> bool:
-    """A definition asked, with no other question and no more than a few words around it ("hi,
-    what is AIGC?", "AIGC到底啥意思，通俗讲讲"; not "超高清是什么？交的片子要多少分辨率", "what
-    does AIGC mean? trying to figure out if my animation fits")."""
-    found = definition.search(text)
-    if found is None or len(asking(text)) > 1:
-        return False
-    rest = text[: found.start()] + " " + text[found.end() :]
-    return len(_CJK.findall(rest)) + 2 * len(_LATIN_WORD.findall(rest)) <= _AROUND_A_DEFINITION
