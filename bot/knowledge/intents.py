@@ -70,14 +70,18 @@ class Intent(BaseModel):
     # article's names ("华为云的云桌面多少钱") would draw questions about the community itself.
     shape_only: bool = False
 
+    @property
+    def has_words(self) -> bool:
+        """Whether any words make a question this intent (not only nearness to its examples)."""
+        return bool(self.starts or self.contains or self.about_someone or self.what_is)
+
     @model_validator(mode="after")
     def _command_or_decline(self) -> Intent:
         if (self.command is None) == (not self.decline):
             raise ValueError("give either `command` (with `button`) or `decline = true`")
         if self.command is not None and self.button is None:
             raise ValueError("an intent with a command needs a `button` label")
-        worded = self.starts or self.contains or self.about_someone or self.what_is
-        if self.shape_only and not worded:
+        if self.shape_only and not self.has_words:
             raise ValueError(
                 "a `shape_only` intent needs `starts`, `contains`, `about_someone` or `what_is`"
             )
@@ -186,7 +190,7 @@ class IntentMatcher:
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(
-            (i for i in intents if i.starts or i.contains or i.about_someone or i.what_is),
+            (intent for intent in intents if intent.has_words),
             key=lambda intent: not intent.decline,
         )
         self._shapes = [
