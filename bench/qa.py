@@ -80,6 +80,7 @@ HELD_OUT_FILES = {
     "calibration-21 (English declines)": DATA / "qa_calibration_21.jsonl",
     "calibration-22 (hard both ways)": DATA / "qa_calibration_22.jsonl",
     "calibration-23 (English, guessed names)": DATA / "qa_calibration_23.jsonl",
+    "calibration-24 (hard, half-remembered)": DATA / "qa_calibration_24.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -93,6 +94,7 @@ HELD_OUT_FILES = {
     "final-11": DATA / "qa_heldout_11.jsonl",
     "final-12": DATA / "qa_heldout_12.jsonl",
     "final-13": DATA / "qa_heldout_13.jsonl",
+    "final-14": DATA / "qa_heldout_14.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

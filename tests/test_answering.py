@@ -90,6 +90,9 @@ def test_what_the_source_does_not_say_is_called_unpublished_not_guessed(
     for question, language in (
         ("what was Hunan's audio/video revenue in 2022?", "en"),
         ("2024年湖南音视频产业营收多少？", "zh"),
+        # Whether the rounds are held online: not in the report either.
+        ("复赛在线上比还是要去现场？", "zh"),
+        ("will the qualifying round be online or in person?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert any(marker in answer.text for marker in NOT_PUBLISHED), (question, answer.text)
@@ -401,6 +404,8 @@ def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer
         ("我室友王磊报的是哪个赛道啊", "zh"),
         ("which track did my classmate Zhou pick? curious", "en"),
         ("群里那个叫阿杰的，他报名时填的手机号能给我吗", "zh"),
+        ("有个叫阿杰的报名了哪个赛道？", "zh"),
+        ("which track did the guy called Max from our server pick?", "en"),
         ("Wu Hong phone number?", "en"),
         ("蒋涛的手机号是多少？想约他聊聊", "zh"),
         ("what's Hu Zhaohui's phone number?", "en"),
@@ -898,6 +903,9 @@ def test_what_a_general_term_means_is_declined_but_the_contests_use_of_it_is_not
         ("请问边缘计算怎么理解", "zh"),
         ("AIGC、PGC分别是什么", "zh"),
         ("hey, what's the diff between VR and AR", "en"),
+        # Definitions one after another are one.
+        ("元宇宙啥意思，跟数字孪生有啥区别，讲讲", "zh"),
+        ("what is UGC? how is it different from AIGC?", "en"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent == "what-is" and not answer.known, (question, answer.text)
@@ -916,8 +924,14 @@ def test_what_a_general_term_means_is_declined_but_the_contests_use_of_it_is_not
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent != "what-is", (question, answer.text)
-    # What the bot itself runs on is not about the community either.
-    assert hybrid.answer("你背后用的是哪个大模型？", "zh", "UTC", NOW).intent == "unrelated"
+    # What the bot itself runs on is not about the community either, nor a company's size, nor
+    # rents near the park.
+    for question, language in (
+        ("你背后用的是哪个大模型？", "zh"),
+        ("how many employees does Wondershare have?", "en"),
+        ("马栏山那边房租贵不贵", "zh"),
+    ):
+        assert hybrid.answer(question, language, "UTC", NOW).intent == "unrelated", question
     for question, language, fact in (
         ("什么是AIGC创意作品赛道？", "zh", "AIGC创意作品"),
         ("what's the AIGC application innovation track about?", "en", "Application Innovation"),
@@ -996,6 +1010,13 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
         ("我在机器人里报了啥来着", "zh", "myregistrations"),
         ("ping me whenever there's news from the organizers, thx", "en", "subscribe"),
         ("the bot shows Beijing time but I'm in Toronto, fix?", "en", "timezone"),
+        ("please put my name down for the tech track", "en", "register"),
+        ("could you nudge me before things are due?", "en", "subscribe"),
+        ("what did I sign up for again? can't remember", "en", "myregistrations"),
+        ("not doing the creative track anymore, can I pull out?", "en", "withdraw"),
+        ("the due dates you show me are in Beijing time but I live in Paris", "en", "timezone"),
+        ("我不想再收到这些提醒了", "zh", "unsubscribe"),
+        ("主办方这边有个FAQ文档，怎么加进你的资料库", "zh", "import"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.command == command, (question, answer.command, answer.text)

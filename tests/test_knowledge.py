@@ -117,6 +117,22 @@ def test_long_passages_are_trimmed_at_a_sentence_end() -> None:
     assert len(trimmed) <= 102 and trimmed.endswith("。 …")
 
 
+def test_a_trimmed_passage_keeps_the_later_sentence_the_question_asks_about() -> None:
+    text = "Filler sentence number one. " * 40 + "The copyright stays with the entrant."
+    trimmed = trim(text, limit=200, asked_for=frozenset(tokenize("who owns the copyright?")))
+    assert len(trimmed) <= 200
+    assert trimmed.startswith("Filler")
+    assert trimmed.endswith("The copyright stays with the entrant.")
+
+
+def test_the_end_of_a_long_list_is_shown_to_the_question_about_it(answerer) -> None:
+    """The English list of what is not published is longer than an answer: a question about its
+    last item gets that item, not the first eight hundred characters."""
+    answer = answerer.answer("Who owns the copyright of my entry?", "en", "Asia/Shanghai", NOW)
+    assert answer.known and "does not publish" in answer.text
+    assert "copyright and intellectual property" in answer.text
+
+
 def test_synonyms_let_members_use_their_own_words(answerer) -> None:
     chinese = answerer.answer("大赛设了哪些组别？", "zh", "Asia/Shanghai", NOW)
     english = answerer.answer("Which categories are there?", "en", "Asia/Shanghai", NOW)

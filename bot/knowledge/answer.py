@@ -18,6 +18,7 @@ from bot.knowledge.intents import Intent, IntentMatch
 from bot.knowledge.passages import citation_label
 from bot.knowledge.script import simplified
 from bot.knowledge.sentences import SENTENCE, asking, sentences
+from bot.knowledge.tokenize import tokenize
 
 # The gate: a question concerns the knowledge base when its best section holds enough of its
 # topical words (coverage), or is close enough in meaning (similarity), or both in part.
@@ -116,7 +117,7 @@ class RetrievalAnswerer:
             ):
                 intent = match.intent
             if intent is None:
-                return self._section_answer(hits, language, t, zone_name, now, deadlines)
+                return self._section_answer(question, hits, language, t, zone_name, now, deadlines)
         if intent is None:
             intent = _worded_intent(match, hits)
         if intent is None:
@@ -147,6 +148,7 @@ class RetrievalAnswerer:
 
     def _section_answer(
         self,
+        question: str,
         hits: list[Hit],
         language: Language,
         t: Translator,
@@ -160,7 +162,7 @@ class RetrievalAnswerer:
                 passage.live, self.contest, t, ZoneInfo(zone_name), zone_name, now, deadlines
             )
         else:
-            text = trim(passage.text)
+            text = trim(passage.text, asked_for=frozenset(self.index.topical_terms(question)))
             if passage.language != language:  # a document published in one language only
                 text = f"{only_published_in(t, passage.language)}\n\n{text}"
         source = Source(passage.doc, passage.title, passage.heading, passage.place)
@@ -310,13 +312,36 @@ def slow_down_text(t: Translator) -> str:
     )
 
 
-def trim(text: str, limit: int = ANSWER_CHARACTERS) -> str:
-    """Shorten a passage to a readable answer, cutting at a sentence end."""
+def trim(text: str, limit: int = ANSWER_CHARACTERS, asked_for: frozenset[str] = frozenset()) -> str:
+    """Shorten a passage to a readable answer, cutting at a sentence end. Words of the question
+    (`asked_for`, as the index compares them) that only a later sentence holds bring that
+    sentence in, in place of the last ones before it: "who owns the copyright?" must see the
+    end of the long list of what is not published, which says so."""
     if len(text) <= limit:
         return text
-    kept = ""
-    for sentence in SENTENCE.findall(text):
-        if len(kept) + len(sentence) > limit:
+    parts = SENTENCE.findall(text)
+    shown = _leading(parts, limit)
+    seen = {term for part in shown for term in tokenize(part)}
+    later = [
+        part
+        for part in parts[len(shown) :]
+        if any(term in asked_for and term not in seen for term in tokenize(part))
+    ]
+    if not shown or not later:
+        return ("".join(shown) or text[:limit]).rstrip() + " …"
+    wanted = later[:1]
+    shown = _leading(shown, limit - len(wanted[0]) - 3)
+    tail = " …" if parts[-1] is not wanted[0] else ""
+    return "".join(shown).rstrip() + " … " + wanted[0].strip() + tail
+
+
+def _leading(parts: list[str], limit: int) -> list[str]:
+    """As many of the first sentences as fit in `limit` characters."""
+    kept: list[str] = []
+    length = 0
+    for part in parts:
+        if length + len(part) > limit:
             break
-        kept += sentence
-    return (kept or text[:limit]).rstrip() + " …"
+        kept.append(part)
+        length += len(part)
+    return kept

@@ -161,7 +161,7 @@ class KnowledgeIndex:
         if not self.passages:
             return []
         question = simplified(question)
-        terms = [t for t in tokenize(self.synonyms.rewrite(question)) if t not in self.topic_free]
+        terms = self.topical_terms(question)
         known = [t for t in terms if t in self._vocabulary]
         bm25 = self._retriever.get_scores(known) if known else np.zeros(len(self.passages))
         similarity = np.zeros(len(self.passages), dtype=np.float32)
@@ -210,6 +210,11 @@ class KnowledgeIndex:
                 )
             )
         return hits
+
+    def topical_terms(self, question: str) -> list[str]:
+        """The words a question is about, as the index compares them (synonyms rewritten,
+        stemmed, without the words that carry no topic)."""
+        return [t for t in tokenize(self.synonyms.rewrite(question)) if t not in self.topic_free]
 
     def closest_asked(self, vector: np.ndarray | None) -> float:
         """The cosine of a question with the closest way members ask for any section."""

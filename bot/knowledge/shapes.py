@@ -115,16 +115,21 @@ class Definitions:
     def only_a_definition(self, text: str) -> bool:
         """A definition asked, with no other question and no more than a few words around it
         ("hi, what is AIGC?", "AIGC到底啥意思，通俗讲讲"; not "超高清是什么？交的片子要多少分辨率",
-        "what does AIGC mean? trying to figure out if my animation fits")."""
-        if len(asking(text)) > 1:
+        "what does AIGC mean? trying to figure out if my animation fits"). Definitions one after
+        another are one ("AIGC到底啥意思，跟大模型有啥区别，科普一下", "what is AIGC? how is it
+        different from generative AI?")."""
+        questions = asking(text)
+        if len(questions) > 1 and not all(self._defines(question) for question in questions):
             return False
         marked = self.terms.sub(_TERM, text)
-        found = self.phrases.search(marked)
-        if found is None:
+        rest = self.phrases.sub(" ", marked)
+        if rest == marked:
             return False
-        rest = marked[: found.start()] + " " + marked[found.end() :]
         words = len(_LATIN_WORD.findall(rest)) + rest.count(_TERM)
         return len(_CJK.findall(rest)) + 2 * words <= _AROUND_A_DEFINITION
+
+    def _defines(self, sentence: str) -> bool:
+        return self.phrases.search(self.terms.sub(_TERM, sentence)) is not None
 
 
 def shape_pattern(
