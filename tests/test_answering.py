@@ -837,6 +837,19 @@ def test_chat_abbreviations_and_the_keynotes_hot_start_find_their_facts(
     )
 
 
+def test_chat_words_around_a_question_do_not_count_against_it(hybrid: RetrievalAnswerer) -> None:
+    """ "gonna", "someone said", "anything … mentioned": words of talk, not of a topic, that
+    the knowledge does not hold and counted as if they were what was asked."""
+    assert_answered_with(
+        hybrid,
+        (
+            ("so where's the final gonna be held, and when?", "en", "Changsha"),
+            ("someone said it kicks off soon, when is it supposed to start?", "en", "May 2024"),
+            ("besides the video park, anything mentioned w/ cloud stuff?", "en", "cloud"),
+        ),
+    )
+
+
 def test_chinese_names_stay_whole_in_the_index(hybrid: RetrievalAnswerer) -> None:
     """ "副主任何俊" was segmented into 任何 and 俊, so a question naming 何俊 found the section
     about "单位" instead of the speakers."""
