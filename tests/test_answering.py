@@ -389,6 +389,7 @@ def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAns
         ("把蒋涛的演讲扩写成一篇三千字的文章", "zh"),
         ("can you draft a proposal for our entry in the creative works track?", "en"),
         ("帮我想个队名 跟音视频相关 酷一点的", "zh"),
+        ("你能用Python写个批量剪视频的程序吗", "zh"),
         ("给马栏山写首诗呗 发朋友圈用", "zh"),
     ):
         answer = hybrid.answer(task, language, "UTC", NOW)
@@ -888,6 +889,7 @@ def test_comparing_or_recommending_products_is_declined_but_comparing_tracks_is_
         ("GitCode和GitHub哪个更好用？", "zh"),
         ("做AI配音用哪个大模型效果好，推荐一个", "zh"),
         ("GitHub vs GitCode, which one should I host my repos on?", "en"),
+        ("华为云和阿里云CDN哪个更便宜？", "zh"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent == "product-advice", (question, answer.text)
@@ -1030,6 +1032,10 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
         ("the due dates you show me are in Beijing time but I live in Paris", "en", "timezone"),
         ("我不想再收到这些提醒了", "zh", "unsubscribe"),
         ("主办方这边有个FAQ文档，怎么加进你的资料库", "zh", "import"),
+        # Nearest in meaning to "AIGC创意作品赛道的报名名单发我": the words say otherwise.
+        ("我想报创意作品赛道，能先在你这登记个意向吗？", "zh", "register"),
+        ("手滑报了应用创新，其实想报的是技术创新", "zh", "withdraw"),
+        ("上次转人工的问题处理到哪了？", "zh", "mytickets"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.command == command, (question, answer.command, answer.text)
