@@ -55,7 +55,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # final-13 and calibration-22 (hard both ways: indirect words, declines beside the article's
 # nouns, requests put indirectly) by two helpers apart at the start of the sitting after, final-13
 # first measured before any change; calibration-23, English from members who guess at names and
-# check facts, after the first fixes).
+# check facts, after the first fixes; final-14 and calibration-24 (hard cases from members who
+# half remember the article) by two helpers apart at the start of the seventh sitting, final-14
+# first measured before any change and only at the end again).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
