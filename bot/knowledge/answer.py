@@ -327,12 +327,13 @@ def trim(text: str, limit: int = ANSWER_CHARACTERS, asked_for: frozenset[str] = 
         for part in parts[len(shown) :]
         if any(term in asked_for and term not in seen for term in tokenize(part))
     ]
-    if not shown or not later:
+    # Only the first such sentence, and only where some of the opening still fits beside it.
+    if not shown or not later or len(later[0]) > limit // 2:
         return ("".join(shown) or text[:limit]).rstrip() + " …"
-    wanted = later[:1]
-    shown = _leading(shown, limit - len(wanted[0]) - 3)
-    tail = " …" if parts[-1] is not wanted[0] else ""
-    return "".join(shown).rstrip() + " … " + wanted[0].strip() + tail
+    wanted = later[0]
+    shown = _leading(shown, limit - len(wanted) - 3)
+    tail = " …" if parts[-1] is not wanted else ""
+    return "".join(shown).rstrip() + " … " + wanted.strip() + tail
 
 
 def _leading(parts: list[str], limit: int) -> list[str]:
