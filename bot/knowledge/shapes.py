@@ -118,18 +118,15 @@ class Definitions:
         "what does AIGC mean? trying to figure out if my animation fits"). Definitions one after
         another are one ("AIGC到底啥意思，跟大模型有啥区别，科普一下", "what is AIGC? how is it
         different from generative AI?")."""
-        questions = asking(text)
-        if len(questions) > 1 and not all(self._defines(question) for question in questions):
-            return False
         marked = self.terms.sub(_TERM, text)
+        questions = asking(marked)
+        if len(questions) > 1 and not all(self.phrases.search(q) for q in questions):
+            return False
         rest = self.phrases.sub(" ", marked)
         if rest == marked:
             return False
         words = len(_LATIN_WORD.findall(rest)) + rest.count(_TERM)
         return len(_CJK.findall(rest)) + 2 * words <= _AROUND_A_DEFINITION
-
-    def _defines(self, sentence: str) -> bool:
-        return self.phrases.search(self.terms.sub(_TERM, sentence)) is not None
 
 
 def shape_pattern(
