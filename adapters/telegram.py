@@ -12,6 +12,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from adapters import telegram_types  # noqa: F401  (before aiogram: its types built on first use)
+
+# isort: split
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession

@@ -23,6 +23,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
+# Before any test module imports aiogram, so that the whole run has aiogram's types built on
+# first use, as the bot does (see adapters/telegram_types.py).
+from adapters import telegram_types  # noqa: F401
 from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
 from bot.content.loader import load_contest
 from bot.core.app import Core
