@@ -57,7 +57,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # first measured before any change; calibration-23, English from members who guess at names and
 # check facts, after the first fixes; final-14 and calibration-24 (hard cases from members who
 # half remember the article) by two helpers apart at the start of the seventh sitting, final-14
-# first measured before any change and only at the end again).
+# first measured before any change and only at the end again; final-15 and calibration-25
+# (bilingual members who mix the two languages in one message) by two helpers apart at the start
+# of the eighth sitting, final-15 first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -83,6 +85,7 @@ HELD_OUT_FILES = {
     "calibration-22 (hard both ways)": DATA / "qa_calibration_22.jsonl",
     "calibration-23 (English, guessed names)": DATA / "qa_calibration_23.jsonl",
     "calibration-24 (hard, half-remembered)": DATA / "qa_calibration_24.jsonl",
+    "calibration-25 (mixed languages)": DATA / "qa_calibration_25.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -97,6 +100,7 @@ HELD_OUT_FILES = {
     "final-12": DATA / "qa_heldout_12.jsonl",
     "final-13": DATA / "qa_heldout_13.jsonl",
     "final-14": DATA / "qa_heldout_14.jsonl",
+    "final-15": DATA / "qa_heldout_15.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

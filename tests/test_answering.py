@@ -851,6 +851,28 @@ def test_chat_words_around_a_question_do_not_count_against_it(hybrid: RetrievalA
     )
 
 
+def test_an_alternative_the_knowledge_lacks_does_not_count_against_a_question(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """ "May or June?", "Changsha or somewhere else?": a member checking a fact names what the
+    knowledge does not hold ("June") beside what it does; those were refused."""
+    assert_answered_with(
+        hybrid,
+        (
+            ("when does the contest kick off, May or June?", "en", "May 2024"),
+            ("Is the final going to be in Changsha or somewhere else?", "en", "Changsha"),
+            ("大赛是5月还是6月开始？", "zh", "2024年5月"),
+        ),
+    )
+    # A new question after "or" is not an alternative, and neither is a long remainder.
+    for question in (
+        "Do contest submissions have to be in Chinese, or can we submit in English?",
+        "Can you give me Lü Shaohe's office address or room number at Malanshan?",
+    ):
+        answer = hybrid.answer(question, "en", "UTC", NOW)
+        assert not answer.known or "not" in answer.text, (question, answer.text)
+
+
 def test_chinese_names_stay_whole_in_the_index(hybrid: RetrievalAnswerer) -> None:
     """ "副主任何俊" was segmented into 任何 and 俊, so a question naming 何俊 found the section
     about "单位" instead of the speakers."""

@@ -14,6 +14,7 @@ import bm25s
 import numpy as np
 
 from bot.i18n import LANGUAGES, detect_language
+from bot.knowledge.alternatives import WORDS_PER_ALTERNATIVE, offered_alternatives
 from bot.knowledge.asked import AskedQuestion
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
@@ -194,16 +195,19 @@ class KnowledgeIndex:
             if len(best_by_section) >= limit:
                 break
         weights = {t: self._idf.get(t, self._unseen_idf) for t in set(terms)}
-        total_weight = sum(weights.values()) or 1.0
+        offered = self._offered_terms(question)
         hits = []
         for position in best_by_section.values():
             covered = self._section_terms[self.passages[position].section]
-            present = sum(w for t, w in weights.items() if t in covered)
+            # An alternative the section does not hold ("June" in "May or June?") is not
+            # what the question is about; the one it holds counts.
+            counted = {t: w for t, w in weights.items() if t in covered or t not in offered}
+            present = sum(w for t, w in counted.items() if t in covered)
             hits.append(
                 Hit(
                     self.passages[position],
                     float(fused[position]),
-                    present / total_weight,
+                    present / (sum(counted.values()) or 1.0),
                     float(similarity[position]),
                     max(float(asked[i]) for i in self._variants[self.passages[position].section]),
                     bool(untranslated[position]),
@@ -215,6 +219,13 @@ class KnowledgeIndex:
         """The words a question is about, as the index compares them (synonyms rewritten,
         stemmed, without the words that carry no topic)."""
         return [t for t in tokenize(self.synonyms.rewrite(question)) if t not in self.topic_free]
+
+    def _offered_terms(self, question: str) -> frozenset[str]:
+        """The topical words of each alternative the question offers."""
+        offered = (self.topical_terms(text) for text in offered_alternatives(question))
+        return frozenset(
+            t for terms in offered if len(terms) <= WORDS_PER_ALTERNATIVE for t in terms
+        )
 
     def closest_asked(self, vector: np.ndarray | None) -> float:
         """The cosine of a question with the closest way members ask for any section."""
