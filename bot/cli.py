@@ -204,9 +204,10 @@ def content() -> None:
 def content_check() -> None:
     """Validate contest.toml and the knowledge base; list every problem found."""
     from bot.content.check import check_content
+    from bot.core.app import build_router
 
     settings = _settings()
-    problems, summary = check_content(settings.content_dir)
+    problems, summary = check_content(settings.content_dir, set(build_router().commands))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

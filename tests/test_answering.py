@@ -368,6 +368,20 @@ async def test_questions_about_teammates_people_and_calendars_get_the_command_to
     assert "没有公布" in email.text
 
 
+async def test_the_button_under_a_command_asked_for_runs_it(core: Core) -> None:
+    """ "Is there a command for the dates?" → [See the dates] shows them; "invite code" → [My
+    team] says the member has none yet and how to start one."""
+    member = Member(core, user_id="75")
+    [dates] = await member.says("is there a command that shows the contest dates?")
+    assert "/deadlines" in dates.text and dates.buttons[0].label == "See the dates"
+    shown = only_text(await member.presses(dates.buttons[0].payload))
+    assert "May 2024" in shown
+    chinese = Member(core, user_id="76", locale="zh")
+    [team] = await chinese.says("队友给了我一个邀请码，怎么加入他们的队伍？")
+    assert "/team join" in team.text and team.buttons[0].label == "我的队伍"
+    assert "/team create" in only_text(await chinese.presses(team.buttons[0].payload))
+
+
 def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAnswerer) -> None:
     for task, language in (
         ("帮我写一份AIGC技术创新赛道的参赛计划书，三千字", "zh"),
@@ -1077,6 +1091,40 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
     # What must be refused is looked for before a command's words.
     refused = hybrid.answer("想找队友，把他的微信号发我", "zh", "UTC", NOW)
     assert refused.intent == "personal-data", refused.text
+
+
+def test_asking_how_to_do_it_in_the_bot_gets_the_command_and_asking_for_facts_gets_them(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """ "有没有命令直接看所有deadline", "怎么在bot里报名AIGC技术创新赛道", "队友给了我个邀请码":
+    asked of the bot, refused or answered with a section (the last, once, as someone's data)."""
+    for question, language, command in (
+        ("有命令能直接查看所有截止日期吗", "zh", "deadlines"),
+        ("is there a command to list the infrastructure the community offers?", "en", "resources"),
+        ("which command shows all the tracks?", "en", "tracks"),
+        ("朋友发了个邀请码给我，怎么加入他的队伍", "zh", "team"),
+        ("three of us want to enter together, how do we form a team in here?", "en", "team"),
+        ("how do I set up a profile so other teams can find me?", "en", "lookingfor"),
+        ("AIGC应用创新赛道怎么报名？", "zh", "register"),
+        ("how do I sign up for the creative works track?", "en", "register"),
+        ("我之前报了哪个赛道来着", "zh", "myregistrations"),
+        ("has a human replied to my question yet?", "en", "mytickets"),
+        ("can the bot show times in my tz? I'm in Vancouver", "en", "timezone"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.command == command, (question, answer.command, answer.text)
+    # The facts themselves, asked, are answered from the knowledge.
+    for question, language, says in (
+        ("大赛的截止日期是什么时候？", "zh", "2024年5月"),
+        ("what infrastructure does the community offer?", "en", "cloud"),
+        ("what are the contest tracks?", "en", "AIGC Creative Works"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.known and answer.intent is None and says in answer.text, (question, answer)
+    # Which model to use, or another site's account, is not what the bot answers.
+    for question in ("做AIGC视频用哪个模型效果好？", "我的CSDN账号被封了，怎么解封？"):
+        declined = hybrid.answer(question, "zh", "UTC", NOW)
+        assert not declined.known and not declined.sources, (question, declined.text)
 
 
 def test_a_requests_words_inside_a_question_about_something_else_are_not_that_request(

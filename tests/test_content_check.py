@@ -123,6 +123,16 @@ def test_an_example_its_words_do_not_catch_is_reported_for_a_shape_only_intent(
     ), problems
 
 
+def test_an_intent_whose_button_runs_no_command_of_the_bot_is_reported(content: Path) -> None:
+    """A misspelt command would put a button under answers that runs nothing."""
+    intents = content / "intents.toml"
+    text = intents.read_text("utf-8")
+    intents.write_text(text.replace('command = "tracks"', 'command = "trackz"'), "utf-8")
+    result = run_cli("content", "check", env={"BOT_CONTENT_DIR": str(content)})
+    assert result.returncode == 1
+    assert "intents.toml" in result.stderr and "no command /trackz" in result.stderr
+
+
 def _problems_with_a_phrase_added(content: Path, list_opening: str, added: str) -> list[Problem]:
     """The content check's problems once `added` is put first in an intents.toml list."""
     intents = content / "intents.toml"

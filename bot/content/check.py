@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,15 +10,23 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import ContentError, Problem, load_contest
 from bot.contest_text import contest_passages
 from bot.knowledge.asked import load_asked_questions
-from bot.knowledge.intents import load_intents, section_problems, shape_problems
+from bot.knowledge.intents import (
+    command_problems,
+    load_intents,
+    section_problems,
+    shape_problems,
+)
 from bot.knowledge.passages import Passage, load_passages
 from bot.knowledge.people import people_named
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.topic_free import load_topic_free_words
 
 
-def check_content(content_dir: Path) -> tuple[list[Problem], str]:
-    """All problems found (empty when the content is fine) and a one-line summary."""
+def check_content(
+    content_dir: Path, commands: Collection[str] | None = None
+) -> tuple[list[Problem], str]:
+    """All problems found (empty when the content is fine) and a one-line summary; with
+    `commands`, the bot's, an intent's button must run one of them."""
     problems: list[Problem] = []
     summary_parts = []
     computed: list[Passage] = []
@@ -37,6 +46,8 @@ def check_content(content_dir: Path) -> tuple[list[Problem], str]:
     problems.extend(load_topic_free_words(content_dir)[1])
     intents, intent_problems = load_intents(content_dir)
     problems.extend(intent_problems)
+    if commands is not None:
+        problems.extend(command_problems(content_dir, intents, commands))
     asked, asked_problems = load_asked_questions(content_dir, [*passages, *computed])
     if computed:  # else contest.toml's own problems come first: its sections are unknown
         headings = {p.heading for p in [*passages, *computed]}

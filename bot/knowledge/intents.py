@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +119,17 @@ def section_problems(content_dir: Path, intents: list[Intent], headings: set[str
         )
         for intent in intents
         if intent.section is not None and intent.section not in headings
+    ]
+
+
+def command_problems(
+    content_dir: Path, intents: list[Intent], commands: Collection[str]
+) -> list[Problem]:
+    """An intent's button runs its `command`: it must be one of the bot's commands."""
+    return [
+        Problem(content_dir / INTENTS_FILE, None, intent.key, f"no command /{intent.command}")
+        for intent in intents
+        if intent.command is not None and intent.command not in commands
     ]
 
 
