@@ -59,7 +59,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # half remember the article) by two helpers apart at the start of the seventh sitting, final-14
 # first measured before any change and only at the end again; final-15 and calibration-25
 # (bilingual members who mix the two languages in one message) by two helpers apart at the start
-# of the eighth sitting, final-15 first measured before any change).
+# of the eighth sitting, final-15 first measured before any change; calibration-26 (English as
+# members around the world write it) and calibration-27 (declines beside answerable twins) after
+# the first fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -86,6 +88,8 @@ HELD_OUT_FILES = {
     "calibration-23 (English, guessed names)": DATA / "qa_calibration_23.jsonl",
     "calibration-24 (hard, half-remembered)": DATA / "qa_calibration_24.jsonl",
     "calibration-25 (mixed languages)": DATA / "qa_calibration_25.jsonl",
+    "calibration-26 (world English)": DATA / "qa_calibration_26.jsonl",
+    "calibration-27 (declines and twins)": DATA / "qa_calibration_27.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

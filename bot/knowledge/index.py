@@ -14,8 +14,8 @@ import bm25s
 import numpy as np
 
 from bot.i18n import LANGUAGES, detect_language
-from bot.knowledge.alternatives import WORDS_PER_ALTERNATIVE, offered_alternatives
 from bot.knowledge.asked import AskedQuestion
+from bot.knowledge.checked import WORDS_PER_ALTERNATIVE, confirmed_values, offered_alternatives
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
 from bot.knowledge.passages import Passage
@@ -199,8 +199,9 @@ class KnowledgeIndex:
         hits = []
         for position in best_by_section.values():
             covered = self._section_terms[self.passages[position].section]
-            # An alternative the section does not hold ("June" in "May or June?") is not
-            # what the question is about; the one it holds counts.
+            # An alternative or a value to confirm that the section does not hold ("June" in
+            # "May or June?", "2025" in "final is in 2025 yes?") is not what the question is
+            # about; what it holds counts.
             counted = {t: w for t, w in weights.items() if t in covered or t not in offered}
             present = sum(w for t, w in counted.items() if t in covered)
             hits.append(
@@ -221,11 +222,13 @@ class KnowledgeIndex:
         return [t for t in tokenize(self.synonyms.rewrite(question)) if t not in self.topic_free]
 
     def _offered_terms(self, question: str) -> frozenset[str]:
-        """The topical words of each alternative the question offers."""
+        """The topical words of each alternative, or value to confirm, the question offers."""
         offered = (self.topical_terms(text) for text in offered_alternatives(question))
-        return frozenset(
+        alternatives = {
             t for terms in offered if len(terms) <= WORDS_PER_ALTERNATIVE for t in terms
-        )
+        }
+        values = {t for text in confirmed_values(question) for t in self.topical_terms(text)}
+        return frozenset(alternatives | values)
 
     def closest_asked(self, vector: np.ndarray | None) -> float:
         """The cosine of a question with the closest way members ask for any section."""

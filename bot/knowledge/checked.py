@@ -1,0 +1,42 @@
+"""What a member offers to be checked: alternatives ("May or June?", "是200还是2000亿？", "in
+Changsha or somewhere else?") and the figure of a fact they ask to confirm ("final is in 2025
+yes?", "决赛是2025年吗？"). Checking a fact this way names things the
+knowledge may not hold, so such a value a section lacks must not count against it: the answer
+gives the fact as the section has it."""
+
+from __future__ import annotations
+
+import re
+
+# What follows "or" up to the end of its clause. An alternative is a word or two that ends the
+# clause ("May or June?"); a longer remainder asks something more ("Discord or Telegram for the
+# community itself, where I can meet other devs?"); so does a new question after it ("…in
+# Chinese, or can we submit in English?").
+_OFFERED = re.compile(
+    r"(?:\bor\b(?!\s+(?:can|could|do|does|did|should|shall|will|would|may|might|must)\b)"
+    r"|还是|或者|或是)\s*([^?？,，.。!！;；:：\n]+)",
+    re.IGNORECASE,
+)
+WORDS_PER_ALTERNATIVE = 2
+# A statement put to be confirmed: "…, right?", "…yes?", "…对吧？", "决赛是2025年吗？", or a
+# question that can be answered yes or no ("is the final in 2025?").
+_CONFIRMING = re.compile(
+    r"(?:\b(?:right|yes|yeah|correct|true|no|isn't it|is that right|is that so|am i right)"
+    r"|对吧|对吗|对不对|是吧|是吗|没错吧|没错吗|吗)\s*[?？]*\s*$"
+    r"|^(?:so\s+)?(?:is|was|are|were|will|does|did|do)\b",
+    re.IGNORECASE,
+)
+# The values such a statement checks: its figures. Not its names or other words: "did Hu
+# Zhaohui go to Tsinghua?" and "did my teammate Kevin register?" ask what the bot declines.
+_FIGURE = re.compile(r"\d[\d,.]*\s*(?:亿|万|千|百)?")
+
+
+def offered_alternatives(question: str) -> list[str]:
+    """The text of each alternative offered after "or" (还是, 或者), in order."""
+    return [match.strip() for match in _OFFERED.findall(question) if match.strip()]
+
+
+def confirmed_values(question: str) -> list[str]:
+    """The figures of a statement the question asks to confirm, if it does."""
+    statement = question.strip()
+    return _FIGURE.findall(statement) if _CONFIRMING.search(statement) else []
