@@ -1150,6 +1150,24 @@ def test_someone_by_handle_a_summary_and_another_years_event_are_declined(
     assert made.command == "team", made.text
 
 
+def test_errands_other_companies_contests_and_ideas_are_declined_contest_reminders_not(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """ "remind me to buy milk" got /subscribe, HarmonyOS's contest deadline got this contest's
+    dates, "what project should we build" a track's section."""
+    for question, language, intent in (
+        ("remind me to pick up my laundry at 7", "en", "other-reminder"),
+        ("明天下午提醒我去取快递", "zh", "other-reminder"),
+        ("鸿蒙开发者大赛什么时候截止？", "zh", "unrelated"),
+        ("what project should we build for the application track?", "en", "writing-task"),
+        ("帮我想想创意作品赛道做什么项目好", "zh", "writing-task"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent == intent and not answer.known, (question, answer.text)
+    contest = hybrid.answer("remind me to submit before the deadline", "en", "UTC", NOW)
+    assert contest.command == "subscribe", contest.text
+
+
 def test_a_requests_words_inside_a_question_about_something_else_are_not_that_request(
     hybrid: RetrievalAnswerer,
 ) -> None:
