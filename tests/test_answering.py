@@ -892,6 +892,20 @@ def test_a_value_offered_to_check_that_the_knowledge_lacks_does_not_count_agains
         assert not answer.known, (question, answer.text)
 
 
+def test_a_misspelt_english_word_is_read_as_the_knowledges_word(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """ "platfrm", "chngsha": typed in a hurry, unknown to the index, they counted against the
+    question like words of another topic."""
+    assert_answered_with(
+        hybrid,
+        (
+            ("how many developers are they trying to get on the platfrm?", "en", "3 million"),
+            ("wher is the finall held, chngsha?", "en", "Changsha"),
+        ),
+    )
+
+
 def test_chinese_names_stay_whole_in_the_index(hybrid: RetrievalAnswerer) -> None:
     """ "副主任何俊" was segmented into 任何 and 俊, so a question naming 何俊 found the section
     about "单位" instead of the speakers."""

@@ -3,6 +3,7 @@ plus the two signals the answerer's gate judges a match by (coverage and similar
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 from collections import Counter
@@ -35,6 +36,9 @@ ASKED_OFFSET = 0.04
 # most) with multilingual-e5-small. A section published in one language only (an organizer's
 # imported rules) gets this back for questions in the other, so it is judged as if translated.
 CROSS_LANGUAGE_GAP = 0.07
+# A typo is corrected onto a word of the knowledge base this close (difflib's ratio), if it is
+# at least this long: "platfrm", "shangai", "chngsha"; not "vendor" or "kevin".
+SPELLING_CUTOFF, MIN_CORRECTED_LENGTH = 0.85, 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,8 @@ class KnowledgeIndex:
         corpus = [terms or ["\u2205"] for terms in corpus]
         self._retriever.index(corpus, show_progress=False)
         self._vocabulary = set(self._retriever.vocab_dict)
+        self._latin_vocabulary = sorted(t for t in self._vocabulary if t.isascii() and t.isalpha())
+        self._corrections: dict[str, str] = {}
         frequencies = Counter(term for terms in self._terms for term in terms)
         total = max(len(self.passages), 1)
         self._idf = {t: _idf(n, total) for t, n in frequencies.items()}
@@ -219,7 +225,18 @@ class KnowledgeIndex:
     def topical_terms(self, question: str) -> list[str]:
         """The words a question is about, as the index compares them (synonyms rewritten,
         stemmed, without the words that carry no topic)."""
-        return [t for t in tokenize(self.synonyms.rewrite(question)) if t not in self.topic_free]
+        terms = tokenize(self.synonyms.rewrite(question))
+        return [self._spelled(t) for t in terms if t not in self.topic_free]
+
+    def _spelled(self, term: str) -> str:
+        """A misspelt English word as the knowledge spells it ("platfrm" → platform, "chngsha"
+        → changsha): one unknown to the index and close to one word it knows."""
+        if term in self._vocabulary or len(term) < MIN_CORRECTED_LENGTH or not term.isascii():
+            return term
+        if term not in self._corrections:
+            close = difflib.get_close_matches(term, self._latin_vocabulary, 1, SPELLING_CUTOFF)
+            self._corrections[term] = close[0] if close else term
+        return self._corrections[term]
 
     def _offered_terms(self, question: str) -> frozenset[str]:
         """The topical words of each alternative, or value to confirm, the question offers."""
