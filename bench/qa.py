@@ -61,7 +61,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # (bilingual members who mix the two languages in one message) by two helpers apart at the start
 # of the eighth sitting, final-15 first measured before any change; calibration-26 (English as
 # members around the world write it) and calibration-27 (declines beside answerable twins) after
-# the first fixes).
+# the first fixes; calibration-28 (a busy Chinese group chat) and final-16 by two helpers apart
+# later in that sitting, final-16 measured only at its end).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -90,6 +91,7 @@ HELD_OUT_FILES = {
     "calibration-25 (mixed languages)": DATA / "qa_calibration_25.jsonl",
     "calibration-26 (world English)": DATA / "qa_calibration_26.jsonl",
     "calibration-27 (declines and twins)": DATA / "qa_calibration_27.jsonl",
+    "calibration-28 (group chat)": DATA / "qa_calibration_28.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -105,6 +107,7 @@ HELD_OUT_FILES = {
     "final-13": DATA / "qa_heldout_13.jsonl",
     "final-14": DATA / "qa_heldout_14.jsonl",
     "final-15": DATA / "qa_heldout_15.jsonl",
+    "final-16": DATA / "qa_heldout_16.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

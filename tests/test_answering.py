@@ -1164,6 +1164,29 @@ def test_someone_by_handle_a_summary_and_another_years_event_are_declined(
     assert made.command == "team", made.text
 
 
+def test_group_chat_ways_of_naming_a_member_or_asking_after_ones_own_records(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """ "群里阿杰报的哪个赛道" got /myregistrations, "which track my teammate kevin registered
+    for" /register, a speaker's office phone his biography."""
+    for question, language in (
+        ("bot帮我看下群里小周报的哪个赛道", "zh"),
+        ("which track my teammate Sam registered for? can the bot tell", "en"),
+        ("何俊主任办公室电话多少", "zh"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent == "personal-data", (question, answer.text)
+    for question, language, command in (
+        ("我之前到底报了哪几个赛道，在哪看", "zh", "myregistrations"),
+        (
+            "asked the organizers something via the bot, how do I see if they replied",
+            "en",
+            "mytickets",
+        ),
+    ):
+        assert hybrid.answer(question, language, "UTC", NOW).command == command, question
+
+
 def test_errands_other_companies_contests_and_ideas_are_declined_contest_reminders_not(
     hybrid: RetrievalAnswerer,
 ) -> None:

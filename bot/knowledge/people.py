@@ -36,7 +36,7 @@ RELATIONS_EN = (
 # "我同学张伟", "my teammate Li Ming": the relation, then perhaps a name of a word or two. Or
 # someone named by what they are called: "群里那个叫小鱼的", "the guy called Bob in our server",
 # or by their handle after "that" ("群里那个@阿杰", "that @jay in the group"; the bot's own
-# mention opens a message, without "that").
+# mention opens a message, without "that"), or as someone of the group ("群里阿杰").
 OTHER_MEMBER = (
     rf"(?:我的?|我们的?)(?:{'|'.join(RELATIONS_ZH)})(?:[\u4e00-\u9fff]{{2,3}})?"
     r"|(?:那个|一个|有个)(?:网名)?叫[\u4e00-\u9fff\w]{1,8}?的"
@@ -44,6 +44,7 @@ OTHER_MEMBER = (
     r"|(?:a|the|this|that) (?:guy|girl|person|user|member|dude|lady|man|woman) (?:named|called) \w+"
     r"|someone (?:named|called) \w+"
     r"|(?:那个|这个)\s*@[\w\u4e00-\u9fff]{1,20}\s*"
+    r"|群里(?:的)?[\u4e00-\u9fff]{2,3}"
     r"|(?:that|this) @\w+"
 )
 
