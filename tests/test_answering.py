@@ -799,6 +799,8 @@ def test_members_words_for_places_and_prizes_find_the_facts(hybrid: RetrievalAns
         ("ok, next one: what month is the final round? gotta book flights", "October"),
         ("how many golds are there in each track?", "one first prize"),
         ("the CEO of that git hosting platform, what was his name?", "Yu Bangxu"),
+        ("how many honours does each stream give out?", "eight prizes"),
+        ("if I grab bronze, how many others get bronze in my track?", "five third prizes"),
     ):
         answer = hybrid.answer(question, "en", "UTC", NOW)
         assert answer.known and fact in answer.text, (question, answer.text)
