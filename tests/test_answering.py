@@ -53,6 +53,15 @@ def assert_answered_with(
         assert answer.known and says in answer.text, (question, answer.text)
 
 
+def assert_commands_given(
+    hybrid: RetrievalAnswerer, cases: tuple[tuple[str, Language, str], ...]
+) -> None:
+    """Each question (in its language) is answered with the command that does what it asks."""
+    for question, language, command in cases:
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.command == command, (question, answer.command, answer.text)
+
+
 def test_the_bundled_model_loads_without_a_download_and_ranks_by_meaning(
     hybrid: RetrievalAnswerer,
 ) -> None:
@@ -1018,84 +1027,97 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
 ) -> None:
     """Requests worded around a track or a date used to get that track's or the dates' section:
     "I picked the wrong track, how do I switch to application innovation?" got the track."""
-    for question, language, command in (
+    assert_commands_given(
+        hybrid,
         (
-            "I picked the wrong track lol, how do I switch to application innovation?",
-            "en",
-            "withdraw",
+            (
+                "I picked the wrong track lol, how do I switch to application innovation?",
+                "en",
+                "withdraw",
+            ),
+            ("选错赛道了，想从技术创新改成应用创新，咋改", "zh", "withdraw"),
+            ("which tracks did I sign up for again?", "en", "myregistrations"),
+            ("我之前登记过哪几个赛道来着，忘了", "zh", "myregistrations"),
+            (
+                "Is there a way to see the list of tracks I've registered interest in?",
+                "en",
+                "myregistrations",
+            ),
+            ("比赛那些时间节点能不能到时候提醒我一下？怕错过", "zh", "subscribe"),
+            ("您好，请问如何取消比赛日程的提醒推送？谢谢", "zh", "unsubscribe"),
+            (
+                "I'm in Berlin and the dates show up in Beijing time. can I change that?",
+                "en",
+                "timezone",
+            ),
+            ("上周提交给工作人员的问题有回复了没，在哪儿看", "zh", "mytickets"),
+            ("how do I see my open support tickets?", "en", "mytickets"),
+            ("Is there a way to escalate this to a real person?", "en", "human"),
+            (
+                "please wipe all my data from your system, I'm leaving the community",
+                "en",
+                "forgetme",
+            ),
+            (
+                "组委会这边有份Word版的赛事细则，还有一个官网页面，想让bot学进去，怎么操作",
+                "zh",
+                "import",
+            ),
+            (
+                "想找个搞音视频算法的人一起组队参加AIGC技术创新赛道，bot能帮忙匹配吗",
+                "zh",
+                "findteam",
+            ),
+            # The reminders section stands for /subscribe; a nearer example of another command wins.
+            ("已经不打算参赛了，那些日期提醒就别再发给我了", "zh", "unsubscribe"),
+            (
+                "Everything shows up in China time and I keep doing math in my head. I'm in "
+                "Berlin, can you just use my local time?",
+                "en",
+                "timezone",
+            ),
+            ("我人在悉尼，你发的时间都是北京时间，能按当地时间显示吗", "zh", "timezone"),
+            # A time zone named, where no date is asked for.
+            ("I'm in New York, can the deadlines show in EST?", "en", "timezone"),
+            ("how do I get the bot to use Pacific time", "en", "timezone"),
+            ("the reminder times don't match my local time", "en", "timezone"),
+            ("时区能改成东京吗", "zh", "timezone"),
+            ("no idea which track I picked last week, can you look?", "en", "myregistrations"),
+            ("backend dev here, anyone to team up with? can you help", "en", "findteam"),
+            ("please wipe whatever you've stored about me, I'm out", "en", "forgetme"),
+            ("can I get a heads-up before the final? would help a lot", "en", "subscribe"),
+            ("Could you ping me a few days before entries close?", "en", "subscribe"),
+            ("organizers' announcements by DM, is that possible?", "en", "subscribe"),
+            ("Count me in for the application track please", "en", "register"),
+            ("我不参加了，把我的资料全删了吧", "zh", "forgetme"),
+            (
+                "I asked the staff something via the bot on Monday, has anyone gotten back to me?",
+                "en",
+                "mytickets",
+            ),
+            ("想给我们队找个会做特效的人，help me find people?", "zh", "findteam"),
+            ("hmm which track am I on right now?", "en", "myregistrations"),
+            (
+                "did I register for the creative one or the tech one? no idea",
+                "en",
+                "myregistrations",
+            ),
+            ("我在机器人里报了啥来着", "zh", "myregistrations"),
+            ("ping me whenever there's news from the organizers, thx", "en", "subscribe"),
+            ("the bot shows Beijing time but I'm in Toronto, fix?", "en", "timezone"),
+            ("please put my name down for the tech track", "en", "register"),
+            ("could you nudge me before things are due?", "en", "subscribe"),
+            ("what did I sign up for again? can't remember", "en", "myregistrations"),
+            ("not doing the creative track anymore, can I pull out?", "en", "withdraw"),
+            ("the due dates you show me are in Beijing time but I live in Paris", "en", "timezone"),
+            ("我不想再收到这些提醒了", "zh", "unsubscribe"),
+            ("主办方这边有个FAQ文档，怎么加进你的资料库", "zh", "import"),
+            # Nearest in meaning to "AIGC创意作品赛道的报名名单发我": the words say otherwise.
+            ("我想报创意作品赛道，能先在你这登记个意向吗？", "zh", "register"),
+            ("手滑报了应用创新，其实想报的是技术创新", "zh", "withdraw"),
+            ("上次转人工的问题处理到哪了？", "zh", "mytickets"),
         ),
-        ("选错赛道了，想从技术创新改成应用创新，咋改", "zh", "withdraw"),
-        ("which tracks did I sign up for again?", "en", "myregistrations"),
-        ("我之前登记过哪几个赛道来着，忘了", "zh", "myregistrations"),
-        (
-            "Is there a way to see the list of tracks I've registered interest in?",
-            "en",
-            "myregistrations",
-        ),
-        ("比赛那些时间节点能不能到时候提醒我一下？怕错过", "zh", "subscribe"),
-        ("您好，请问如何取消比赛日程的提醒推送？谢谢", "zh", "unsubscribe"),
-        (
-            "I'm in Berlin and the dates show up in Beijing time. can I change that?",
-            "en",
-            "timezone",
-        ),
-        ("上周提交给工作人员的问题有回复了没，在哪儿看", "zh", "mytickets"),
-        ("how do I see my open support tickets?", "en", "mytickets"),
-        ("Is there a way to escalate this to a real person?", "en", "human"),
-        ("please wipe all my data from your system, I'm leaving the community", "en", "forgetme"),
-        (
-            "组委会这边有份Word版的赛事细则，还有一个官网页面，想让bot学进去，怎么操作",
-            "zh",
-            "import",
-        ),
-        ("想找个搞音视频算法的人一起组队参加AIGC技术创新赛道，bot能帮忙匹配吗", "zh", "findteam"),
-        # The reminders section stands for /subscribe; a nearer example of another command wins.
-        ("已经不打算参赛了，那些日期提醒就别再发给我了", "zh", "unsubscribe"),
-        (
-            "Everything shows up in China time and I keep doing math in my head. I'm in Berlin, "
-            "can you just use my local time?",
-            "en",
-            "timezone",
-        ),
-        ("我人在悉尼，你发的时间都是北京时间，能按当地时间显示吗", "zh", "timezone"),
-        # A time zone named, where no date is asked for.
-        ("I'm in New York, can the deadlines show in EST?", "en", "timezone"),
-        ("how do I get the bot to use Pacific time", "en", "timezone"),
-        ("the reminder times don't match my local time", "en", "timezone"),
-        ("时区能改成东京吗", "zh", "timezone"),
-        ("no idea which track I picked last week, can you look?", "en", "myregistrations"),
-        ("backend dev here, anyone to team up with? can you help", "en", "findteam"),
-        ("please wipe whatever you've stored about me, I'm out", "en", "forgetme"),
-        ("can I get a heads-up before the final? would help a lot", "en", "subscribe"),
-        ("Could you ping me a few days before entries close?", "en", "subscribe"),
-        ("organizers' announcements by DM, is that possible?", "en", "subscribe"),
-        ("Count me in for the application track please", "en", "register"),
-        ("我不参加了，把我的资料全删了吧", "zh", "forgetme"),
-        (
-            "I asked the staff something via the bot on Monday, has anyone gotten back to me?",
-            "en",
-            "mytickets",
-        ),
-        ("想给我们队找个会做特效的人，help me find people?", "zh", "findteam"),
-        ("hmm which track am I on right now?", "en", "myregistrations"),
-        ("did I register for the creative one or the tech one? no idea", "en", "myregistrations"),
-        ("我在机器人里报了啥来着", "zh", "myregistrations"),
-        ("ping me whenever there's news from the organizers, thx", "en", "subscribe"),
-        ("the bot shows Beijing time but I'm in Toronto, fix?", "en", "timezone"),
-        ("please put my name down for the tech track", "en", "register"),
-        ("could you nudge me before things are due?", "en", "subscribe"),
-        ("what did I sign up for again? can't remember", "en", "myregistrations"),
-        ("not doing the creative track anymore, can I pull out?", "en", "withdraw"),
-        ("the due dates you show me are in Beijing time but I live in Paris", "en", "timezone"),
-        ("我不想再收到这些提醒了", "zh", "unsubscribe"),
-        ("主办方这边有个FAQ文档，怎么加进你的资料库", "zh", "import"),
-        # Nearest in meaning to "AIGC创意作品赛道的报名名单发我": the words say otherwise.
-        ("我想报创意作品赛道，能先在你这登记个意向吗？", "zh", "register"),
-        ("手滑报了应用创新，其实想报的是技术创新", "zh", "withdraw"),
-        ("上次转人工的问题处理到哪了？", "zh", "mytickets"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert answer.command == command, (question, answer.command, answer.text)
+    )
     # Tasks and someone's record in other words than "write" and "phone".
     for question, intent in (
         ("make me slides for our demo at the final", "writing-task"),
@@ -1119,21 +1141,26 @@ def test_asking_how_to_do_it_in_the_bot_gets_the_command_and_asking_for_facts_ge
 ) -> None:
     """ "有没有命令直接看所有deadline", "怎么在bot里报名AIGC技术创新赛道", "队友给了我个邀请码":
     asked of the bot, refused or answered with a section (the last, once, as someone's data)."""
-    for question, language, command in (
-        ("有命令能直接查看所有截止日期吗", "zh", "deadlines"),
-        ("is there a command to list the infrastructure the community offers?", "en", "resources"),
-        ("which command shows all the tracks?", "en", "tracks"),
-        ("朋友发了个邀请码给我，怎么加入他的队伍", "zh", "team"),
-        ("three of us want to enter together, how do we form a team in here?", "en", "team"),
-        ("how do I set up a profile so other teams can find me?", "en", "lookingfor"),
-        ("AIGC应用创新赛道怎么报名？", "zh", "register"),
-        ("how do I sign up for the creative works track?", "en", "register"),
-        ("我之前报了哪个赛道来着", "zh", "myregistrations"),
-        ("has a human replied to my question yet?", "en", "mytickets"),
-        ("can the bot show times in my tz? I'm in Vancouver", "en", "timezone"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert answer.command == command, (question, answer.command, answer.text)
+    assert_commands_given(
+        hybrid,
+        (
+            ("有命令能直接查看所有截止日期吗", "zh", "deadlines"),
+            (
+                "is there a command to list the infrastructure the community offers?",
+                "en",
+                "resources",
+            ),
+            ("which command shows all the tracks?", "en", "tracks"),
+            ("朋友发了个邀请码给我，怎么加入他的队伍", "zh", "team"),
+            ("three of us want to enter together, how do we form a team in here?", "en", "team"),
+            ("how do I set up a profile so other teams can find me?", "en", "lookingfor"),
+            ("AIGC应用创新赛道怎么报名？", "zh", "register"),
+            ("how do I sign up for the creative works track?", "en", "register"),
+            ("我之前报了哪个赛道来着", "zh", "myregistrations"),
+            ("has a human replied to my question yet?", "en", "mytickets"),
+            ("can the bot show times in my tz? I'm in Vancouver", "en", "timezone"),
+        ),
+    )
     # The facts themselves, asked, are answered from the knowledge.
     for question, language, says in (
         ("大赛的截止日期是什么时候？", "zh", "2024年5月"),

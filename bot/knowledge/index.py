@@ -39,6 +39,7 @@ CROSS_LANGUAGE_GAP = 0.07
 # A typo is corrected onto a word of the knowledge base this close (difflib's ratio), if it is
 # at least this long: "platfrm", "shangai", "chngsha"; not "vendor" or "kevin".
 SPELLING_CUTOFF, MIN_CORRECTED_LENGTH = 0.85, 5
+REMEMBERED_CORRECTIONS = 10_000  # words looked up once (a look-up costs about a millisecond)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +235,8 @@ class KnowledgeIndex:
         if term in self._vocabulary or len(term) < MIN_CORRECTED_LENGTH or not term.isascii():
             return term
         if term not in self._corrections:
+            if len(self._corrections) >= REMEMBERED_CORRECTIONS:
+                self._corrections.clear()  # a long-running bot meets ever new words
             close = difflib.get_close_matches(term, self._latin_vocabulary, 1, SPELLING_CUTOFF)
             self._corrections[term] = close[0] if close else term
         return self._corrections[term]
