@@ -1226,12 +1226,18 @@ def test_errands_other_companies_contests_and_ideas_are_declined_contest_reminde
         ("明天下午提醒我去取快递", "zh", "other-reminder"),
         ("鸿蒙开发者大赛什么时候截止？", "zh", "unrelated"),
         ("what project should we build for the application track?", "en", "writing-task"),
-        ("帮我想想创意作品赛道做什么项目好", "zh", "writing-task"),
+        ("创意作品赛道做什么项目好，帮我出个点子", "zh", "writing-task"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.intent == intent and not answer.known, (question, answer.text)
     contest = hybrid.answer("remind me to submit before the deadline", "en", "UTC", NOW)
     assert contest.command == "subscribe", contest.text
+    # Asking the bot to think about the member's own case is a question, not a task.
+    for question in (
+        "帮我想想我适合哪个赛道，我是做后端的",
+        "I have a good project idea, which track?",
+    ):
+        assert hybrid.answer(question, "zh", "UTC", NOW).intent != "writing-task", question
 
 
 def test_a_requests_words_inside_a_question_about_something_else_are_not_that_request(
