@@ -1161,8 +1161,10 @@ def test_asking_how_to_do_it_in_the_bot_gets_the_command_and_asking_for_facts_ge
             ("can the bot show times in my tz? I'm in Vancouver", "en", "timezone"),
         ),
     )
-    # The facts themselves, asked, are answered from the knowledge.
+    # The facts themselves, asked, are answered from the knowledge (whether entering needs a
+    # code is not published, and not a team's invite code).
     for question, language, says in (
+        ("大赛报名需要邀请码吗", "zh", "没有公布"),
         ("大赛的截止日期是什么时候？", "zh", "2024年5月"),
         ("what infrastructure does the community offer?", "en", "cloud"),
         ("what are the contest tracks?", "en", "AIGC Creative Works"),
