@@ -71,7 +71,8 @@ HELD_OUT_FLOORS = {
     "qa_heldout_12.jsonl": (0.9, 0.9),
     "qa_heldout_13.jsonl": (0.85, 0.8),
     "qa_heldout_14.jsonl": (0.85, 0.8),
-    "qa_heldout_15.jsonl": (0.8, 0.9),
+    "qa_heldout_15.jsonl": (0.85, 0.9),
+    "qa_heldout_16.jsonl": (0.88, 0.85),
 }
 
 
