@@ -29,6 +29,7 @@ from adapters import telegram_types  # noqa: F401
 from bot.config import BUNDLED_CONTENT_DIR, Settings, load_settings
 from bot.content.loader import load_contest
 from bot.core.app import Core
+from bot.knowledge.answer import RetrievalAnswerer
 from bot.messages import (
     ChatKind,
     ChatRef,
@@ -64,6 +65,17 @@ class ManualClock:
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta
+
+
+def answerer_for(settings: Settings) -> RetrievalAnswerer:
+    contest = load_contest(settings.content_dir)
+    return RetrievalAnswerer(build_index(settings, contest, ManualClock()), contest)
+
+
+@pytest.fixture(scope="module")
+def hybrid() -> RetrievalAnswerer:
+    """The bundled knowledge base with the bundled model, as the bot answers by default."""
+    return answerer_for(load_settings(content_dir=BUNDLED_CONTENT_DIR))
 
 
 @pytest.fixture(scope="session")
