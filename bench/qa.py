@@ -62,7 +62,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # of the eighth sitting, final-15 first measured before any change; calibration-26 (English as
 # members around the world write it) and calibration-27 (declines beside answerable twins) after
 # the first fixes; calibration-28 (a busy Chinese group chat) and final-16 by two helpers apart
-# later in that sitting, final-16 measured only at its end).
+# later in that sitting, final-16 measured only at its end; calibration-29 (English wrapped in
+# stories) and calibration-30 (Chinese declines in varied words) after final-16 was measured).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -92,6 +93,8 @@ HELD_OUT_FILES = {
     "calibration-26 (world English)": DATA / "qa_calibration_26.jsonl",
     "calibration-27 (declines and twins)": DATA / "qa_calibration_27.jsonl",
     "calibration-28 (group chat)": DATA / "qa_calibration_28.jsonl",
+    "calibration-29 (English stories)": DATA / "qa_calibration_29.jsonl",
+    "calibration-30 (Chinese declines)": DATA / "qa_calibration_30.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

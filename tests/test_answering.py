@@ -487,6 +487,7 @@ def test_a_value_offered_to_check_that_the_knowledge_lacks_does_not_count_agains
             ("大赛是5月还是6月开始？", "zh", "2024年5月"),
             ("final is in 2025 yes?", "en", "October 2024"),
             ("决赛是2025年吗？", "zh", "2024年10月"),
+            ("the launch was on 4/28?", "en", "29 April 2024"),
         ),
     )
     # A new question after "or" is not an alternative, and neither is a long remainder; a name

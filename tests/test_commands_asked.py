@@ -225,6 +225,7 @@ def test_asking_how_to_do_it_in_the_bot_gets_the_command_and_asking_for_facts_ge
             ("我之前报了哪个赛道来着", "zh", "myregistrations"),
             ("has a human replied to my question yet?", "en", "mytickets"),
             ("can the bot show times in my tz? I'm in Vancouver", "en", "timezone"),
+            ("don't want the tech track anymore, how do I drop it?", "en", "withdraw"),
         ),
     )
     # The facts themselves, asked, are answered from the knowledge (whether entering needs a

@@ -406,6 +406,11 @@ def test_errands_other_companies_contests_and_ideas_are_declined_contest_reminde
         ("明天下午提醒我去取快递", "zh", "other-reminder"),
         ("鸿蒙开发者大赛什么时候截止？", "zh", "unrelated"),
         ("what project should we build for the application track?", "en", "writing-task"),
+        ("给我们队起个名，跟音视频沾点边", "zh", "writing-task"),
+        ("帮我拟一封给主办方的邮件，问合作的事", "zh", "writing-task"),
+        ("来5个创意作品赛道的点子", "zh", "writing-task"),
+        ("that cloud guy on the panel, Wang Yaguang, what's his email?", "en", "personal-data"),
+        ("华为云和腾讯云的服务器哪个更便宜", "zh", "product-advice"),
         ("创意作品赛道做什么项目好，帮我出个点子", "zh", "writing-task"),
     ):
         answer = hybrid.answer(question, language, "UTC", NOW)
@@ -416,6 +421,7 @@ def test_errands_other_companies_contests_and_ideas_are_declined_contest_reminde
     for question in (
         "帮我想想我适合哪个赛道，我是做后端的",
         "I have a good project idea, which track?",
+        "我的点子适合哪个赛道",
     ):
         assert hybrid.answer(question, "zh", "UTC", NOW).intent != "writing-task", question
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.sentences import sentences
+
 # What follows "or" up to the end of its clause. An alternative is a word or two that ends the
 # clause ("May or June?"); a longer remainder asks something more ("Discord or Telegram for the
 # community itself, where I can meet other devs?"); so does a new question after it ("…in
@@ -26,6 +28,12 @@ _CONFIRMING = re.compile(
     r"|^(?:so\s+)?(?:is|was|are|were|will|does|did|do)\b",
     re.IGNORECASE,
 )
+# Or a statement with a question mark and no question word: "the launch day was 4/30?".
+_STATED = re.compile(
+    r"^(?!.*\b(?:what|whats|when|whens|where|wheres|who|whos|whom|which|why|how)\b)"
+    r"[^\u4e00-\u9fff]*[?？]\s*$",
+    re.IGNORECASE,
+)
 # The values such a statement checks: its figures. Not its names or other words: "did Hu
 # Zhaohui go to Tsinghua?" and "did my teammate Kevin register?" ask what the bot declines.
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:亿|万|千|百)?")
@@ -37,6 +45,10 @@ def offered_alternatives(question: str) -> list[str]:
 
 
 def confirmed_values(question: str) -> list[str]:
-    """The figures of a statement the question asks to confirm, if it does."""
-    statement = question.strip()
-    return _FIGURE.findall(statement) if _CONFIRMING.search(statement) else []
+    """The figures of each statement the message asks to confirm."""
+    return [
+        figure
+        for sentence in sentences(question)
+        if _CONFIRMING.search(sentence) or _STATED.search(sentence)
+        for figure in _FIGURE.findall(sentence)
+    ]
