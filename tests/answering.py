@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.i18n import Language
 from bot.knowledge.answer import RetrievalAnswerer
+from bot.knowledge.evaluation import NOT_PUBLISHED
 
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 
@@ -26,3 +27,12 @@ def assert_commands_given(
     for question, language, command in cases:
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.command == command, (question, answer.command, answer.text)
+
+
+def assert_said_unpublished(
+    hybrid: RetrievalAnswerer, cases: tuple[tuple[str, Language], ...]
+) -> None:
+    """Each question (in its language) is answered that the report does not publish it."""
+    for question, language in cases:
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert any(marker in answer.text for marker in NOT_PUBLISHED), (question, answer.text)

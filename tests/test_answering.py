@@ -27,7 +27,7 @@ from bot.knowledge.passages import Passage, load_passages
 from bot.knowledge.people import people_named
 from bot.knowledge.script import simplified
 from bot.runtime import build_index
-from tests.answering import NOW, assert_answered_with
+from tests.answering import NOW, assert_answered_with, assert_said_unpublished
 from tests.conftest import ManualClock, Member, answerer_for, only_text
 from tests.fakes.openai_api import FakeOpenAIServer
 
@@ -66,15 +66,16 @@ def test_what_the_source_does_not_say_is_called_unpublished_not_guessed(
     assert any(marker in answer.text for marker in NOT_PUBLISHED) or not answer.known
     assert "$" not in answer.text and "yuan" not in answer.text
     # A year the report gives no figure for: the figure it gives, and plainly that it is all.
-    for question, language in (
-        ("what was Hunan's audio/video revenue in 2022?", "en"),
-        ("2024年湖南音视频产业营收多少？", "zh"),
-        # Whether the rounds are held online: not in the report either.
-        ("复赛在线上比还是要去现场？", "zh"),
-        ("will the qualifying round be online or in person?", "en"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert any(marker in answer.text for marker in NOT_PUBLISHED), (question, answer.text)
+    assert_said_unpublished(
+        hybrid,
+        (
+            ("what was Hunan's audio/video revenue in 2022?", "en"),
+            ("2024年湖南音视频产业营收多少？", "zh"),
+            # Whether the rounds are held online: not in the report either.
+            ("复赛在线上比还是要去现场？", "zh"),
+            ("will the qualifying round be online or in person?", "en"),
+        ),
+    )
 
 
 async def test_the_prize_totals_are_computed_from_contest_toml(core: Core) -> None:
@@ -369,18 +370,19 @@ def test_what_the_report_leaves_out_about_the_launch_is_said_plainly(
 ) -> None:
     """Who moderated, where exactly, what the other guests said, how big a team may be: the
     section that a member lands on says the report does not give it, rather than nothing."""
-    for question, language in (
-        ("Who moderated the roundtable at the launch?", "en"),
-        ("圆桌对话是谁主持的？", "zh"),
-        ("Which hotel was the launch event held in?", "en"),
-        ("What did Zhou Lihong talk about at the launch?", "en"),
-        ("一个队最多能有几个人？", "zh"),
-        ("长沙市自己的音视频产业营收有多少？", "zh"),
-        ("How many companies are in the Malanshan park?", "en"),
-        ("How many people can be on one team?", "en"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert any(marker in answer.text for marker in NOT_PUBLISHED), (question, answer.text)
+    assert_said_unpublished(
+        hybrid,
+        (
+            ("Who moderated the roundtable at the launch?", "en"),
+            ("圆桌对话是谁主持的？", "zh"),
+            ("Which hotel was the launch event held in?", "en"),
+            ("What did Zhou Lihong talk about at the launch?", "en"),
+            ("一个队最多能有几个人？", "zh"),
+            ("长沙市自己的音视频产业营收有多少？", "zh"),
+            ("How many companies are in the Malanshan park?", "en"),
+            ("How many people can be on one team?", "en"),
+        ),
+    )
 
 
 def test_the_keynote_and_roundtable_titles_are_given_as_published(

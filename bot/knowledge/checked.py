@@ -1,6 +1,6 @@
 """What a member offers to be checked: alternatives ("May or June?", "是200还是2000亿？", "in
 Changsha or somewhere else?") and the figure of a fact they ask to confirm ("final is in 2025
-yes?", "决赛是2025年吗？"). Checking a fact this way names things the
+yes?", "决赛是2025年吗？", "the launch was on 4/28?"). Checking a fact this way names things the
 knowledge may not hold, so such a value a section lacks must not count against it: the answer
 gives the fact as the section has it."""
 
