@@ -63,7 +63,10 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # members around the world write it) and calibration-27 (declines beside answerable twins) after
 # the first fixes; calibration-28 (a busy Chinese group chat) and final-16 by two helpers apart
 # later in that sitting, final-16 measured only at its end; calibration-29 (English wrapped in
-# stories) and calibration-30 (Chinese declines in varied words) after final-16 was measured).
+# stories) and calibration-30 (Chinese declines in varied words) after final-16 was measured;
+# final-17, calibration-31 (English as an international group writes it) and calibration-32
+# (declines beside the article's words, with answerable twins) by three helpers apart at the
+# start of the ninth sitting, final-17 first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -95,6 +98,8 @@ HELD_OUT_FILES = {
     "calibration-28 (group chat)": DATA / "qa_calibration_28.jsonl",
     "calibration-29 (English stories)": DATA / "qa_calibration_29.jsonl",
     "calibration-30 (Chinese declines)": DATA / "qa_calibration_30.jsonl",
+    "calibration-31 (international English)": DATA / "qa_calibration_31.jsonl",
+    "calibration-32 (near declines, twins)": DATA / "qa_calibration_32.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -111,6 +116,7 @@ HELD_OUT_FILES = {
     "final-14": DATA / "qa_heldout_14.jsonl",
     "final-15": DATA / "qa_heldout_15.jsonl",
     "final-16": DATA / "qa_heldout_16.jsonl",
+    "final-17": DATA / "qa_heldout_17.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

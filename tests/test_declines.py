@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.answer import RetrievalAnswerer
-from tests.answering import NOW, assert_answered_with
+from tests.answering import NOW, assert_answered_with, assert_said_unpublished
 
 
 @pytest.mark.parametrize(
@@ -299,9 +299,9 @@ def test_a_companys_own_prices_are_declined_and_the_communitys_resources_are_not
             ("how much does the cloud desktop cost?", "en", "gives no"),
             # A company's name beside the community's resource: the resource is what is meant.
             ("how much does Huawei Cloud's cloud desktop cost per month?", "en", "gives no"),
-            ("CSDN办的大赛奖金多少钱", "zh", "未公布"),
         ),
     )
+    assert_said_unpublished(hybrid, (("CSDN办的大赛奖金多少钱", "zh"),))
 
 
 def test_comparing_or_recommending_products_is_declined_but_comparing_tracks_is_not(

@@ -13,11 +13,12 @@ import numpy as np
 from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
+from bot.knowledge.context import instruction_head, question_sentence
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.knowledge.intents import Intent, IntentMatch
 from bot.knowledge.passages import citation_label
 from bot.knowledge.script import simplified
-from bot.knowledge.sentences import SENTENCE, asking, sentences
+from bot.knowledge.sentences import SENTENCE
 from bot.knowledge.tokenize import tokenize
 
 # The gate: a question concerns the knowledge base when its best section holds enough of its
@@ -45,7 +46,6 @@ SIBLING_MARGIN = 0.0
 # English takes three to four times the characters of Chinese for the same facts: 800 keeps a
 # list of seven speakers with their titles whole, and still reads as one short message.
 ANSWER_CHARACTERS = 800
-_COLON = re.compile(r"[:：]")
 _COMMAND = re.compile(r"(?<![\w/])/([a-z]+)\b")
 
 
@@ -132,7 +132,7 @@ class RetrievalAnswerer:
                 )
                 if alone.known and (
                     alone.intent is not None
-                    or (plainly_about(alone.hits[0]) and _among(alone.hits[0], hits))
+                    or (plainly_about(alone.hits[0]) and _related(alone.hits, hits))
                 ):
                     return alone
             return Answer(dont_know_text(t), language, known=False, hits=hits)
@@ -217,11 +217,16 @@ class RetrievalAnswerer:
         )
 
 
+def _related(alone: list[Hit], whole: list[Hit]) -> bool:
+    """Whether the question alone found what the whole message points at: its best section is
+    among the message's, or the message's best among its own. "what's it called?" after "the
+    province has an industry plan that runs till 2027" does not ask for the tracks, which the
+    question alone finds. (Not only the first: with a story about the asker before "how many
+    categories r there?", the prize table may come first and the tracks' section third.)"""
+    return _among(alone[0], whole) or (bool(whole) and _among(whole[0], alone))
+
+
 def _among(hit: Hit, hits: list[Hit]) -> bool:
-    """Whether a section is among those the whole message found: "what's it called?" after
-    "the province has an industry plan that runs till 2027" does not ask for the tracks, which
-    the question alone finds. (Not only the first: with a story about the asker before "how many
-    categories r there?", the prize table comes first and the tracks' section third.)"""
     return any(hit.passage.section == other.passage.section for other in hits)
 
 
@@ -231,37 +236,6 @@ def _worded_intent(match: IntentMatch | None, hits: list[Hit]) -> Intent | None:
         return None
     best_similarity = hits[0].similarity if hits else 0.0
     return match.intent if match.similarity >= max(MIN_INTENT_SIMILARITY, best_similarity) else None
-
-
-def instruction_head(question: str) -> str | None:
-    """The part before a colon that introduces material ("translate this: …"), if any. What
-    follows a colon is a question, not material, when it asks one ("ok, follow-up: which month
-    is the final?"); a translation asked of a question opens with its verb (`starts`)."""
-    parts = _COLON.split(question, maxsplit=1)
-    if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
-        return None
-    if "?" in parts[1] or "？" in parts[1]:
-        return None
-    return parts[0].strip()
-
-
-def question_sentence(message: str) -> str | None:
-    """The one question in a longer message of context ("I'm an indie dev…, how many
-    categories r there?", "When does it start? I'm in Toronto…") or after a lead-in ("ok, next
-    one: what month is the final?"), or None: for a message that is one sentence or asks more
-    than one thing ("who are the judges? any big names on the panel?", "初赛是线上还是线下？需要
-    跑去长沙吗"), the whole decides the answer."""
-    # Whole sentences only: "For the Tencent hackathon next month, when is the deadline?" is
-    # not about this contest's deadline, nor "translate into Chinese: where is the final?"
-    # (a task, which its words make one before this is asked).
-    questions = asking(message)
-    if len(questions) != 1:
-        return None
-    # "ok and follow up: which month is the final round?": the question after a lead-in.
-    lead_in = _COLON.split(questions[0], maxsplit=1)
-    if len(lead_in) == 2 and lead_in[1].strip():
-        return lead_in[1].strip()
-    return questions[0] if len(sentences(message)) >= 2 else None
 
 
 def may_concern_knowledge(hit: Hit) -> bool:

@@ -81,7 +81,9 @@ NOT_PUBLISHED = (
     "未公布", "没有公布", "尚未公布", "未提及", "没有提到", "没有给出", "未给出",
     "未说明", "没有说明", "暂无", "尚未宣布",
 )  # fmt: skip
-_FIGURE = re.compile(r"(\d[\d,.]*\s*(?:万|元|yuan|rmb|usd|\$|美元|人民币))|[$¥￥]\s*\d", re.I)
+INVENTED_FIGURE = re.compile(
+    r"(\d[\d,.]*\s*(?:万|元|yuan|rmb|usd|\$|美元|人民币))|[$¥￥]\s*\d", re.IGNORECASE
+)
 
 
 def fact_score(answer: Answer, question: EvalQuestion) -> float:
@@ -92,7 +94,7 @@ def fact_score(answer: Answer, question: EvalQuestion) -> float:
         if not answer.known:
             return 1.0
         says_unpublished = any(marker in answer.text for marker in NOT_PUBLISHED)
-        invents_no_figure = not _FIGURE.search(answer.text)
+        invents_no_figure = not INVENTED_FIGURE.search(answer.text)
         return float(
             question.decline_kind == "not_published" and says_unpublished and invents_no_figure
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-SENTENCE = re.compile(r".+?(?:[。！？!?；;]|\.(?=\s)|\n|$)\s*", re.S)
+# An emoji ends a sentence as a full stop would: "just joined 👋 when did it start?".
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
+SENTENCE = re.compile(rf".+?(?:[。！？!?；;{_EMOJI}]|\.(?=\s)|\n|$)\s*", re.S)
 
 
 def sentences(message: str) -> list[str]:
