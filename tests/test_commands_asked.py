@@ -120,6 +120,12 @@ def test_asking_the_bot_to_do_something_gets_the_command_that_does_it(
             ("how do I see my open support tickets?", "en", "mytickets"),
             ("Is there a way to escalate this to a real person?", "en", "human"),
             (
+                "I have a question about the visa for the final, can a real organizer answer me?",
+                "en",
+                "human",
+            ),
+            ("关于决赛住宿有个问题，能让真人回答我吗", "zh", "human"),
+            (
                 "please wipe all my data from your system, I'm leaving the community",
                 "en",
                 "forgetme",
