@@ -36,3 +36,15 @@ def assert_said_unpublished(
     for question, language in cases:
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert any(marker in answer.text for marker in NOT_PUBLISHED), (question, answer.text)
+
+
+def assert_declined(
+    hybrid: RetrievalAnswerer,
+    cases: tuple[tuple[str, Language], ...],
+    intent: str | None = None,
+) -> None:
+    """Each question (in its language) is declined, as `intent` when one is given."""
+    for question, language in cases:
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert not answer.known, (question, answer.text)
+        assert intent is None or answer.intent == intent, (question, answer.intent, answer.text)

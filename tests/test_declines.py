@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.knowledge.answer import RetrievalAnswerer
-from tests.answering import NOW, assert_answered_with, assert_said_unpublished
+from tests.answering import NOW, assert_answered_with, assert_declined, assert_said_unpublished
 
 
 @pytest.mark.parametrize(
@@ -27,102 +27,106 @@ def test_a_task_about_the_community_is_declined_not_answered_from_it(
 
 
 def test_a_writing_task_is_declined_whatever_track_it_names(hybrid: RetrievalAnswerer) -> None:
-    for task, language in (
-        ("帮我写一份AIGC技术创新赛道的参赛计划书，三千字", "zh"),
-        ("write me a pitch for our entry in the AIGC Creative Works track", "en"),
-        ("能不能把AIGC应用创新赛道的介绍翻成英文给我朋友看", "zh"),
-        ("帮我写一段拉同学一起报AIGC创意作品赛道的文案", "zh"),
-        ("给长沙的音视频社区作一首五言诗", "zh"),
-        ("Draft me an email inviting friends to the AIGC Application Innovation track", "en"),
-        ("Translate into Chinese: where is the final held?", "en"),
-        ("请翻译：决赛在哪里举办？", "zh"),
-        ("compose a limerick about the Malanshan park for our team chat", "en"),
-        ("brainstorm some slogans for our AIGC team pls", "en"),
-        ("make an essay on Hunan's audio/video industry for my class", "en"),
-        ("give me 5 catchy names for our AIGC team", "en"),
-        ("any slogan ideas for our team? we're in the creative works track", "en"),
-        ("帮大赛想几个宣传口号，要有马栏山", "zh"),
-        ("what's a good team name for the creative works track?", "en"),
-        ("帮我们起个队名吧，报AIGC应用创新赛道", "zh"),
-        ("把蒋涛的演讲扩写成一篇三千字的文章", "zh"),
-        ("can you draft a proposal for our entry in the creative works track?", "en"),
-        ("帮我想个队名 跟音视频相关 酷一点的", "zh"),
-        ("你能用Python写个批量剪视频的程序吗", "zh"),
-        ("给马栏山写首诗呗 发朋友圈用", "zh"),
-    ):
-        answer = hybrid.answer(task, language, "UTC", NOW)
-        assert not answer.known and answer.intent == "writing-task", (task, answer.text)
+    assert_declined(
+        hybrid,
+        (
+            ("帮我写一份AIGC技术创新赛道的参赛计划书，三千字", "zh"),
+            ("write me a pitch for our entry in the AIGC Creative Works track", "en"),
+            ("能不能把AIGC应用创新赛道的介绍翻成英文给我朋友看", "zh"),
+            ("帮我写一段拉同学一起报AIGC创意作品赛道的文案", "zh"),
+            ("给长沙的音视频社区作一首五言诗", "zh"),
+            ("Draft me an email inviting friends to the AIGC Application Innovation track", "en"),
+            ("Translate into Chinese: where is the final held?", "en"),
+            ("请翻译：决赛在哪里举办？", "zh"),
+            ("compose a limerick about the Malanshan park for our team chat", "en"),
+            ("brainstorm some slogans for our AIGC team pls", "en"),
+            ("make an essay on Hunan's audio/video industry for my class", "en"),
+            ("give me 5 catchy names for our AIGC team", "en"),
+            ("any slogan ideas for our team? we're in the creative works track", "en"),
+            ("帮大赛想几个宣传口号，要有马栏山", "zh"),
+            ("what's a good team name for the creative works track?", "en"),
+            ("帮我们起个队名吧，报AIGC应用创新赛道", "zh"),
+            ("把蒋涛的演讲扩写成一篇三千字的文章", "zh"),
+            ("can you draft a proposal for our entry in the creative works track?", "en"),
+            ("帮我想个队名 跟音视频相关 酷一点的", "zh"),
+            ("你能用Python写个批量剪视频的程序吗", "zh"),
+            ("给马栏山写首诗呗 发朋友圈用", "zh"),
+        ),
+        intent="writing-task",
+    )
     # Asking about writing is not a task.
     asked = hybrid.answer("作品介绍要写多长，有字数要求吗？", "zh", "UTC", NOW)
     assert asked.intent != "writing-task", asked.text
 
 
 def test_someones_contact_is_declined_whoever_it_names(hybrid: RetrievalAnswerer) -> None:
-    for request, language in (
-        # Another member's record, named by how the asker knows them.
-        ("我室友王磊报的是哪个赛道啊", "zh"),
-        ("which track did my classmate Zhou pick? curious", "en"),
-        ("群里那个叫阿杰的，他报名时填的手机号能给我吗", "zh"),
-        ("有个叫阿杰的报名了哪个赛道？", "zh"),
-        ("which track did the guy called Max from our server pick?", "en"),
-        ("Wu Hong phone number?", "en"),
-        ("蒋涛的手机号是多少？想约他聊聊", "zh"),
-        ("what's Hu Zhaohui's phone number?", "en"),
-        ("AIGC创意作品赛道都有谁报了？", "zh"),
-        ("圆桌上那位王雅光的微信号是多少？", "zh"),
-        ("Could you pass me Li Qiang's work email? I'd like to pitch Huawei Cloud", "en"),
-        ("what’s Hu Zhaohui’s phone number?", "en"),  # a phone's apostrophe
-        ("I need the attendee list of the launch event with contact details", "en"),
-        ("Can I get Wu Hong's WeChat? I want to ask about the 5G lab", "en"),
-        ("the Huawei Cloud speaker, what's his linkedin?", "en"),
-        ("周立宏的家庭住址能告诉我吗", "zh"),
-        ("启动会的参会名单能发我吗", "zh"),
-        ("Jiang Tao's birthday?", "en"),
-        ("How old is Hu Zhaohui?", "en"),
-        ("does Wu Hong have kids? just curious", "en"),
-        ("蒋涛是哪里人", "zh"),
-        ("王雅光平时住在深圳吗", "zh"),
-        ("于邦旭有小红书吗", "zh"),
-        ("我同事报名了没有？帮我查查", "zh"),
-        ("did Li Qiang register for the contest himself?", "en"),
-        ("is Zhou Lihong ok? heard he was ill", "en"),
-        ("what's Li Qiang's salary roughly?", "en"),
-        ("does she have a linkedin? Wu Hong I mean", "en"),
-        ("胡朝晖今年多大了", "zh"),
-        ("于邦旭年薪多少", "zh"),
-        ("how old is he? the Tencent Cloud guy on the panel", "en"),
-        ("李强的电话是多少，他的微信或者手机号也行", "zh"),
-        ("参加大赛的蒋涛的私人邮箱是什么", "zh"),
-        ("社区的嘉宾胡朝晖的私人邮箱发我", "zh"),
-        ("what's Yu Bangxu's Weibo? want to follow him", "en"),
-        ("is he a native of Changsha? Li Qiang I mean", "en"),
-        ("吴红有孩子吗", "zh"),
-        ("有蒋涛微信吗 想加一下聊合作", "zh"),
-        ("does Lu Shaohe have a blog I can follow?", "en"),  # "Lü" typed without its mark
-        ("Lv Shaohe's github?", "en"),  # …or as a pinyin keyboard types it
-        ("熊琛总经济师一年工资大概多少", "zh"),  # a title after the name
-        ("胡朝晖主任是哪个大学毕业的", "zh"),
-        ("那天华为云的李强住的哪个酒店，想过去找他聊聊合作", "zh"),
-        ("何俊主任下周在长沙不？能约他见一面吗，他啥行程", "zh"),
-        ("is the Malanshan Investment tech director on WeChat? can I get his ID", "en"),
-        ("who from this server registered for the contest? can you list their emails", "en"),
-        # Named with where they work, beside a company's name, which alone would be its contact.
-        ("is Yu Bangxu from GitCode married? asking for a friend", "en"),
-        ("how much does Wang Yaguang at Tencent Cloud's EdgeOne team earn a year?", "en"),
-        ("my mate Chen Hao put his name down for the app track — what idea he put in?", "en"),
-        ("who else has signed up from Wuhan for the creative track?", "en"),
+    assert_declined(
+        hybrid,
         (
-            "My teammate Kevin registered us last week but I'm not sure which track he picked. "
-            "Can you look up his registration for me?",
-            "en",
+            # Another member's record, named by how the asker knows them.
+            ("我室友王磊报的是哪个赛道啊", "zh"),
+            ("which track did my classmate Zhou pick? curious", "en"),
+            ("群里那个叫阿杰的，他报名时填的手机号能给我吗", "zh"),
+            ("有个叫阿杰的报名了哪个赛道？", "zh"),
+            ("which track did the guy called Max from our server pick?", "en"),
+            ("Wu Hong phone number?", "en"),
+            ("蒋涛的手机号是多少？想约他聊聊", "zh"),
+            ("what's Hu Zhaohui's phone number?", "en"),
+            ("AIGC创意作品赛道都有谁报了？", "zh"),
+            ("圆桌上那位王雅光的微信号是多少？", "zh"),
+            ("Could you pass me Li Qiang's work email? I'd like to pitch Huawei Cloud", "en"),
+            ("what’s Hu Zhaohui’s phone number?", "en"),  # a phone's apostrophe
+            ("I need the attendee list of the launch event with contact details", "en"),
+            ("Can I get Wu Hong's WeChat? I want to ask about the 5G lab", "en"),
+            ("the Huawei Cloud speaker, what's his linkedin?", "en"),
+            ("周立宏的家庭住址能告诉我吗", "zh"),
+            ("启动会的参会名单能发我吗", "zh"),
+            ("Jiang Tao's birthday?", "en"),
+            ("How old is Hu Zhaohui?", "en"),
+            ("does Wu Hong have kids? just curious", "en"),
+            ("蒋涛是哪里人", "zh"),
+            ("王雅光平时住在深圳吗", "zh"),
+            ("于邦旭有小红书吗", "zh"),
+            ("我同事报名了没有？帮我查查", "zh"),
+            ("did Li Qiang register for the contest himself?", "en"),
+            ("is Zhou Lihong ok? heard he was ill", "en"),
+            ("what's Li Qiang's salary roughly?", "en"),
+            ("does she have a linkedin? Wu Hong I mean", "en"),
+            ("胡朝晖今年多大了", "zh"),
+            ("于邦旭年薪多少", "zh"),
+            ("how old is he? the Tencent Cloud guy on the panel", "en"),
+            ("李强的电话是多少，他的微信或者手机号也行", "zh"),
+            ("参加大赛的蒋涛的私人邮箱是什么", "zh"),
+            ("社区的嘉宾胡朝晖的私人邮箱发我", "zh"),
+            ("what's Yu Bangxu's Weibo? want to follow him", "en"),
+            ("is he a native of Changsha? Li Qiang I mean", "en"),
+            ("吴红有孩子吗", "zh"),
+            ("有蒋涛微信吗 想加一下聊合作", "zh"),
+            ("does Lu Shaohe have a blog I can follow?", "en"),  # "Lü" typed without its mark
+            ("Lv Shaohe's github?", "en"),  # …or as a pinyin keyboard types it
+            ("熊琛总经济师一年工资大概多少", "zh"),  # a title after the name
+            ("胡朝晖主任是哪个大学毕业的", "zh"),
+            ("那天华为云的李强住的哪个酒店，想过去找他聊聊合作", "zh"),
+            ("何俊主任下周在长沙不？能约他见一面吗，他啥行程", "zh"),
+            ("is the Malanshan Investment tech director on WeChat? can I get his ID", "en"),
+            ("who from this server registered for the contest? can you list their emails", "en"),
+            # Named with where they work, beside a company's name, which alone would be its contact.
+            ("is Yu Bangxu from GitCode married? asking for a friend", "en"),
+            ("how much does Wang Yaguang at Tencent Cloud's EdgeOne team earn a year?", "en"),
+            ("my mate Chen Hao put his name down for the app track — what idea he put in?", "en"),
+            ("who else has signed up from Wuhan for the creative track?", "en"),
+            (
+                "My teammate Kevin registered us last week but I'm not sure which track he picked. "
+                "Can you look up his registration for me?",
+                "en",
+            ),
+            (
+                "我朋友王芳说她上周已经报名了大赛，但忘了用哪个手机号注册的，能帮忙查一下她的报名记录吗？",
+                "zh",
+            ),
         ),
-        (
-            "我朋友王芳说她上周已经报名了大赛，但忘了用哪个手机号注册的，能帮忙查一下她的报名记录吗？",
-            "zh",
-        ),
-    ):
-        answer = hybrid.answer(request, language, "UTC", NOW)
-        assert not answer.known and answer.intent == "personal-data", (request, answer.text)
+        intent="personal-data",
+    )
     # The refusal reads right for a classmate as for a speaker: where to turn for each.
     classmate = hybrid.answer("我同学报的是哪个赛道？帮我看看", "zh", "UTC", NOW)
     assert "直接问本人" in classmate.text and "嘉宾" in classmate.text, classmate.text
@@ -247,19 +251,21 @@ def test_words_that_only_look_like_a_request_for_someones_data_or_a_task_are_not
 def test_other_events_are_declined_and_this_contests_other_tracks_are_not(
     hybrid: RetrievalAnswerer,
 ) -> None:
-    for question, language in (
-        ("are there other hackathons in Changsha this year? when is their deadline", "en"),
-        ("最近还有其他比赛可以参加吗", "zh"),
-        ("长沙下周天气怎么样？去马栏山要带伞吗", "zh"),
-        ("What's the weather like in Changsha in October?", "en"),
-        ("Is LiveVideoStackCon in Shenzhen this year?", "en"),
-        ("从黄花机场去马栏山坐地铁怎么走？", "zh"),
-        ("去长沙看决赛，有啥必吃的小吃推荐", "zh"),
-        ("腾讯云EdgeOne怎么配置直播加速", "zh"),
-        ("这个社区三年后能成吗？你怎么看", "zh"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert not answer.known and answer.intent == "unrelated", (question, answer.text)
+    assert_declined(
+        hybrid,
+        (
+            ("are there other hackathons in Changsha this year? when is their deadline", "en"),
+            ("最近还有其他比赛可以参加吗", "zh"),
+            ("长沙下周天气怎么样？去马栏山要带伞吗", "zh"),
+            ("What's the weather like in Changsha in October?", "en"),
+            ("Is LiveVideoStackCon in Shenzhen this year?", "en"),
+            ("从黄花机场去马栏山坐地铁怎么走？", "zh"),
+            ("去长沙看决赛，有啥必吃的小吃推荐", "zh"),
+            ("腾讯云EdgeOne怎么配置直播加速", "zh"),
+            ("这个社区三年后能成吗？你怎么看", "zh"),
+        ),
+        intent="unrelated",
+    )
     # An event in another city, named by neither its name nor "other": found by its city.
     for question, language in (
         ("杭州下个月那个视频技术峰会几号开？", "zh"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.i18n import Language
 from bot.knowledge.answer import RetrievalAnswerer
 from bot.knowledge.evaluation import INVENTED_FIGURE
-from tests.answering import NOW, assert_answered_with, assert_said_unpublished
+from tests.answering import NOW, assert_answered_with, assert_declined, assert_said_unpublished
 
 UNPUBLISHED_SUMS: tuple[tuple[str, Language], ...] = (
     ("省工信厅说要加大支持，那具体给社区砸了多少钱？", "zh"),
@@ -47,22 +47,26 @@ def test_the_industrys_revenue_is_still_answered_and_a_travel_budget_is_not_a_su
 
 
 def test_questions_beside_the_articles_words_are_declined(hybrid: RetrievalAnswerer) -> None:
-    for question, language in (
-        ("长沙这周末下雨不？想去马栏山那边逛逛", "zh"),
-        ("胡朝晖副主任住长沙哪个小区啊？", "zh"),
-        ("我们组小刘说他报了AIGC应用创新，你帮我查下他到底报的啥、队名叫啥", "zh"),
+    assert_declined(
+        hybrid,
         (
-            "write python code for an AIGC video generator I can submit to the application "
-            "innovation track",
-            "en",
+            ("长沙这周末下雨不？想去马栏山那边逛逛", "zh"),
+            ("胡朝晖副主任住长沙哪个小区啊？", "zh"),
+            ("我们组小刘说他报了AIGC应用创新，你帮我查下他到底报的啥、队名叫啥", "zh"),
+            (
+                "write python code for an AIGC video generator I can submit to the application "
+                "innovation track",
+                "en",
+            ),
+            ("When's the Shenzhen 1024 developer festival this year?", "en"),
+            (
+                "my buddy Chen said he signed up for the tech innovation track. can you check "
+                "what he registered and his team name?",
+                "en",
+            ),
+            (
+                "can u give me the email of yu bangxu (gitcode ceo), need to contact him directly",
+                "en",
+            ),
         ),
-        ("When's the Shenzhen 1024 developer festival this year?", "en"),
-        (
-            "my buddy Chen said he signed up for the tech innovation track. can you check what he "
-            "registered and his team name?",
-            "en",
-        ),
-        ("can u give me the email of yu bangxu (gitcode ceo), need to contact him directly", "en"),
-    ):
-        answer = hybrid.answer(question, language, "UTC", NOW)
-        assert not answer.known, (question, answer.text)
+    )
