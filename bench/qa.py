@@ -66,7 +66,11 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # stories) and calibration-30 (Chinese declines in varied words) after final-16 was measured;
 # final-17, calibration-31 (English as an international group writes it) and calibration-32
 # (declines beside the article's words, with answerable twins) by three helpers apart at the
-# start of the ninth sitting, final-17 first measured before any change).
+# start of the ninth sitting, final-17 first measured before any change; final-18,
+# calibration-33 (English from members who cannot read the article: roles for names, chat
+# short forms, claims to check) and calibration-34 (hard declines in the article's own words,
+# with answerable twins) by three helpers apart at the start of the tenth sitting, final-18
+# first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -100,6 +104,8 @@ HELD_OUT_FILES = {
     "calibration-30 (Chinese declines)": DATA / "qa_calibration_30.jsonl",
     "calibration-31 (international English)": DATA / "qa_calibration_31.jsonl",
     "calibration-32 (near declines, twins)": DATA / "qa_calibration_32.jsonl",
+    "calibration-33 (English second-hand)": DATA / "qa_calibration_33.jsonl",
+    "calibration-34 (declines in the article's words)": DATA / "qa_calibration_34.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -117,6 +123,7 @@ HELD_OUT_FILES = {
     "final-15": DATA / "qa_heldout_15.jsonl",
     "final-16": DATA / "qa_heldout_16.jsonl",
     "final-17": DATA / "qa_heldout_17.jsonl",
+    "final-18": DATA / "qa_heldout_18.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

@@ -199,7 +199,13 @@ class RetrievalAnswerer:
         # names and topics in the message pull toward whatever else they appear in.
         if (shaped := matcher.worded_by_shape(question)) is not None:
             return shaped
-        if match is not None and match.similarity > asked + INTENT_MARGIN:
+        # What makes the example a decline may be what the question leaves out: "keynote
+        # speaker?" is close to "the keynote speaker's phone number", but asks for no phone.
+        if (
+            match is not None
+            and match.similarity > asked + INTENT_MARGIN
+            and not (match.intent.decline and match.within_example)
+        ):
             return match.intent
         # "Translate this: …", "帮我写一段介绍：…": the instruction, not its material, says what
         # is asked, and the material may well be about the community.

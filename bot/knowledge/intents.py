@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from bot.content.loader import Problem
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
-from bot.knowledge.people import OTHER_MEMBER, PRONOUNS
+from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLES
 from bot.knowledge.shapes import (
     Definitions,
     Shape,
@@ -109,6 +109,9 @@ class IntentMatch:
     intent: Intent
     similarity: float  # to its closest example (1.0 for a keyword match without embeddings)
     worded: bool = False  # the question holds every topical word of one of its examples
+    # The question's topical words are some of its closest example's, and no others: it says
+    # only that example's topic ("keynote speaker?" beside "the keynote speaker's phone").
+    within_example: bool = False
 
 
 def section_problems(content_dir: Path, intents: list[Intent], headings: set[str]) -> list[Problem]:
@@ -197,7 +200,7 @@ class IntentMatcher:
         # Someone the knowledge names, by name, perhaps with where they work ("does Wu Hong from
         # the Mango 5G lab have kids?"): a private question whatever company it names, so
         # `unless` ("Wondershare's", the company's contact) does not apply.
-        named = person_pattern(people, with_affiliation=True) if people else ""
+        named = person_pattern([*people, *ROLES], with_affiliation=True) if people else ""
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(
@@ -257,7 +260,8 @@ class IntentMatcher:
             similarities = self._vectors @ vector
             best = int(np.argmax(similarities))
             owner = self._owners[best]
-            return IntentMatch(owner, float(similarities[best]), owner.key in worded)
+            within = bool(terms) and terms < self._terms[best]
+            return IntentMatch(owner, float(similarities[best]), owner.key in worded, within)
         for owner, example_terms in zip(self._owners, self._terms, strict=True):
             if owner.key in worded and len(terms) <= len(example_terms) + 1:
                 return IntentMatch(owner, 1.0, True)

@@ -13,6 +13,13 @@ from bot.knowledge.passages import Passage
 _NAMED = re.compile(r"([A-Z][\w'-]+(?: [A-Z][\w'-]+)+) \(([\u4e00-\u9fff·]{2,6})\)")
 # Who a follow-up means without a name.
 PRONOUNS = ("he", "she", "him", "her", "他", "她")
+# Someone the knowledge names, described by what they do rather than by name ("how much does the
+# chief economist at the industry department earn?"): a person all the same.
+ROLES = (
+    "the chief economist", "the ceo", "the founder", "the chairman", "the director",
+    "the deputy director", "the vice president", "the svp", "the general manager",
+    "the keynote speaker", "the speaker", "the panelist", "the panellist",
+)  # fmt: skip
 # How members address someone they name: "Mr. Li Qiang", "熊琛总经济师", "胡朝晖主任", "蒋总".
 HONORIFICS = ("mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr")
 TITLES = (

@@ -1,0 +1,87 @@
+"""A question that says only the topic of something the bot declines ("keynote speaker?" beside
+"the keynote speaker's phone number") is answered; what is declined beside the article's words
+(a guest's pay by role, a teammate's sign-up, another city's contest, a sum to work out, a
+slogan) stays declined; English chat's short forms find their facts."""
+
+from __future__ import annotations
+
+from bot.knowledge.answer import RetrievalAnswerer
+from tests.answering import assert_answered_with, assert_declined
+
+
+def test_a_question_saying_only_a_declined_examples_topic_is_answered(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    assert_answered_with(
+        hybrid,
+        (
+            ("keynote speaker?", "en", "Jiang Tao"),
+            ("who was the keynote speaker?", "en", "Jiang Tao"),
+            ("keynot speaker?", "en", "Jiang Tao"),
+        ),
+    )
+    # The topic and what is declined about it: still declined.
+    assert_declined(
+        hybrid,
+        (
+            ("what's the keynote speaker's personal phone number?", "en"),
+            ("anyone have Jiang Tao's personal wechat or phone no.? want to pitch him", "en"),
+        ),
+        intent="personal-data",
+    )
+
+
+def test_english_chat_short_forms_find_their_facts(hybrid: RetrievalAnswerer) -> None:
+    assert_answered_with(
+        hybrid,
+        (
+            ("the hunan av industry dev plan covers which yrs", "en", "2027"),
+            ("is it true only local hunan devs came to the launch?", "en", "other provinces"),
+            ("how many ppl came to the launch", "en", "100"),
+            ("how much did hunan's AV industry make in 2023? in bn", "en", "200 billion"),
+        ),
+    )
+
+
+def test_declines_beside_the_articles_words_stay_declined(hybrid: RetrievalAnswerer) -> None:
+    assert_declined(
+        hybrid,
+        (
+            ("how much does the chief economist at the hunan industry dept earn per yr", "en"),
+            (
+                "my teammate said he registered for the creative works track, can u check what "
+                "he signed up for? his handle is @leo_av",
+                "en",
+            ),
+        ),
+        intent="personal-data",
+    )
+    assert_declined(
+        hybrid,
+        (
+            ("convert 200 bn yuan into USD for my article, show the math", "en"),
+            ("pls translate Jiang Tao's keynote title into english + japanese", "en"),
+            ("帮我给AIGC创意作品赛道想句宣传口号，要押韵、朗朗上口那种", "zh"),
+            ("2000亿人民币换算成美元是多少，帮我写进稿子里", "zh"),
+        ),
+        intent="writing-task",
+    )
+    assert_declined(
+        hybrid,
+        (
+            ("听说深圳也搞了个AIGC大赛，那个报名截止是哪天", "zh"),
+            ("is there a similar AIGC contest in Hangzhou this year, when's their deadline", "en"),
+        ),
+        intent="other-contest",
+    )
+
+
+def test_this_contest_beside_another_city_is_still_answered(hybrid: RetrievalAnswerer) -> None:
+    assert_answered_with(
+        hybrid,
+        (
+            ("我在深圳，也能参加这个大赛吗？决赛在哪", "zh", "长沙"),
+            ("is the final in Shanghai or Changsha?", "en", "Changsha"),
+            ("which years does the development plan cover?", "en", "2027"),
+        ),
+    )
