@@ -34,9 +34,27 @@ _STATED = re.compile(
     r"[^\u4e00-\u9fff]*[?？]\s*$",
     re.IGNORECASE,
 )
-# The values such a statement checks: its figures. Not its names or other words: "did Hu
-# Zhaohui go to Tsinghua?" and "did my teammate Kevin register?" ask what the bot declines.
+# The values such a statement checks: its figures, and a city it puts ("so the launch was in
+# Beijing right?"). Not its other names or words: "did Hu Zhaohui go to Tsinghua?" and "did my
+# teammate Kevin register?" ask what the bot declines.
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:亿|万|千|百)?")
+CITIES = (
+    "北京", "上海", "深圳", "广州", "杭州", "成都", "武汉", "南京", "西安", "重庆", "苏州", "厦门",
+    "天津", "香港", "台北", "澳门", "株洲", "湘潭", "岳阳", "衡阳",
+    "beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "chengdu", "wuhan", "nanjing",
+    "xi'an", "xian", "chongqing", "suzhou", "xiamen", "tianjin", "hong kong", "macau", "taipei",
+    "zhuzhou", "xiangtan", "yueyang", "hengyang",
+)  # fmt: skip
+_CITY = re.compile(
+    "|".join(rf"(?<![a-z]){re.escape(city)}(?![a-z])" for city in CITIES), re.IGNORECASE
+)
+# A city is put as where something of the community's happens, not where a person studied or
+# comes from ("did Hu Zhaohui study in Beijing?" is still a private question).
+_EVENT = re.compile(
+    r"启动|决赛|大赛|比赛|颁奖|举办|举行|社区|总部|\b(?:launch\w*|final\w*|contest|competition|"
+    r"ceremony|event|held|community|kick-?off|hq|headquarter\w*|based)\b",
+    re.IGNORECASE,
+)
 
 
 def offered_alternatives(question: str) -> list[str]:
@@ -45,10 +63,13 @@ def offered_alternatives(question: str) -> list[str]:
 
 
 def confirmed_values(question: str) -> list[str]:
-    """The figures of each statement the message asks to confirm."""
+    """The figures and cities of each statement the message asks to confirm."""
     return [
-        figure
+        value
         for sentence in sentences(question)
         if _CONFIRMING.search(sentence) or _STATED.search(sentence)
-        for figure in _FIGURE.findall(sentence)
+        for value in [
+            *_FIGURE.findall(sentence),
+            *(_CITY.findall(sentence) if _EVENT.search(sentence) else ()),
+        ]
     ]
