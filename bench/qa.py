@@ -70,7 +70,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # calibration-33 (English from members who cannot read the article: roles for names, chat
 # short forms, claims to check) and calibration-34 (hard declines in the article's own words,
 # with answerable twins) by three helpers apart at the start of the tenth sitting, final-18
-# first measured before any change).
+# first measured before any change; calibration-35 (the bot's own commands, the ones members
+# confuse, and declines that sound like commands) after the first fixes of that sitting).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -106,6 +107,7 @@ HELD_OUT_FILES = {
     "calibration-32 (near declines, twins)": DATA / "qa_calibration_32.jsonl",
     "calibration-33 (English second-hand)": DATA / "qa_calibration_33.jsonl",
     "calibration-34 (declines in the article's words)": DATA / "qa_calibration_34.jsonl",
+    "calibration-35 (commands members confuse)": DATA / "qa_calibration_35.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

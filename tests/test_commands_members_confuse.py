@@ -1,0 +1,61 @@
+"""Commands members mix up are told apart by the member's own words: stopping reminders after
+dropping out is /unsubscribe, not /withdraw; leaving a team is /team; checking a registration
+went through is /myregistrations; "what can you do?" is /help, with a button that shows it."""
+
+from __future__ import annotations
+
+from bot.core.app import Core
+from bot.knowledge.answer import RetrievalAnswerer
+from tests.answering import NOW, assert_commands_given
+from tests.conftest import Member, only_text
+
+
+async def test_what_can_you_do_gets_a_button_that_lists_the_commands(core: Core) -> None:
+    member = Member(core, user_id="81")
+    [reply] = await member.says("what can this bot do?")
+    assert "/help" in reply.text
+    button = reply.buttons[0]
+    assert button.label == "Show commands"
+    listed = only_text(await member.presses(button.payload))
+    assert "/register" in listed and "/deadlines" in listed
+    [zh] = await Member(core, user_id="82", locale="zh").says("这个机器人怎么用")
+    assert zh.buttons and zh.buttons[0].label == "查看命令"
+
+
+def test_each_of_two_close_commands_is_told_apart_by_what_is_asked(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    assert_commands_given(
+        hybrid,
+        (
+            ("what commands does this bot have", "en", "help"),
+            # A command for one thing is that thing's, not the list of all.
+            ("is there a command for the deadlines?", "en", "deadlines"),
+            # Dropping out, then the reminders: stop the reminders.
+            ("不参加比赛了，那些提醒能停了吧", "zh", "unsubscribe"),
+            ("quit the contest so no need for the reminder pings", "en", "unsubscribe"),
+            ("不想参加了，帮我把赛道登记撤掉", "zh", "withdraw"),
+            # Leaving a team is the team's, not a track's.
+            ("想退出现在的队伍", "zh", "team"),
+            ("上周报的赛道，想确认下报上没有", "zh", "myregistrations"),
+            ("还没想好赛道，能先报上名吗", "zh", "register"),
+            (
+                "register me for the application innovation track, team name Pixel Pushers",
+                "en",
+                "register",
+            ),
+            ("any teams with room for a sound designer?", "en", "findteam"),
+            ("can I put up a post so teams see I'm available", "en", "lookingfor"),
+            ("need a human for a billing question", "en", "human"),
+            ("我问人工的那个事有结果了吗", "zh", "mytickets"),
+            ("I'm in Berlin and the times you show are wrong", "en", "timezone"),
+            ("决赛前到时提醒我一声", "zh", "subscribe"),
+        ),
+    )
+
+
+def test_someone_elses_withdrawal_and_a_fee_are_not_commands(hybrid: RetrievalAnswerer) -> None:
+    other = hybrid.answer("did my friend withdraw from the contest?", "en", "UTC", NOW)
+    assert other.intent == "personal-data" and not other.known, other.text
+    fee = hybrid.answer("想报名技术创新赛道，要交报名费吗", "zh", "UTC", NOW)
+    assert fee.intent != "register", fee.text
