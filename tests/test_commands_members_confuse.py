@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.core.app import Core
 from bot.knowledge.answer import RetrievalAnswerer
-from tests.answering import NOW, assert_commands_given
+from tests.answering import NOW, assert_commands_given, assert_declined
 from tests.conftest import Member, only_text
 
 
@@ -54,8 +54,30 @@ def test_each_of_two_close_commands_is_told_apart_by_what_is_asked(
     )
 
 
-def test_someone_elses_withdrawal_and_a_fee_are_not_commands(hybrid: RetrievalAnswerer) -> None:
-    other = hybrid.answer("did my friend withdraw from the contest?", "en", "UTC", NOW)
-    assert other.intent == "personal-data" and not other.known, other.text
+def test_someone_elses_registration_or_withdrawal_is_declined_ones_own_is_a_command(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    assert_declined(
+        hybrid,
+        (
+            ("did my friend withdraw from the contest?", "en"),
+            ("check if my roommate registered", "en"),
+            ("帮我查查我室友报了哪些赛道", "zh"),
+            ("我男朋友登记的是哪个赛道", "zh"),
+            ("他登记成功了吗", "zh"),
+        ),
+        intent="personal-data",
+    )
+    assert_commands_given(
+        hybrid,
+        (
+            ("我登记成功了吗", "zh", "myregistrations"),
+            ("check if I registered", "en", "myregistrations"),
+            ("我朋友也想报名，怎么登记", "zh", "register"),
+        ),
+    )
+
+
+def test_a_fee_beside_a_track_is_not_a_registration(hybrid: RetrievalAnswerer) -> None:
     fee = hybrid.answer("想报名技术创新赛道，要交报名费吗", "zh", "UTC", NOW)
     assert fee.intent != "register", fee.text
