@@ -45,6 +45,12 @@ def test_each_of_two_close_commands_is_told_apart_by_what_is_asked(
                 "register",
             ),
             ("any teams with room for a sound designer?", "en", "findteam"),
+            ("is there a listing of teams looking for people", "en", "findteam"),
+            ("有没有缺人的队伍", "zh", "findteam"),
+            # Being found, not finding: the profile.
+            ("I'm a 3D artist looking for a team, how do I get found", "en", "lookingfor"),
+            ("我想挂个求组队的信息", "zh", "lookingfor"),
+            ("my friend made a team, how do I join a team with his code", "en", "team"),
             ("can I put up a post so teams see I'm available", "en", "lookingfor"),
             ("need a human for a billing question", "en", "human"),
             ("我问人工的那个事有结果了吗", "zh", "mytickets"),
