@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ import numpy as np
 from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
-from bot.knowledge.context import instruction_head, question_sentence
+from bot.knowledge.context import instruction_head, question_sentence, separate_questions
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.knowledge.intents import Intent, IntentMatch
 from bot.knowledge.passages import citation_label
@@ -117,7 +117,10 @@ class RetrievalAnswerer:
             ):
                 intent = match.intent
             if intent is None:
-                return self._section_answer(question, hits, language, t, zone_name, now, deadlines)
+                answer = self._section_answer(
+                    question, hits, language, t, zone_name, now, deadlines
+                )
+                return self._with_other_questions(question, answer, zone_name, now, deadlines)
         if intent is None:
             intent = _worded_intent(match, hits)
         if intent is None:
@@ -135,7 +138,8 @@ class RetrievalAnswerer:
                     or (plainly_about(alone.hits[0]) and _related(alone.hits, hits))
                 ):
                     return alone
-            return Answer(dont_know_text(t), language, known=False, hits=hits)
+            refused = Answer(dont_know_text(t), language, known=False, hits=hits)
+            return self._with_other_questions(question, refused, zone_name, now, deadlines)
         return Answer(
             t.pick(intent.answer.as_dict()),
             language,
@@ -144,6 +148,42 @@ class RetrievalAnswerer:
             intent=intent.key,
             command=intent.command,
             button=t.pick(intent.button.as_dict()) if intent.button else None,
+        )
+
+    def _with_other_questions(
+        self,
+        question: str,
+        answer: Answer,
+        zone_name: str,
+        now: datetime,
+        deadlines: list[Deadline] | None,
+    ) -> Answer:
+        """The sections of a message that asks two or three things one after another, in the
+        order asked, where each question alone plainly finds a section ("how many third prizes
+        per track? and when's the final?"): the message's own answer else covers one. A message
+        refused as a whole is answered so only when every question it asks is."""
+        parts = separate_questions(question)
+        if not parts:
+            return answer
+        language = answer.language
+        found: dict[tuple[str, int], Answer] = {}
+        for part in parts:
+            alone = self.answer(part, language, zone_name, now, language, deadlines)
+            if alone.known and alone.intent is None and alone.hits and plainly_about(alone.hits[0]):
+                found.setdefault(alone.hits[0].passage.section, alone)
+            elif not answer.known:
+                return answer
+        if answer.known and answer.hits and answer.hits[0].passage.section not in found:
+            answers = [answer, *found.values()]
+        else:
+            answers = list(found.values())
+        if len(answers) < 2:
+            return answer
+        return replace(
+            answers[0],
+            text="\n\n".join(a.text for a in answers),
+            sources=tuple(source for a in answers for source in a.sources),
+            hits=answer.hits,
         )
 
     def _section_answer(

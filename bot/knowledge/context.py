@@ -33,6 +33,11 @@ _POINTS_BACK = re.compile(
     r"\b(?:he|she|his|her|him|it|its|they|them|their|that|those)\b",
     re.IGNORECASE,
 )
+# …and its Chinese: "他讲了啥？", "那个叫什么？".
+_POINTS_BACK_ZH = re.compile(r"他|她|它|这个|那个|上面|刚才")
+# "(1) … (2) …", "1) … 2) …", "①…②…": questions numbered in one message.
+_NUMBERED = re.compile(r"(?:^|\s|[:：,，;；])(?:\(?[1-3][)）]|（[1-3]）|[①②③])\s*")
+MOST_QUESTIONS = 3
 _CLAUSE = re.compile(r"\s*(?:[,，;；]|\s[-–—]+\s|—+)\s*")
 # "asked me to find out when…", "wants to know which…": the question starts at its question word.
 _REPORTED = re.compile(
@@ -91,6 +96,23 @@ def question_sentence(message: str) -> str | None:
     # "My boss wants to know when the final is": the question it reports.
     reported = _REPORTED.sub("", question).strip()
     return reported if reported != question and not _POINTS_BACK.search(reported) else None
+
+
+def separate_questions(message: str) -> list[str]:
+    """The two or three questions of a message that asks them one after another ("how many
+    third prizes does each track get? and when's the final?", "two things: (1) … (2) …"), each
+    to be answered on its own; none when it asks one thing, or a later question points back at
+    an earlier one ("who is Jiang Tao? what did he talk about?")."""
+    numbered = [part.strip(" ,，;；") for part in _NUMBERED.split(message)[1:]]
+    questions = [part for part in numbered if part]
+    if len(questions) < 2:
+        questions = [q for q in asking(message) if not _guess(q)]
+    if not 2 <= len(questions) <= MOST_QUESTIONS:
+        return []
+    later = questions[1:]
+    if any(_POINTS_BACK.search(q) or _POINTS_BACK_ZH.search(q) for q in later):
+        return []
+    return questions
 
 
 def _guess(sentence: str) -> bool:
