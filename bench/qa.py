@@ -71,7 +71,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # short forms, claims to check) and calibration-34 (hard declines in the article's own words,
 # with answerable twins) by three helpers apart at the start of the tenth sitting, final-18
 # first measured before any change; calibration-35 (the bot's own commands, the ones members
-# confuse, and declines that sound like commands) after the first fixes of that sitting).
+# confuse, and declines that sound like commands) after the first fixes of that sitting, and
+# final-19 (a week of group traffic) mid-sitting, measured only at its end).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -126,6 +127,7 @@ HELD_OUT_FILES = {
     "final-16": DATA / "qa_heldout_16.jsonl",
     "final-17": DATA / "qa_heldout_17.jsonl",
     "final-18": DATA / "qa_heldout_18.jsonl",
+    "final-19": DATA / "qa_heldout_19.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
