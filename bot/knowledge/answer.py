@@ -158,10 +158,11 @@ class RetrievalAnswerer:
         now: datetime,
         deadlines: list[Deadline] | None,
     ) -> Answer:
-        """The sections of a message that asks two or three things one after another, in the
-        order asked, where each question alone plainly finds a section ("how many third prizes
-        per track? and when's the final?"): the message's own answer else covers one. A message
-        refused as a whole is answered so only when every question it asks is."""
+        """For a message that asks two or three things one after another ("how many third
+        prizes per track? and when's the final?"), the section each question alone plainly
+        finds, in the order asked; the message's own answer covers only one of them. The
+        message's own section comes first where no question alone finds it. A message refused
+        as a whole is answered so only when every question it asks plainly finds a section."""
         parts = separate_questions(question)
         if not parts:
             return answer
