@@ -72,7 +72,7 @@ def answerer_for(settings: Settings) -> RetrievalAnswerer:
     return RetrievalAnswerer(build_index(settings, contest, ManualClock()), contest)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hybrid() -> RetrievalAnswerer:
     """The bundled knowledge base with the bundled model, as the bot answers by default."""
     return answerer_for(load_settings(content_dir=BUNDLED_CONTENT_DIR))
