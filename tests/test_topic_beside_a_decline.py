@@ -66,6 +66,13 @@ def test_declines_beside_the_articles_words_stay_declined(hybrid: RetrievalAnswe
         ),
         intent="writing-task",
     )
+    # Who will win is a prediction; how many will win is the prize table.
+    assert_declined(
+        hybrid,
+        (("who do you think will win first prize?", "en"), ("你觉得谁会拿一等奖", "zh")),
+        intent="unrelated",
+    )
+    assert_answered_with(hybrid, (("how many winners will there be?", "en", "24"),))
     assert_declined(
         hybrid,
         (
