@@ -72,7 +72,11 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # with answerable twins) by three helpers apart at the start of the tenth sitting, final-18
 # first measured before any change; calibration-35 (the bot's own commands, the ones members
 # confuse, and declines that sound like commands) after the first fixes of that sitting, and
-# final-19 (a week of group traffic) mid-sitting, measured only at its end).
+# final-19 (a week of group traffic) mid-sitting, measured only at its end; final-20 (the week
+# before the registration deadline), calibration-36 (English from members who heard of the
+# community second-hand: things described rather than named, chat short forms) and
+# calibration-37 (Chinese declines beside the article's words, with answerable twins) by three
+# helpers apart at the start of the eleventh sitting, final-20 first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -109,6 +113,8 @@ HELD_OUT_FILES = {
     "calibration-33 (English second-hand)": DATA / "qa_calibration_33.jsonl",
     "calibration-34 (declines in the article's words)": DATA / "qa_calibration_34.jsonl",
     "calibration-35 (commands members confuse)": DATA / "qa_calibration_35.jsonl",
+    "calibration-36 (English, described not named)": DATA / "qa_calibration_36.jsonl",
+    "calibration-37 (Chinese declines, twins)": DATA / "qa_calibration_37.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -128,6 +134,7 @@ HELD_OUT_FILES = {
     "final-17": DATA / "qa_heldout_17.jsonl",
     "final-18": DATA / "qa_heldout_18.jsonl",
     "final-19": DATA / "qa_heldout_19.jsonl",
+    "final-20": DATA / "qa_heldout_20.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

@@ -29,6 +29,7 @@ from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.intents import load_intents, section_problems, shape_problems
 from bot.knowledge.passages import load_passages
 from bot.knowledge.people import people_named
+from bot.knowledge.places import load_other_cities
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
 from bot.knowledge.topic_free import load_topic_free_words
@@ -64,6 +65,7 @@ def build_index(
     )
     topic_free, word_problems = load_topic_free_words(settings.content_dir)
     intents, intent_problems = load_intents(settings.content_dir)
+    other_cities, _ = load_other_cities(settings.content_dir)  # its problems: load_intents'
     passages, problems = load_passages(settings.content_dir)
     live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
     asked, asked_problems = load_asked_questions(settings.content_dir, [*passages, *live])
@@ -87,6 +89,7 @@ def build_index(
         intents,
         [*asked, *faq_asked],
         settings.content_dir / SHIPPED_VECTORS,
+        other_cities,
     )
 
 

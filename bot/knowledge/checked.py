@@ -7,6 +7,7 @@ gives the fact as the section has it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.knowledge.sentences import sentences
 
@@ -34,20 +35,10 @@ _STATED = re.compile(
     r"[^\u4e00-\u9fff]*[?？]\s*$",
     re.IGNORECASE,
 )
-# The values such a statement checks: its figures, and a city it puts ("so the launch was in
-# Beijing right?"). Not its other names or words: "did Hu Zhaohui go to Tsinghua?" and "did my
-# teammate Kevin register?" ask what the bot declines.
+# The values such a statement checks: its figures, and another city it puts ("so the launch was
+# in Beijing right?", content/places.toml). Not its other names or words: "did Hu Zhaohui go to
+# Tsinghua?" and "did my teammate Kevin register?" ask what the bot declines.
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:亿|万|千|百)?")
-CITIES = (
-    "北京", "上海", "深圳", "广州", "杭州", "成都", "武汉", "南京", "西安", "重庆", "苏州", "厦门",
-    "天津", "香港", "台北", "澳门", "株洲", "湘潭", "岳阳", "衡阳",
-    "beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "chengdu", "wuhan", "nanjing",
-    "xi'an", "xian", "chongqing", "suzhou", "xiamen", "tianjin", "hong kong", "macau", "taipei",
-    "zhuzhou", "xiangtan", "yueyang", "hengyang",
-)  # fmt: skip
-_CITY = re.compile(
-    "|".join(rf"(?<![a-z]){re.escape(city)}(?![a-z])" for city in CITIES), re.IGNORECASE
-)
 # A city is put as where something of the community's happens, not where a person studied or
 # comes from ("did Hu Zhaohui study in Beijing?" is still a private question).
 _EVENT = re.compile(
@@ -62,14 +53,23 @@ def offered_alternatives(question: str) -> list[str]:
     return [match.strip() for match in _OFFERED.findall(question) if match.strip()]
 
 
-def confirmed_values(question: str) -> list[str]:
-    """The figures and cities of each statement the message asks to confirm."""
+def city_pattern(cities: Sequence[str]) -> re.Pattern[str] | None:
+    """Any of these cities, as a whole word where it is written in Latin letters."""
+    if not cities:
+        return None
+    return re.compile(
+        "|".join(rf"(?<![a-z]){re.escape(city)}(?![a-z])" for city in cities), re.IGNORECASE
+    )
+
+
+def confirmed_values(question: str, cities: re.Pattern[str] | None = None) -> list[str]:
+    """The figures, and the `cities`, of each statement the message asks to confirm."""
     return [
         value
         for sentence in sentences(question)
         if _CONFIRMING.search(sentence) or _STATED.search(sentence)
         for value in [
             *_FIGURE.findall(sentence),
-            *(_CITY.findall(sentence) if _EVENT.search(sentence) else ()),
+            *(cities.findall(sentence) if cities and _EVENT.search(sentence) else ()),
         ]
     ]

@@ -16,7 +16,12 @@ import numpy as np
 
 from bot.i18n import LANGUAGES, detect_language
 from bot.knowledge.asked import AskedQuestion
-from bot.knowledge.checked import WORDS_PER_ALTERNATIVE, confirmed_values, offered_alternatives
+from bot.knowledge.checked import (
+    WORDS_PER_ALTERNATIVE,
+    city_pattern,
+    confirmed_values,
+    offered_alternatives,
+)
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
 from bot.knowledge.passages import Passage
@@ -77,8 +82,10 @@ class KnowledgeIndex:
         intents: Sequence[Intent] = (),
         asked: Sequence[AskedQuestion] = (),
         shipped_vectors: Path | None = None,
+        other_cities: Sequence[str] = (),
     ) -> None:
         self.passages = list(passages)
+        self._other_cities = city_pattern(other_cities)
         self.synonyms = synonyms or Synonyms()
         self.topic_free = topic_free
         self._by_section = {(p.section, p.language): p for p in self.passages}
@@ -247,7 +254,11 @@ class KnowledgeIndex:
         alternatives = {
             t for terms in offered if len(terms) <= WORDS_PER_ALTERNATIVE for t in terms
         }
-        values = {t for text in confirmed_values(question) for t in self.topical_terms(text)}
+        values = {
+            t
+            for text in confirmed_values(question, self._other_cities)
+            for t in self.topical_terms(text)
+        }
         return frozenset(alternatives | values)
 
     def closest_asked(self, vector: np.ndarray | None) -> float:

@@ -4,6 +4,7 @@ writing tasks, unrelated topics), recognised by their closeness to the intent's 
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Collection, Sequence
@@ -17,6 +18,7 @@ from bot.content.loader import Problem
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLES
+from bot.knowledge.places import OTHER_CITY, load_other_cities
 from bot.knowledge.shapes import (
     Definitions,
     Shape,
@@ -101,6 +103,9 @@ class Intent(BaseModel):
 
 class _IntentsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # English words and how members shorten them in chat ("you" → "u"): each phrase of an
+    # intent also stands in its shortened forms ("can you write" catches "can u write").
+    short_forms: dict[str, list[str]] = {}
     intents: list[Intent] = []
 
 
@@ -165,7 +170,37 @@ def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
         raw = _IntentsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
         return [], [Problem(path, None, "intents", str(error))]
-    return raw.intents, []
+    cities, problems = load_other_cities(content_dir)
+    return [_spelled_out(intent, raw.short_forms, cities) for intent in raw.intents], problems
+
+
+_PHRASE_LISTS = ("starts", "contains", "unless", "about_someone", "only_with")
+_WORD = re.compile(r"[a-z]+")
+
+
+def _spelled_out(intent: Intent, short_forms: dict[str, list[str]], cities: list[str]) -> Intent:
+    """The intent with `{other city}` as each city, and each phrase also in its short forms."""
+    update = {}
+    for field in _PHRASE_LISTS:
+        phrases: list[str] = []
+        for text in getattr(intent, field):
+            for one in cities if text == OTHER_CITY else [text]:
+                phrases.extend(p for p in _shortened(one, short_forms) if p not in phrases)
+        update[field] = phrases
+    return intent.model_copy(update=update)
+
+
+def _shortened(text: str, short_forms: dict[str, list[str]]) -> list[str]:
+    """`text` and every way of writing it with its words shortened ("please tell you" →
+    "pls tell u", "please tell u", …), `text` first."""
+    text = text.casefold()
+    pieces = _WORD.split(text)
+    words = _WORD.findall(text)
+    choices = [[word, *short_forms.get(word, [])] for word in words]
+    return [
+        "".join(itertools.chain.from_iterable(zip(pieces, chosen, strict=False))) + pieces[-1]
+        for chosen in itertools.product(*choices)
+    ]
 
 
 class IntentMatcher:
