@@ -38,6 +38,21 @@ def test_each_of_two_close_commands_is_told_apart_by_what_is_asked(
             # Leaving a team is the team's, not a track's.
             ("想退出现在的队伍", "zh", "team"),
             ("上周报的赛道，想确认下报上没有", "zh", "myregistrations"),
+            ("我之前报过啥来着 怎么查自己报的", "zh", "myregistrations"),
+            # Reminders of some dates, not a registration for the track they belong to.
+            ("remind me about creative works track dates only", "en", "subscribe"),
+            ("只提醒我创意作品赛道的日期就行", "zh", "subscribe"),
+            # People to search for are teammates, not a track to register for.
+            (
+                "where can I search for people who know audio DSP for the tech innovation track",
+                "en",
+                "findteam",
+            ),
+            # The dates and the time left, in the member's own time: /deadlines shows them so;
+            # the dates shown in the wrong zone is the member's zone to set.
+            ("大赛几个关键时间点，按我这边的时间显示一下 还剩几天", "zh", "deadlines"),
+            ("how many days left until the deadline in my time zone", "en", "deadlines"),
+            ("时区不对，怎么改成我这边的时间", "zh", "timezone"),
             ("还没想好赛道，能先报上名吗", "zh", "register"),
             (
                 "register me for the application innovation track, team name Pixel Pushers",

@@ -56,6 +56,7 @@ def test_declines_beside_the_articles_words_stay_declined(hybrid: RetrievalAnswe
         ),
         intent="personal-data",
     )
+    assert_declined(hybrid, (("李强家住长沙哪里啊", "zh"),), intent="personal-data")
     assert_declined(
         hybrid,
         (
@@ -90,5 +91,9 @@ def test_this_contest_beside_another_city_is_still_answered(hybrid: RetrievalAns
             ("我在深圳，也能参加这个大赛吗？决赛在哪", "zh", "长沙"),
             ("is the final in Shanghai or Changsha?", "en", "Changsha"),
             ("which years does the development plan cover?", "en", "2027"),
+            # The report gives the city, not the hall: it says so.
+            ("启动会具体是在长沙哪个酒店还是哪个会场办的", "zh", "没有给出在长沙的具体地点"),
+            ("who was the person from that 5G lab (the broadcasting admin one)", "en", "Wu Hong"),
+            ("what tech do the tracks have in common?", "en", "AIGC"),
         ),
     )
