@@ -20,6 +20,7 @@ from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLES
 from bot.knowledge.places import OTHER_CITY, load_other_cities
 from bot.knowledge.shapes import (
+    AboutSomeone,
     Definitions,
     Shape,
     named_only,
@@ -246,12 +247,11 @@ class IntentMatcher:
             (
                 intent,
                 Shape(
-                    words=shape_pattern(
-                        intent.starts, intent.contains, intent.about_someone, person, member
-                    ),
+                    words=shape_pattern(intent.starts, intent.contains),
                     unless=shape_pattern(contains=intent.unless),
                     only_with=shape_pattern(contains=intent.only_with),
-                    named=shape_pattern(about=named_only(intent.about_someone), member=named)
+                    about=AboutSomeone.of(intent.about_someone, person, member),
+                    named=AboutSomeone.of(named_only(intent.about_someone), "", named)
                     if named
                     else None,
                     definition=Definitions.of(intent.what_is, intent.terms),

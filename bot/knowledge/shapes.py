@@ -130,37 +130,57 @@ class Definitions:
 
 
 def shape_pattern(
-    starts: Sequence[str] = (),
-    contains: Sequence[str] = (),
-    about: Sequence[str] = (),
-    person: str = "",
-    member: str = "",
+    starts: Sequence[str] = (), contains: Sequence[str] = ()
 ) -> re.Pattern[str] | None:
-    """One expression for openings, phrases and phrases about a person."""
+    """One expression for openings and phrases."""
     parts = [f"^(?:{'|'.join(phrase(s) for s in starts)})"] if starts else []
-    phrases = [phrase(c) for c in contains]
-    for template in about:
-        placeholder, who = ("{member}", member) if "{member}" in template else ("{person}", person)
-        before, _, after = template.partition(placeholder)
-        phrases.append(
-            (phrase(before.rstrip()) + r"\s*" if before.strip() else "")
-            + who
-            + (r"\s*" + phrase(after.lstrip()) if after.strip() else "")
-        )
-    if phrases:
-        parts.append(f"(?:{'|'.join(phrases)})")
+    if contains:
+        parts.append(f"(?:{'|'.join(phrase(c) for c in contains)})")
     return re.compile("|".join(parts)) if parts else None
+
+
+@dataclass(frozen=True, slots=True)
+class AboutSomeone:
+    """Phrases about a person ("how old is {person}"), looked for only where someone is named at
+    all. Every phrase holds a whole name pattern (names, honorifics, titles), so together they
+    make an expression of a few hundred thousand characters, slow to scan; the names alone
+    (`who`) are quick to rule out, and most questions name nobody."""
+
+    phrases: re.Pattern[str]
+    who: re.Pattern[str]
+
+    @classmethod
+    def of(cls, about: Sequence[str], person: str, member: str) -> AboutSomeone | None:
+        if not about:
+            return None
+        phrases = []
+        for template in about:
+            placeholder, who = (
+                ("{member}", member) if "{member}" in template else ("{person}", person)
+            )
+            before, _, after = template.partition(placeholder)
+            phrases.append(
+                (phrase(before.rstrip()) + r"\s*" if before.strip() else "")
+                + who
+                + (r"\s*" + phrase(after.lstrip()) if after.strip() else "")
+            )
+        who = "|".join(f"(?:{w})" for w in (person, member) if w)
+        return cls(re.compile("|".join(f"(?:{p})" for p in phrases)), re.compile(who))
+
+    def search(self, text: str) -> bool:
+        return self.who.search(text) is not None and self.phrases.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
 class Shape:
     """What makes a question an intent by its words."""
 
-    words: re.Pattern[str] | None  # openings, phrases, phrases about a person or a pronoun
+    words: re.Pattern[str] | None  # openings and phrases
     unless: re.Pattern[str] | None
     only_with: re.Pattern[str] | None
+    about: AboutSomeone | None = None  # phrases about a person or a pronoun
     # Phrases about someone the knowledge names, by name: whatever else the question says.
-    named: re.Pattern[str] | None = None
+    named: AboutSomeone | None = None
     # "what is {term}": only where the message is little else ("AIGC是什么意思？我能参加吗"
     # asks whether one may take part), and with none of `unless`.
     definition: Definitions | None = None
@@ -173,8 +193,7 @@ class Shape:
             return False
         if self.definition is not None and self.definition.only_a_definition(text):
             return True
-        return (
-            self.words is not None
-            and self.words.search(text) is not None
-            and (self.only_with is None or self.only_with.search(text) is not None)
+        worded = (self.words is not None and self.words.search(text) is not None) or (
+            self.about is not None and self.about.search(text)
         )
+        return worded and (self.only_with is None or self.only_with.search(text) is not None)
