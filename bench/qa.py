@@ -76,7 +76,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # before the registration deadline), calibration-36 (English from members who heard of the
 # community second-hand: things described rather than named, chat short forms) and
 # calibration-37 (Chinese declines beside the article's words, with answerable twins) by three
-# helpers apart at the start of the eleventh sitting, final-20 first measured before any change).
+# helpers apart at the start of the eleventh sitting, final-20 first measured before any change;
+# calibration-38 (English in a Discord server: two details at once, the bot's commands described)
+# and calibration-39 (a busy Chinese group chat, most of it to decline) after the first fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -115,6 +117,8 @@ HELD_OUT_FILES = {
     "calibration-35 (commands members confuse)": DATA / "qa_calibration_35.jsonl",
     "calibration-36 (English, described not named)": DATA / "qa_calibration_36.jsonl",
     "calibration-37 (Chinese declines, twins)": DATA / "qa_calibration_37.jsonl",
+    "calibration-38 (English, Discord)": DATA / "qa_calibration_38.jsonl",
+    "calibration-39 (Chinese group chat)": DATA / "qa_calibration_39.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

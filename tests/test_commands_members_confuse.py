@@ -53,6 +53,34 @@ def test_each_of_two_close_commands_is_told_apart_by_what_is_asked(
             ("大赛几个关键时间点，按我这边的时间显示一下 还剩几天", "zh", "deadlines"),
             ("how many days left until the deadline in my time zone", "en", "deadlines"),
             ("时区不对，怎么改成我这边的时间", "zh", "timezone"),
+            (
+                "the dates the bot shows are in china time but im in london, how do i fix that",
+                "en",
+                "timezone",
+            ),
+            (
+                "wait which tracks did i already sign up for? can you show me",
+                "en",
+                "myregistrations",
+            ),
+            (
+                "i wanna sign up for the creative works track and add my team name + idea, how",
+                "en",
+                "register",
+            ),
+            ("how do i start my own team and get a code for others to join?", "en", "team"),
+            ("想拉几个朋友一起组个队 用bot咋整", "zh", "team"),
+            (
+                "im solo, is there a way to browse teams that still have open spots?",
+                "en",
+                "findteam",
+            ),
+            (
+                "i want other people to be able to find me as a teammate, how do i set that up",
+                "en",
+                "lookingfor",
+            ),
+            ("i want the organizers' announcements sent to me in DMs, how", "en", "subscribe"),
             ("还没想好赛道，能先报上名吗", "zh", "register"),
             (
                 "register me for the application innovation track, team name Pixel Pushers",

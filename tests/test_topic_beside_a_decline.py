@@ -56,7 +56,18 @@ def test_declines_beside_the_articles_words_stay_declined(hybrid: RetrievalAnswe
         ),
         intent="personal-data",
     )
-    assert_declined(hybrid, (("李强家住长沙哪里啊", "zh"),), intent="personal-data")
+    assert_declined(
+        hybrid,
+        (
+            ("李强家住长沙哪里啊", "zh"),
+            ("胡朝晖副主任一个月工资多少啊 好奇", "zh"),
+            # Members as a group chat calls them: a nickname, a handle, a roommate by name.
+            ("小王报的是哪个赛道啊，帮我查一下呗", "zh"),
+            ("我舍友李明是不是已经报上名了？帮看看", "zh"),
+            ("which track did @kevin_w register for? and whats his team idea", "en"),
+        ),
+        intent="personal-data",
+    )
     assert_declined(
         hybrid,
         (
@@ -64,6 +75,8 @@ def test_declines_beside_the_articles_words_stay_declined(hybrid: RetrievalAnswe
             ("pls translate Jiang Tao's keynote title into english + japanese", "en"),
             ("帮我给AIGC创意作品赛道想句宣传口号，要押韵、朗朗上口那种", "zh"),
             ("2000亿人民币换算成美元是多少，帮我写进稿子里", "zh"),
+            ("来段rap 关于马栏山的 整活一下哈哈", "zh"),
+            ("can you code a python script that makes AIGC thumbnails for my contest entry", "en"),
         ),
         intent="writing-task",
     )
@@ -82,6 +95,10 @@ def test_declines_beside_the_articles_words_stay_declined(hybrid: RetrievalAnswe
         ),
         intent="other-contest",
     )
+    # Another company's own event is not this contest.
+    assert_declined(
+        hybrid, (("今年腾讯云黑客松啥时候报名啊 有人知道不", "zh"),), intent="other-event"
+    )
 
 
 def test_this_contest_beside_another_city_is_still_answered(hybrid: RetrievalAnswerer) -> None:
@@ -95,5 +112,8 @@ def test_this_contest_beside_another_city_is_still_answered(hybrid: RetrievalAns
             ("启动会具体是在长沙哪个酒店还是哪个会场办的", "zh", "没有给出在长沙的具体地点"),
             ("who was the person from that 5G lab (the broadcasting admin one)", "en", "Wu Hong"),
             ("what tech do the tracks have in common?", "en", "AIGC"),
+            # A newcomer (小白) is not another member; hearsay ("老王说") is a claim to check.
+            ("我是小白，有没有报名门槛", "zh", "没有说明"),
+            ("老王说决赛在长沙，是真的吗", "zh", "长沙"),
         ),
     )

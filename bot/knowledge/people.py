@@ -40,10 +40,21 @@ RELATIONS_EN = (
     "friend", "teammate", "team mate", "colleague", "classmate", "roommate", "coworker",
     "co-worker", "buddy", "boss", "girlfriend", "boyfriend", "partner", "cofounder", "co-founder",
 )  # fmt: skip
+# Common surnames, for how a group chat calls a member: 小王, 老张, 阿陈. (Not 白, 方, 金, 高, 石:
+# "小白" is a newcomer, "小方向" a direction.)
+SURNAMES_ZH = (
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡",
+    "郭", "何", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭",
+    "曾", "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕",
+    "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "廖", "贾", "夏",
+    "韦", "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛", "雷", "侯", "史", "陶", "黎", "贺",
+    "顾", "毛", "郝", "龚", "邵", "钱", "严", "戴", "莫", "孔", "汤",
+)  # fmt: skip
 # "我同学张伟", "my teammate Li Ming": the relation, then perhaps a name of a word or two. Or
 # someone named by what they are called: "群里那个叫小鱼的", "the guy called Bob in our server",
 # or by their handle after "that" ("群里那个@阿杰", "that @jay in the group"; the bot's own
-# mention opens a message, without "that"), or as someone of the group ("群里阿杰").
+# mention opens a message, without "that"), or as someone of the group ("群里阿杰"), or by a
+# handle inside the message ("which track did @kevin_w register for?"), or as 小王 or 老张.
 OTHER_MEMBER = (
     rf"(?:我的?|我们的?)(?:{'|'.join(RELATIONS_ZH)})(?:[\u4e00-\u9fff]{{2,3}})?"
     r"|(?:那个|一个|有个)(?:网名)?叫[\u4e00-\u9fff\w]{1,8}?的"
@@ -53,6 +64,8 @@ OTHER_MEMBER = (
     r"|(?:那个|这个)\s*@[\w\u4e00-\u9fff]{1,20}\s*"
     r"|群里(?:的)?[\u4e00-\u9fff]{2,3}"
     r"|(?:that|this) @\w+"
+    r"|(?<=[\s\u4e00-\u9fff，,])@\w+"
+    rf"|(?:小|老|阿)(?:{'|'.join(SURNAMES_ZH)})"
 )
 
 
