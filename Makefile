@@ -31,9 +31,11 @@ run: $(STAMP_RUN)
 
 # Two workers: the suite spends its time on CPU (bots started as processes, embeddings), and
 # CI has two cores; serially it takes about twelve minutes there, in parallel about seven.
+# One OpenMP thread per process: the embedding engine otherwise starts one per core in each
+# worker, and four threads spinning on two cores made every embedding twice as slow.
 test: $(STAMP_DEV)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
