@@ -78,7 +78,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # calibration-37 (Chinese declines beside the article's words, with answerable twins) by three
 # helpers apart at the start of the eleventh sitting, final-20 first measured before any change;
 # calibration-38 (English in a Discord server: two details at once, the bot's commands described)
-# and calibration-39 (a busy Chinese group chat, most of it to decline) after the first fixes).
+# and calibration-39 (a busy Chinese group chat, most of it to decline) after the first fixes, and
+# calibration-40 (English on Telegram, short and vague) after them).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -119,6 +120,7 @@ HELD_OUT_FILES = {
     "calibration-37 (Chinese declines, twins)": DATA / "qa_calibration_37.jsonl",
     "calibration-38 (English, Discord)": DATA / "qa_calibration_38.jsonl",
     "calibration-39 (Chinese group chat)": DATA / "qa_calibration_39.jsonl",
+    "calibration-40 (English, short and vague)": DATA / "qa_calibration_40.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

@@ -81,6 +81,11 @@ def test_each_of_two_close_commands_is_told_apart_by_what_is_asked(
                 "lookingfor",
             ),
             ("i want the organizers' announcements sent to me in DMs, how", "en", "subscribe"),
+            # Short requests that describe the action.
+            ("pull me out of the creative works track", "en", "withdraw"),
+            ("did the organizers answer my q yet?", "en", "mytickets"),
+            ("list me as available for a team", "en", "lookingfor"),
+            ("list the infra stuff we get", "en", "resources"),
             ("还没想好赛道，能先报上名吗", "zh", "register"),
             (
                 "register me for the application innovation track, team name Pixel Pushers",
