@@ -76,6 +76,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_17.jsonl": (0.83, 0.85),
     "qa_heldout_18.jsonl": (0.88, 0.85),
     "qa_heldout_19.jsonl": (0.88, 0.8),
+    "qa_heldout_20.jsonl": (0.85, 0.9),
 }
 
 
