@@ -43,6 +43,7 @@ from bot.messages import (
 from bot.ops.http import serve
 from bot.outbox.worker import DeliveryWorker
 from bot.runtime import build_index, start_core
+from bot.storage.database import Database
 from tests.fakes.discord_api import FakeDiscordServer
 from tests.fakes.telegram_api import FakeTelegramServer
 
@@ -174,8 +175,9 @@ def _database_params() -> list[object]:
     return params
 
 
-async def _create_postgres_database() -> tuple[str, str]:
-    """A new, empty database on the test server; returns (its async URL, its name)."""
+async def _create_postgres_database(template: str | None = None) -> tuple[str, str]:
+    """A new database on the test server, empty or a copy of `template`; returns (its async
+    URL, its name)."""
     assert POSTGRES_URL
     url = make_url(POSTGRES_URL)
     name = f"cb_test_{uuid.uuid4().hex[:12]}"
@@ -187,7 +189,8 @@ async def _create_postgres_database() -> tuple[str, str]:
         database=url.database or "postgres",
     )
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        copy_of = f' TEMPLATE "{template}"' if template else ""
+        await connection.execute(f'CREATE DATABASE "{name}"{copy_of}')
     finally:
         await connection.close()
     return url.set(database=name).render_as_string(hide_password=False), name
@@ -216,11 +219,76 @@ async def launch_chromium(playwright: Any) -> Any:
     )
 
 
-@contextlib.asynccontextmanager
-async def _fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[str]:
-    """The URL of a new, empty database of that kind, dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+async def _migrate(url: str) -> None:
+    database = Database(url)
+    try:
+        await database.upgrade()
+    finally:
+        await database.close()
+
+
+# A database at the newest revision, per test worker, that each test's fresh database copies:
+# migrating takes a quarter of a second, and some four hundred tests each want a new database.
+# test_storage migrates empty databases (`empty_database_url`), as a deployment's first start
+# does.
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("migrated") / "bot.db"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres() -> Iterator[str | None]:
+    """The name of a migrated PostgreSQL database to copy, or None without PostgreSQL."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    url, name = asyncio.run(_create_postgres_database())
+    asyncio.run(_migrate(url))
+    yield name
+    asyncio.run(_drop_postgres_database(name))
+
+
+@dataclass(frozen=True)
+class MigratedDatabases:
+    sqlite: Path
+    postgres: str | None
+
+    @contextlib.asynccontextmanager
+    async def fresh(self, kind: str, tmp_path: Path) -> AsyncIterator[str]:
+        """The URL of a new database of that kind at the newest revision, dropped afterwards."""
+        if kind == "sqlite":
+            path = tmp_path / "bot.db"
+            shutil.copyfile(self.sqlite, path)
+            yield f"sqlite+aiosqlite:///{path}"
+            return
+        url, name = await _create_postgres_database(self.postgres)
+        try:
+            yield url
+        finally:
+            await _drop_postgres_database(name)
+
+
+@pytest.fixture
+def migrated(migrated_sqlite: Path, migrated_postgres: str | None) -> MigratedDatabases:
+    return MigratedDatabases(migrated_sqlite, migrated_postgres)
+
+
+@pytest.fixture(params=_database_params())
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated: MigratedDatabases
+) -> AsyncIterator[str]:
+    """A fresh database per test: SQLite, and PostgreSQL when BOT_TEST_DATABASE_URL is set."""
+    async with migrated.fresh(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=_database_params())
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A new database with no tables at all, as a deployment's first start finds."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
     url, name = await _create_postgres_database()
     try:
@@ -229,25 +297,23 @@ async def _fresh_database(kind: str, tmp_path: Path) -> AsyncIterator[str]:
         await _drop_postgres_database(name)
 
 
-@pytest.fixture(params=_database_params())
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh database per test: SQLite, and PostgreSQL when BOT_TEST_DATABASE_URL is set."""
-    async with _fresh_database(request.param, tmp_path) as url:
-        yield url
-
-
 @pytest.fixture
-async def deployment_database_url(tmp_path: Path) -> AsyncIterator[str]:
+async def deployment_database_url(
+    tmp_path: Path, migrated: MigratedDatabases
+) -> AsyncIterator[str]:
     """One fresh database, the kind a deployment runs: PostgreSQL when BOT_TEST_DATABASE_URL is
     set, else SQLite. For the end-to-end platform tests, whose storage the per-database tests
     cover on both: running each of them twice would cost a minute of the ten CI allows."""
-    async with _fresh_database("postgresql" if POSTGRES_URL else "sqlite", tmp_path) as url:
+    kind = "postgresql" if POSTGRES_URL else "sqlite"
+    async with migrated.fresh(kind, tmp_path) as url:
         yield url
 
 
 @pytest.fixture
-def sqlite_url(tmp_path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+def sqlite_url(tmp_path: Path, migrated_sqlite: Path) -> str:
+    path = tmp_path / "bot.db"
+    shutil.copyfile(migrated_sqlite, path)
+    return f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture

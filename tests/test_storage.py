@@ -15,8 +15,8 @@ from bot.storage.models import Member as MemberRow
 from tests.conftest import ManualClock, Member, only_text
 
 
-async def test_migrations_create_the_schema_and_can_run_twice(database_url: str) -> None:
-    database = Database(database_url)
+async def test_migrations_create_the_schema_and_can_run_twice(empty_database_url: str) -> None:
+    database = Database(empty_database_url)
     try:
         await database.upgrade()
         await database.upgrade()
@@ -111,13 +111,13 @@ async def test_chosen_language_survives_a_restart(
         await restarted.services.database.close()
 
 
-async def test_migrations_match_the_models(database_url: str) -> None:
+async def test_migrations_match_the_models(empty_database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from bot.storage.models import Base
 
-    database = Database(database_url)
+    database = Database(empty_database_url)
     try:
         await database.upgrade()
         async with database.engine.connect() as connection:
