@@ -12,6 +12,7 @@ import logging
 import signal
 
 from aiohttp import web
+from sqlalchemy.engine import make_url
 
 from adapters.base import Adapter
 from bot.calendars.feed import add_calendar_feeds
@@ -21,7 +22,7 @@ from bot.dashboard.app import add_dashboard
 from bot.features.newcomers import send_due_welcomes
 from bot.knowledge.build import reload_content
 from bot.ops.http import serve, service_app
-from bot.ops.roles import Role, RoleError, SqliteProcessLock, lead_scheduling
+from bot.ops.roles import Role, SqliteProcessLock, lead_scheduling
 from bot.reminders.jobs import finish_running_jobs
 from bot.reminders.scheduler import ReminderScheduler
 from bot.runtime import delivery_workers, follow_knowledge, start_core
@@ -59,16 +60,19 @@ def web_keeper(settings: Settings, services: Services) -> Adapter:
 
 
 async def serve_platforms(settings: Settings, roles: frozenset[Role]) -> None:
-    core = await start_core(settings)
-    database = core.services.database
     sqlite_lock = None
-    if database.engine.dialect.name == "sqlite" and roles & {Role.SCHEDULE, Role.DELIVER}:
+    # Refused before the knowledge base is loaded: a second process says why at once.
+    on_sqlite = make_url(settings.database_url).get_backend_name() == "sqlite"
+    if on_sqlite and roles & {Role.SCHEDULE, Role.DELIVER}:
         sqlite_lock = SqliteProcessLock(settings.database_url)
-        try:
-            sqlite_lock.acquire()
-        except RoleError:
-            await database.close()
-            raise
+        sqlite_lock.acquire()
+    try:
+        core = await start_core(settings)
+    except BaseException:
+        if sqlite_lock is not None:
+            sqlite_lock.release()
+        raise
+    database = core.services.database
     for warning in settings.startup_warnings():
         log.warning("%s", warning)
     adapters = platform_adapters(settings)

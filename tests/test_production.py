@@ -22,8 +22,7 @@ from bot.storage.database import Database
 from bot.storage.models import Broadcast, Member, Subscription
 from tests.conftest import (
     POSTGRES_URL,
-    _create_postgres_database,
-    _drop_postgres_database,
+    MigratedDatabases,
     child_environment,
 )
 from tests.fakes.telegram_api import FakeTelegramServer
@@ -94,15 +93,11 @@ async def telegram() -> AsyncIterator[FakeTelegramServer]:
 
 
 @pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
+async def postgres_url(tmp_path: Path, migrated: MigratedDatabases) -> AsyncIterator[str]:
     if not POSTGRES_URL:
         pytest.skip("BOT_TEST_DATABASE_URL not set")
-    url, name = await _create_postgres_database()
-    database = Database(url)
-    await database.upgrade()
-    await database.close()
-    yield url
-    await _drop_postgres_database(name)
+    async with migrated.fresh("postgresql", tmp_path) as url:
+        yield url
 
 
 async def add_members(url: str, count: int, subscribe: bool = False) -> None:
@@ -180,7 +175,7 @@ async def test_health_and_metrics_are_served(telegram: FakeTelegramServer, tmp_p
 async def test_two_processes_deliver_one_broadcast_exactly_once(
     telegram: FakeTelegramServer, postgres_url: str
 ) -> None:
-    await add_members(postgres_url, 2000)
+    await add_members(postgres_url, 600)
     database = Database(postgres_url)
     async with database.session() as session:
         now = datetime.now(UTC)
@@ -200,7 +195,7 @@ async def test_two_processes_deliver_one_broadcast_exactly_once(
 
     bots = [await Bot(environment(telegram, postgres_url), "deliver").start() for _ in range(2)]
     try:
-        await telegram.wait_for("sendMessage", count=2001, timeout=120)  # + the summary
+        await telegram.wait_for("sendMessage", count=601, timeout=120)  # + the summary
     finally:
         for bot in bots:
             await bot.stop()
@@ -209,7 +204,7 @@ async def test_two_processes_deliver_one_broadcast_exactly_once(
         for c in telegram.calls_of("sendMessage")
         if c["text"] == "Final in Changsha"
     ]
-    assert len(chats) == 2000 and len(set(chats)) == 2000
+    assert len(chats) == 600 and len(set(chats)) == 600
 
 
 @needs_postgres
