@@ -42,10 +42,15 @@ def _import_aiogram_types_lazily() -> None:
         return None
 
     pydantic.BaseModel.model_rebuild = classmethod(share_names_instead)  # type: ignore[method-assign,assignment]
+    # The bot API methods (some 170 models) are built when first used too: a model inherits
+    # pydantic.BaseModel's config unless it sets the key, and aiogram's methods do not.
+    configured = pydantic.BaseModel.model_config
+    pydantic.BaseModel.model_config = {**configured, "defer_build": True}
     try:
         import aiogram.types  # noqa: F401  (the import is the point)
     finally:
         pydantic.BaseModel.model_rebuild = build_now  # type: ignore[method-assign]
+        pydantic.BaseModel.model_config = configured
 
 
 _import_aiogram_types_lazily()

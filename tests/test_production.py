@@ -304,10 +304,9 @@ async def test_a_process_that_only_schedules_follows_a_reload_and_moves_the_remi
         BOT_FOLLOW_CHANGES_SECONDS="0.5",
     )
     scheduling = await Bot(env, "schedule").start()
-    answering = None
+    answering = await Bot(env, "receive").start()  # both start at once: start-up is slow
     try:
         await _wait_for_reminder(database_url, at - timedelta(days=1))
-        answering = await Bot(env, "receive").start()
         await telegram.wait_for("getUpdates", timeout=30)
         toml = content / "contest.toml"
         toml.write_text(toml.read_text("utf-8").replace(at.isoformat(), later.isoformat()), "utf-8")
@@ -317,8 +316,7 @@ async def test_a_process_that_only_schedules_follows_a_reload_and_moves_the_remi
         await _wait_for_reminder(database_url, later - timedelta(days=1))
     finally:
         for bot in (answering, scheduling):
-            if bot is not None:
-                assert await bot.stop() == 0, bot.stderr.decode()
+            assert await bot.stop() == 0, bot.stderr.decode()
 
 
 async def _wait_for_reminder(url: str, due: datetime) -> None:

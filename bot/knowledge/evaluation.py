@@ -132,8 +132,11 @@ def evaluate(
     answerer: RetrievalAnswerer, questions: list[EvalQuestion], zone_name: str, now: datetime
 ) -> list[EvalResult]:
     results = []
-    for question in questions:
-        answer = answerer.answer(question.question, question.language, zone_name, now)
+    vectors = answerer.index.embed_many([question.question for question in questions])
+    for question, vector in zip(questions, vectors, strict=True):
+        answer = answerer.answer(
+            question.question, question.language, zone_name, now, vector=vector
+        )
         rank = expected_rank(answerer.index, answer, question)
         results.append(EvalResult(question, answer, fact_score(answer, question), rank))
     return results
