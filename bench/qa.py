@@ -79,7 +79,10 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # helpers apart at the start of the eleventh sitting, final-20 first measured before any change;
 # calibration-38 (English in a Discord server: two details at once, the bot's commands described)
 # and calibration-39 (a busy Chinese group chat, most of it to decline) after the first fixes, and
-# calibration-40 (English on Telegram, short and vague) after them).
+# calibration-40 (English on Telegram, short and vague) after them; final-21 (the week submissions
+# open), calibration-41 (English from non-native writers in a Discord server) and calibration-42
+# (a Chinese group chat's slang and loose names) by three helpers apart at the start of the
+# twelfth sitting, final-21 first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -121,6 +124,8 @@ HELD_OUT_FILES = {
     "calibration-38 (English, Discord)": DATA / "qa_calibration_38.jsonl",
     "calibration-39 (Chinese group chat)": DATA / "qa_calibration_39.jsonl",
     "calibration-40 (English, short and vague)": DATA / "qa_calibration_40.jsonl",
+    "calibration-41 (non-native English)": DATA / "qa_calibration_41.jsonl",
+    "calibration-42 (Chinese slang)": DATA / "qa_calibration_42.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -141,6 +146,7 @@ HELD_OUT_FILES = {
     "final-18": DATA / "qa_heldout_18.jsonl",
     "final-19": DATA / "qa_heldout_19.jsonl",
     "final-20": DATA / "qa_heldout_20.jsonl",
+    "final-21": DATA / "qa_heldout_21.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
