@@ -51,7 +51,7 @@ def test_commands_members_describe_in_their_own_words(hybrid: RetrievalAnswerer)
     assert_commands_given(
         hybrid,
         (
-            ("where can I see their reply to the question I sent the organizers?", "en", "mytickets"),
+            ("where can I see their reply to what I sent the organizers?", "en", "mytickets"),
             ("上次转人工问的那个，人家回了没", "zh", "mytickets"),
             ("can the bot show which tracks I already registered?", "en", "myregistrations"),
             ("我们几个想组队，我来当队长，怎么弄", "zh", "team"),
