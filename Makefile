@@ -30,8 +30,8 @@ run: $(STAMP_RUN)
 	@$(BIN)/communitybot run
 
 # Two workers: the suite spends its time on CPU (bots started as processes, embeddings), and
-# CI has two cores; on two cores it takes about five and a half minutes (three workers are no
-# faster: the waits that a third would fill are few).
+# CI has two cores; on two cores it takes about four and a half minutes, six with PostgreSQL
+# (three workers are no faster: the waits that a third would fill are few).
 # One OpenMP thread per process: the embedding engine otherwise starts one per core in each
 # worker, and four threads spinning on two cores made every embedding twice as slow.
 test: $(STAMP_DEV)
