@@ -59,3 +59,23 @@ def test_commands_members_describe_in_their_own_words(hybrid: RetrievalAnswerer)
             ("I'm in Lima, how do I see all the dates in my own time?", "en", "deadlines"),
         ),
     )
+
+
+def test_a_newcomer_who_says_who_they_are_first_is_shown_how_to_register(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """Who they are comes first, then the wish to take part: not a question about someone."""
+    assert_commands_given(
+        hybrid,
+        (
+            (
+                "3D artist from Manila here, found out about the contest today, keen to join. how?",
+                "en",
+                "register",
+            ),
+            # (Chinese said so before the English did: 怎么报名 is the intent's own words.)
+            ("我是湖南大学的研一学生，也想报名参加这个大赛，该怎么操作", "zh", "register"),
+            # …but a skill wanted for a team is /findteam.
+            ("frontend dev here, looking for a sound designer to team up with", "en", "findteam"),
+        ),
+    )
