@@ -162,3 +162,14 @@ def test_a_what_is_phrase_without_its_term_or_terms_is_refused(content: Path) ->
     (content / "intents.toml").write_text(without_terms, "utf-8")
     problems, _ = check_content(content)
     assert any("go together" in p.reason for p in problems), problems
+
+
+def test_a_word_list_that_cannot_be_read_is_a_problem_not_a_crash(content: Path) -> None:
+    """A list file that is not a file at all (here a folder in its place) or not TOML is
+    reported with its name, like any other problem."""
+    (content / "places.toml").unlink()
+    (content / "places.toml").mkdir()
+    (content / "topic_free_words.toml").write_text("zh = [", encoding="utf-8")
+    problems, _ = check_content(content)
+    named = {problem.file.name for problem in problems}
+    assert {"places.toml", "topic_free_words.toml"} <= named, problems

@@ -6,8 +6,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.content.models import Contest, LocatedError
 
@@ -27,6 +28,21 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.reason}"
+
+
+FileModel = TypeVar("FileModel", bound=BaseModel)
+
+
+def read_toml(
+    path: Path, model: type[FileModel], field: str, expected: str = ""
+) -> tuple[FileModel | None, list[Problem]]:
+    """One of the content's TOML files as its model; or None and the problem that stops it (it
+    cannot be read, is not TOML, or does not fit: `expected` says what should be there)."""
+    try:
+        return model.model_validate(tomllib.loads(path.read_text(encoding="utf-8"))), []
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
+        reason = f"{expected}: {error}" if expected else str(error)
+        return None, [Problem(path, None, field, reason)]
 
 
 class ContentError(Exception):

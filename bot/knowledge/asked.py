@@ -10,13 +10,12 @@ members used, and `content check` validates them.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from bot.content.loader import Problem
+from bot.content.loader import Problem, read_toml
 from bot.i18n import Language
 from bot.knowledge.passages import KNOWLEDGE_DIR, Passage
 
@@ -59,10 +58,9 @@ def load_asked_questions(
     problems: list[Problem] = []
     for path in sorted((content_dir / KNOWLEDGE_DIR).glob(f"*{QUESTIONS_SUFFIX}")):
         topic = path.name.removesuffix(QUESTIONS_SUFFIX)
-        try:
-            raw = _QuestionsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as error:
-            problems.append(Problem(path, None, "sections", f"expected [[sections]]: {error}"))
+        raw, unreadable = read_toml(path, _QuestionsFile, "sections", "expected [[sections]]")
+        if raw is None:
+            problems += unreadable
             continue
         for entry in raw.sections:
             section = sections_by_heading.get((topic, entry.heading), computed.get(entry.heading))

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.content.loader import Problem
+from bot.content.loader import Problem, read_toml
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLES
@@ -167,10 +166,9 @@ def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
     path = content_dir / INTENTS_FILE
     if not path.exists():
         return [], []
-    try:
-        raw = _IntentsFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
-        return [], [Problem(path, None, "intents", str(error))]
+    raw, problems = read_toml(path, _IntentsFile, "intents")
+    if raw is None:
+        return [], problems
     cities, problems = load_other_cities(content_dir)
     return [_spelled_out(intent, raw.short_forms, cities) for intent in raw.intents], problems
 

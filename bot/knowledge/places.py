@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from bot.content.loader import Problem
+from bot.content.loader import Problem, read_toml
 
 PLACES_FILE = "places.toml"
 # In an intent's `only_with`: any of the other cities.
@@ -23,8 +22,5 @@ def load_other_cities(content_dir: Path) -> tuple[list[str], list[Problem]]:
     path = content_dir / PLACES_FILE
     if not path.exists():
         return [], []
-    try:
-        raw = _PlacesFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
-        return [], [Problem(path, None, "other_cities", f"expected a list of cities: {error}")]
-    return raw.other_cities, []
+    raw, problems = read_toml(path, _PlacesFile, "other_cities", "expected a list of cities")
+    return (raw.other_cities if raw is not None else []), problems

@@ -4,13 +4,12 @@ base's own words before searching, so "方向" finds the sections about "赛道"
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from bot.content.loader import Problem
+from bot.content.loader import Problem, read_toml
 
 SYNONYMS_FILE = "synonyms.toml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -48,10 +47,9 @@ def load_synonyms(content_dir: Path) -> tuple[Synonyms, list[Problem]]:
     path = content_dir / SYNONYMS_FILE
     if not path.exists():
         return Synonyms(), []
-    try:
-        raw = _SynonymFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
-        return Synonyms(), [Problem(path, None, "groups", f"expected lists of words: {error}")]
+    raw, problems = read_toml(path, _SynonymFile, "groups", "expected lists of words")
+    if raw is None:
+        return Synonyms(), problems
     chinese: dict[str, str] = {}
     latin: dict[str, str] = {}
     problems = []

@@ -3,12 +3,11 @@ that a question may carry without them being what it is about ("这次", "哪几
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from bot.content.loader import Problem
+from bot.content.loader import Problem, read_toml
 from bot.knowledge.tokenize import tokenize
 
 TOPIC_FREE_FILE = "topic_free_words.toml"
@@ -25,10 +24,9 @@ def load_topic_free_words(content_dir: Path) -> tuple[frozenset[str], list[Probl
     path = content_dir / TOPIC_FREE_FILE
     if not path.exists():
         return frozenset(), []
-    try:
-        raw = _TopicFreeFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError, UnicodeDecodeError) as error:
-        return frozenset(), [Problem(path, None, "zh/en", f"expected two word lists: {error}")]
+    raw, problems = read_toml(path, _TopicFreeFile, "zh/en", "expected two word lists")
+    if raw is None:
+        return frozenset(), problems
     words = f"{raw.zh}\n{raw.en}".split()
     # Each listed word as the index sees it, plus its pieces ("哪几个" → also "哪几" and "几个").
     terms = {term for word in words for term in [*tokenize(word), word.lower()]}
