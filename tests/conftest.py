@@ -219,6 +219,16 @@ async def launch_chromium(playwright: Any) -> Any:
     )
 
 
+@contextlib.asynccontextmanager
+async def _postgres_database(template: str | None = None) -> AsyncIterator[str]:
+    """The URL of a new PostgreSQL database (empty, or a copy of `template`), dropped after."""
+    url, name = await _create_postgres_database(template)
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(name)
+
+
 async def _migrate(url: str) -> None:
     database = Database(url)
     try:
@@ -263,11 +273,8 @@ class MigratedDatabases:
             shutil.copyfile(self.sqlite, path)
             yield f"sqlite+aiosqlite:///{path}"
             return
-        url, name = await _create_postgres_database(self.postgres)
-        try:
+        async with _postgres_database(self.postgres) as url:
             yield url
-        finally:
-            await _drop_postgres_database(name)
 
 
 @pytest.fixture
@@ -290,11 +297,8 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
-    url, name = await _create_postgres_database()
-    try:
+    async with _postgres_database() as url:
         yield url
-    finally:
-        await _drop_postgres_database(name)
 
 
 @pytest.fixture

@@ -18,6 +18,9 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
+from bot.config import load_settings
+from bot.ops.roles import Role, RoleError, SqliteProcessLock
+from bot.service import serve_platforms
 from bot.storage.database import Database
 from bot.storage.models import Broadcast, Member, Subscription
 from tests.conftest import (
@@ -143,6 +146,25 @@ async def test_sqlite_refuses_a_second_delivering_process(
         await receiver.stop()
     finally:
         assert await first.stop() == 0
+
+
+async def test_a_second_process_on_sqlite_is_refused_before_it_loads_anything(
+    tmp_path: Path,
+) -> None:
+    """Refused at once: with another process holding the file, the content is not even read
+    (broken here, loading it would fail with a content error instead)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "contest.toml").write_text("not toml [", encoding="utf-8")
+    settings = load_settings(database_url=url, content_dir=content)
+    first = SqliteProcessLock(url)
+    first.acquire()
+    try:
+        with pytest.raises(RoleError, match="PostgreSQL"):
+            await serve_platforms(settings, frozenset({Role.DELIVER}))
+    finally:
+        first.release()
 
 
 async def test_health_and_metrics_are_served(telegram: FakeTelegramServer, tmp_path: Path) -> None:
