@@ -13,11 +13,11 @@ import numpy as np
 from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
+from bot.knowledge.address import as_read
 from bot.knowledge.context import instruction_head, question_sentence, separate_questions
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.knowledge.intents import Intent, IntentMatch
 from bot.knowledge.passages import citation_label
-from bot.knowledge.script import simplified
 from bot.knowledge.sentences import SENTENCE
 from bot.knowledge.tokenize import tokenize
 
@@ -92,7 +92,7 @@ class RetrievalAnswerer:
         """Answer in `language` if given, else the question's own language, else the fallback.
 
         `vector`: the question's embedding, when the caller computed it off the event loop."""
-        question = simplified(question)
+        question = as_read(question)
         language = language or detect_language(question) or fallback_language
         t = Translator(language)
         if vector is None:

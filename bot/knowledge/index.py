@@ -15,6 +15,7 @@ import bm25s
 import numpy as np
 
 from bot.i18n import LANGUAGES, detect_language
+from bot.knowledge.address import as_read
 from bot.knowledge.asked import AskedQuestion
 from bot.knowledge.checked import (
     WORDS_PER_ALTERNATIVE,
@@ -26,7 +27,6 @@ from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
 from bot.knowledge.passages import Passage
 from bot.knowledge.people import people_named
-from bot.knowledge.script import simplified
 from bot.knowledge.synonyms import Synonyms
 from bot.knowledge.tokenize import tokenize
 
@@ -169,20 +169,20 @@ class KnowledgeIndex:
         """The question's vector (slow: callers on the event loop run this in a thread)."""
         if self._vectors is None or self.embedder is None:
             return None
-        return self.embedder.query(simplified(question))
+        return self.embedder.query(as_read(question))
 
     def embed_many(self, questions: Sequence[str]) -> list[np.ndarray | None]:
         """Each question's vector, embedded in batches (an evaluation's hundreds of questions:
         about a tenth faster than one by one, and the same vectors)."""
         if self._vectors is None or self.embedder is None:
             return [None] * len(questions)
-        return list(self.embedder.queries([simplified(q) for q in questions]))
+        return list(self.embedder.queries([as_read(q) for q in questions]))
 
     def search(self, question: str, limit: int = 3, vector: np.ndarray | None = None) -> list[Hit]:
         """The best sections for a question, one hit per section, best first."""
         if not self.passages:
             return []
-        question = simplified(question)
+        question = as_read(question)
         terms = self.topical_terms(question)
         known = [t for t in terms if t in self._vocabulary]
         bm25 = self._retriever.get_scores(known) if known else np.zeros(len(self.passages))

@@ -1,0 +1,33 @@
+"""The address a member puts before a question: "@机器人 大赛一共几个赛道啊", "@bot when is it".
+
+The platforms' own mention of the bot is taken out by the adapters; what is left is a mention
+typed by hand (as group chats elsewhere do it) or another handle the message opens with. It says
+who is asked, not what: left in, "机器人" pulls the question toward what members ask about the bot
+("我在机器人里报的是哪个赛道") and away from the contest's tracks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.knowledge.script import simplified
+
+# The bot by what members call it, wherever in the message it stands ("…还有谁啊 @机器人 列下").
+_BOT_MENTION = re.compile(r"@\s?(?:机器人|小助手|助手|bot|robot)(?![A-Za-z0-9_])", re.IGNORECASE)
+# A handle opening the message, as platforms spell them (letters, digits, underscores). One in the
+# middle is left: "what's @alice's phone number" asks about her.
+_LEADING_HANDLE = re.compile(r"^(?:\s*@[A-Za-z0-9_]+(?=[\s,，:：]|$)[\s,，:：]*)+")
+
+
+def without_address(text: str) -> str:
+    """The message without the mentions that only address it; the message itself if that is all."""
+    stripped = _LEADING_HANDLE.sub("", _BOT_MENTION.sub(" ", text)).strip(" ,，:：")
+    stripped = re.sub(r"\s{2,}", " ", stripped)
+    return stripped or text
+
+
+def as_read(question: str) -> str:
+    """The question as the index and the answerer read it: in simplified characters, without the
+    address. Embedding and search must read the same text, or a vector computed beforehand
+    (off the event loop) would not be the question's."""
+    return without_address(simplified(question))
