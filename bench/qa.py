@@ -82,7 +82,11 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # calibration-40 (English on Telegram, short and vague) after them; final-21 (the week submissions
 # open), calibration-41 (English from non-native writers in a Discord server) and calibration-42
 # (a Chinese group chat's slang and loose names) by three helpers apart at the start of the
-# twelfth sitting, final-21 first measured before any change).
+# twelfth sitting, final-21 first measured before any change; final-22 (the week before works are
+# judged), calibration-43 (English from members who never read the article: things described,
+# wrong facts to check) and calibration-44 (a busy Chinese group chat, hand-typed @mentions) by
+# three helpers apart at the start of the thirteenth sitting, final-22 first measured before any
+# change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -126,6 +130,8 @@ HELD_OUT_FILES = {
     "calibration-40 (English, short and vague)": DATA / "qa_calibration_40.jsonl",
     "calibration-41 (non-native English)": DATA / "qa_calibration_41.jsonl",
     "calibration-42 (Chinese slang)": DATA / "qa_calibration_42.jsonl",
+    "calibration-43 (English, described)": DATA / "qa_calibration_43.jsonl",
+    "calibration-44 (Chinese group chat)": DATA / "qa_calibration_44.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -147,6 +153,7 @@ HELD_OUT_FILES = {
     "final-19": DATA / "qa_heldout_19.jsonl",
     "final-20": DATA / "qa_heldout_20.jsonl",
     "final-21": DATA / "qa_heldout_21.jsonl",
+    "final-22": DATA / "qa_heldout_22.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
