@@ -19,10 +19,13 @@ CONTEST_DOC = "contest.toml"
 LIVE_TOPICS = ("tracks", "prizes", "deadlines", "resources")
 
 
-def tracks_text(contest: Contest, t: Translator) -> str:
+def tracks_text(contest: Contest, t: Translator, next_step: bool = False) -> str:
+    """The tracks; with `next_step`, how to register interest in one (under /tracks)."""
     lines = [t.gettext("The contest has {count} tracks:", count=len(contest.tracks))]
     for track in contest.tracks:
         lines.append(f"• {t.pick(track.name.as_dict())} — {t.pick(track.description.as_dict())}")
+    if next_step:
+        lines += ["", t.gettext("/register records your interest in one of them.")]
     return "\n".join(lines)
 
 

@@ -133,6 +133,19 @@ def test_an_intent_whose_button_runs_no_command_of_the_bot_is_reported(content: 
     assert "intents.toml" in result.stderr and "no command /trackz" in result.stderr
 
 
+def test_a_button_under_a_section_that_does_not_exist_is_reported(content: Path) -> None:
+    """A misspelt heading would silently leave the list of tracks without its button."""
+    intents = content / "intents.toml"
+    text = intents.read_text("utf-8")
+    marker = 'button_under = ["Tracks", "Contest tracks"]'
+    assert marker in text
+    intents.write_text(text.replace(marker, 'button_under = ["Trakcs"]'), "utf-8")
+    problems, _ = check_content(content)
+    assert any(
+        p.file.name == "intents.toml" and "no section headed 'Trakcs'" in p.reason for p in problems
+    ), problems
+
+
 def _problems_with_a_phrase_added(content: Path, list_opening: str, added: str) -> list[Problem]:
     """The content check's problems once `added` is put first in an intents.toml list."""
     intents = content / "intents.toml"

@@ -84,6 +84,23 @@ async def test_tracks_deadlines_and_resources_commands(core: Core) -> None:
         assert name in resources
 
 
+async def test_the_tracks_come_with_a_button_to_register_for_one(core: Core) -> None:
+    """Asked for, or listed by /tracks: the next step is one press away, in either language."""
+    for member, question, label in (
+        (Member(core), "what tracks are there?", "Register interest"),
+        (Member(core, locale="zh-CN"), "大赛有哪几个赛道？", "登记赛道意向"),
+    ):
+        [answer] = await member.says(question)
+        assert "AIGC" in answer.text
+        register = [button for button in answer.buttons if button.payload == "run:register"]
+        assert [button.label for button in register] == [label], answer.buttons
+        [chosen] = await member.presses("run:register")  # /register asks which track
+        assert [button.payload for button in chosen.buttons][:1] == ["register:aigc-tech"]
+    [listed] = await Member(core).says("/tracks")
+    assert "/register" in listed.text
+    assert [button.payload for button in listed.buttons] == ["run:register"]
+
+
 async def test_language_chosen_with_buttons_sticks_across_messages(member: Member) -> None:
     menu = (await member.says("/lang"))[0]
     payloads = [button.payload for button in menu.buttons]

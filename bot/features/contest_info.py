@@ -7,14 +7,15 @@ from bot.core.context import Context
 from bot.core.router import Replies, Router
 from bot.deadlines import current_deadlines
 from bot.i18n import N_
-from bot.messages import Reply
+from bot.messages import Button, Reply
 
 router = Router()
 
 
 @router.command("tracks", N_("The contest tracks"))
 async def tracks(ctx: Context) -> Replies:
-    return [Reply(tracks_text(ctx.services.contest, ctx.t))]
+    text = tracks_text(ctx.services.contest, ctx.t, next_step=True)
+    return [Reply(text, buttons=(Button(ctx.t.gettext("Register"), "run:register"),))]
 
 
 @router.command("deadlines", N_("Contest dates and deadlines in your timezone"))

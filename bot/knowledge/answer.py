@@ -207,8 +207,9 @@ class RetrievalAnswerer:
             if passage.language != language:  # a document published in one language only
                 text = f"{only_published_in(t, passage.language)}\n\n{text}"
         source = Source(passage.doc, passage.title, passage.heading, passage.place)
-        # A section that tells the member to run a command gets the button that runs it.
-        runs = self._first_command_intent(text)
+        # A section that tells the member to run a command gets the button that runs it, and so
+        # does one that content/intents.toml puts a command's button under.
+        runs = self._first_command_intent(text) or self.index.button_under(passage)
         return Answer(
             text,
             language,

@@ -157,6 +157,9 @@ class KnowledgeIndex:
         self._intent_by_section = {
             headed[i.section]: i for i in intents if i.section is not None and i.section in headed
         }
+        self._button_by_section = {
+            headed[heading]: i for i in intents for heading in i.button_under if heading in headed
+        }
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -277,6 +280,10 @@ class KnowledgeIndex:
     def section_intent(self, passage: Passage) -> Intent | None:
         """The intent that answers for this section (content/intents.toml `section`), if any."""
         return self._intent_by_section.get(passage.section)
+
+    def button_under(self, passage: Passage) -> Intent | None:
+        """The intent whose button goes under this section's answer (`button_under`), if any."""
+        return self._button_by_section.get(passage.section)
 
     def variant(self, passage: Passage, language: str) -> Passage:
         """The same section in another language, or the passage itself if none exists."""

@@ -44,6 +44,10 @@ class Intent(BaseModel):
     # A knowledge section (its heading, in any language) about the same thing: a question that
     # finds that section gets this intent's answer and button instead.
     section: str | None = None
+    # Knowledge sections (headings, in any language) whose answer keeps its own text and gets
+    # this intent's button under it: the list of tracks, after "what tracks are there?", gets
+    # [Register interest].
+    button_under: list[str] = []
     # A question that starts with one of these is this intent, whatever it names: "帮我写一份
     # AIGC应用创新赛道的计划书" is a writing task, though most of its words are a track's.
     starts: list[str] = []
@@ -83,6 +87,8 @@ class Intent(BaseModel):
             raise ValueError("give either `command` (with `button`) or `decline = true`")
         if self.command is not None and self.button is None:
             raise ValueError("an intent with a command needs a `button` label")
+        if self.button_under and self.command is None:
+            raise ValueError("`button_under` needs a `command` for the button to run")
         if self.shape_only and not self.has_words:
             raise ValueError(
                 "a `shape_only` intent needs `starts`, `contains`, `about_someone` or `what_is`"
@@ -120,13 +126,12 @@ class IntentMatch:
 
 
 def section_problems(content_dir: Path, intents: list[Intent], headings: set[str]) -> list[Problem]:
-    """An intent's `section` must name a section of the knowledge base."""
+    """An intent's `section` and `button_under` must name sections of the knowledge base."""
     return [
-        Problem(
-            content_dir / INTENTS_FILE, None, intent.key, f"no section headed {intent.section!r}"
-        )
+        Problem(content_dir / INTENTS_FILE, None, intent.key, f"no section headed {heading!r}")
         for intent in intents
-        if intent.section is not None and intent.section not in headings
+        for heading in [*([intent.section] if intent.section else []), *intent.button_under]
+        if heading not in headings
     ]
 
 
