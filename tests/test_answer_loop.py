@@ -46,7 +46,7 @@ async def test_an_answer_is_rated_once_per_member_and_the_vote_can_change(loop: 
     member = Member(loop, locale="zh")
     [answer] = await member.says("这次比赛分几个方向啊")
     labels = {b.label: b.payload for b in answer.buttons}
-    assert set(labels) == {"有帮助", "没帮助"}
+    assert set(labels) == {"登记赛道意向", "有帮助", "没帮助"}  # the tracks: registering is next
     assert "谢谢" in only_text(await member.presses(labels["有帮助"]))
     changed = await member.presses(labels["没帮助"])
     assert [b.label for b in changed[0].buttons] == ["转人工", "有答案时通知我"]
@@ -330,9 +330,9 @@ async def test_the_buttons_speak_the_answers_language(loop: Core) -> None:
     member = Member(loop, user_id="610", locale="zh")
     [english] = await member.says("Which tracks are there?")
     assert "AIGC Creative Works" in english.text
-    assert [b.label for b in english.buttons] == ["Helpful", "Not helpful"]
+    assert [b.label for b in english.buttons] == ["Register interest", "Helpful", "Not helpful"]
     [chinese] = await member.says("有哪些赛道？")
-    assert [b.label for b in chinese.buttons] == ["有帮助", "没帮助"]
+    assert [b.label for b in chinese.buttons] == ["登记赛道意向", "有帮助", "没帮助"]
 
 
 async def test_a_ticket_is_published_only_as_the_organizer_approves_it(loop: Core) -> None:

@@ -506,7 +506,8 @@ async def seed_the_answer_loop(core: Core, clock: ManualClock) -> None:
         for n in range(3):
             member = Member(core, user_id=f"4{day}{n}")
             [answer] = await member.says("Which tracks are there?")
-            await member.presses(answer.buttons[n % 2].payload)  # helpful, not helpful
+            rating = [b for b in answer.buttons if b.label in ("Helpful", "Not helpful")]
+            await member.presses(rating[n % 2].payload)
         asker = Member(core, user_id=f"5{day}")
         await asker.says(f"/human Is there <script>alert({day})</script> parking on day {day}?")
         clock.advance(timedelta(hours=2 + day))
