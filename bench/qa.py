@@ -86,7 +86,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # judged), calibration-43 (English from members who never read the article: things described,
 # wrong facts to check) and calibration-44 (a busy Chinese group chat, hand-typed @mentions) by
 # three helpers apart at the start of the thirteenth sitting, final-22 first measured before any
-# change).
+# change; calibration-45 (English typed on phones: short forms, people by their role) and
+# calibration-46 (a Chinese group's practical questions and half-remembered figures) after the
+# first fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -132,6 +134,8 @@ HELD_OUT_FILES = {
     "calibration-42 (Chinese slang)": DATA / "qa_calibration_42.jsonl",
     "calibration-43 (English, described)": DATA / "qa_calibration_43.jsonl",
     "calibration-44 (Chinese group chat)": DATA / "qa_calibration_44.jsonl",
+    "calibration-45 (English on phones)": DATA / "qa_calibration_45.jsonl",
+    "calibration-46 (Chinese, practical)": DATA / "qa_calibration_46.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from bot.content.loader import Problem, read_toml
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
-from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLES
+from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLE
 from bot.knowledge.places import OTHER_CITY, load_other_cities
 from bot.knowledge.shapes import (
     AboutSomeone,
@@ -239,7 +239,7 @@ class IntentMatcher:
         # Someone the knowledge names, by name, perhaps with where they work ("does Wu Hong from
         # the Mango 5G lab have kids?"): a private question whatever company it names, so
         # `unless` ("Wondershare's", the company's contact) does not apply.
-        named = person_pattern([*people, *ROLES], with_affiliation=True) if people else ""
+        named = person_pattern(people, with_affiliation=True, role=ROLE) if people else ""
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(

@@ -14,12 +14,18 @@ _NAMED = re.compile(r"([A-Z][\w'-]+(?: [A-Z][\w'-]+)+) \(([\u4e00-\u9fff·]{2,6}
 # Who a follow-up means without a name.
 PRONOUNS = ("he", "she", "him", "her", "他", "她")
 # Someone the knowledge names, described by what they do rather than by name ("how much does the
-# chief economist at the industry department earn?"): a person all the same.
-ROLES = (
-    "the chief economist", "the ceo", "the founder", "the chairman", "the director",
-    "the deputy director", "the vice president", "the svp", "the general manager",
-    "the keynote speaker", "the speaker", "the panelist", "the panellist",
+# chief economist at the industry department earn?"), perhaps with where they work before it ("the
+# tencent guy from the panel", "the malanshan deputy director"): a person all the same. (Not "the
+# official": "the official website" is no one.)
+ROLE_WORDS = (
+    "chief economist", "ceo", "founder", "chairman", "deputy director", "director",
+    "vice president", "svp", "general manager", "keynote speaker", "speaker", "panelist",
+    "panellist", "guy", "rep", "representative",
 )  # fmt: skip
+ROLE = (
+    r"(?<![a-z0-9_])the\s+(?:[a-z0-9&.-]+\s+){0,2}?"
+    rf"(?:{'|'.join(sorted(ROLE_WORDS, key=len, reverse=True))})(?![a-z0-9_])"
+)
 # How members address someone they name: "Mr. Li Qiang", "熊琛总经济师", "胡朝晖主任", "蒋总".
 HONORIFICS = ("mr.", "mr", "ms.", "ms", "mrs.", "mrs", "dr.", "dr")
 TITLES = (

@@ -58,17 +58,21 @@ def phrase(text: str) -> str:
     return pattern
 
 
-def person_pattern(names: Sequence[str], with_affiliation: bool = False) -> str:
+def person_pattern(
+    names: Sequence[str], with_affiliation: bool = False, role: str | None = None
+) -> str:
     """Any of these names, the longest first ("Hu Zhaohui" before "he"), with how members
     address someone around it ("Mr. Li Qiang", "熊琛总经济师"), and if asked, where they work
-    after the name ("Wu Hong from the Mango 5G lab")."""
+    after the name ("Wu Hong from the Mango 5G lab"); or, given its pattern, someone described
+    by their role ("the tencent guy")."""
     ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
     honorific = "|".join(re.escape(h) for h in HONORIFICS)
     title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
     affiliation = _AFFILIATION if with_affiliation else ""
+    alternatives = [phrase(name) for name in ordered] + ([role] if role else [])
     return (
         rf"(?:(?<![a-z])(?:{honorific})\s*)?"
-        f"(?:{'|'.join(phrase(name) for name in ordered)})(?:{title})?{affiliation}"
+        f"(?:{'|'.join(alternatives)})(?:{title})?{affiliation}"
     )
 
 
