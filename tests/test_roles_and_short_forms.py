@@ -5,7 +5,7 @@ is a person whose private data is declined; what they said is still answered. Ch
 from __future__ import annotations
 
 from bot.knowledge.answer import RetrievalAnswerer
-from tests.answering import NOW, assert_commands_given, assert_declined
+from tests.answering import NOW, assert_answered_with, assert_commands_given, assert_declined
 
 
 def test_a_speaker_described_by_company_and_role_is_a_person(hybrid: RetrievalAnswerer) -> None:
@@ -54,3 +54,15 @@ def test_the_reminders_answer_says_how_to_get_announcements_privately(
         answer = hybrid.answer(question, language, "UTC", NOW)
         assert answer.command == "subscribe", (question, answer.text)
         assert "/subscribe announcements" in answer.text, answer.text
+
+
+def test_gitcodes_ceo_is_named_where_gitcode_is_described(hybrid: RetrievalAnswerer) -> None:
+    """Questions about GitCode find Jiang Tao's keynote, which announced it: it says who runs it."""
+    assert_answered_with(
+        hybrid,
+        (
+            ("GitCode的老大是谁 在CSDN啥职位", "zh", "于邦旭"),
+            ("GitCode's CEO - name and CSDN title?", "en", "Yu Bangxu"),
+            ("is the ceo of gitcode also a csdn exec?", "en", "senior vice president"),
+        ),
+    )
