@@ -27,7 +27,9 @@ from bot.reminders.jobs import finish_running_jobs
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from bot.content.models import Contest
     from bot.core.app import Core
+    from bot.knowledge.index import KnowledgeIndex
 from bot.runtime import build_index, delivery_workers, start_core, start_reminders
 from bot.service import serve_platforms
 from bot.storage.database import Database
@@ -162,6 +164,17 @@ async def _web_chat_beside(settings: Settings, core: Core) -> web.AppRunner | No
     return runner
 
 
+def _indexed_or_exit(settings: Settings, clock: SystemClock) -> tuple[Contest, KnowledgeIndex]:
+    """The contest and its knowledge index; on content problems, the problems and exit code 1
+    (an organizer who edited the content reads what to fix, not a traceback)."""
+    try:
+        contest = load_contest(settings.content_dir)
+        return contest, build_index(settings, contest, clock)
+    except ContentError as error:
+        click.echo("content problems:\n" + str(error), err=True)
+        raise SystemExit(1) from None
+
+
 @main.command()
 @click.argument("question")
 @click.option(
@@ -176,12 +189,8 @@ def ask(question: str, language: str | None, as_json: bool) -> None:
     """Answer one question and print it with its sources."""
     settings = _settings()
     clock = SystemClock()
-    try:
-        contest = load_contest(settings.content_dir)
-        answerer = RetrievalAnswerer(build_index(settings, contest, clock), contest)
-    except ContentError as error:
-        click.echo("content problems:\n" + str(error), err=True)
-        raise SystemExit(1) from None
+    contest, index = _indexed_or_exit(settings, clock)
+    answerer = RetrievalAnswerer(index, contest)
     fallback = normalize_language(_terminal_locale(), settings.default_language)
     answer = answerer.answer(question, fallback, settings.timezone, clock.now(), language)
     if as_json:
@@ -230,7 +239,7 @@ def content_vectors() -> None:
     with tempfile.TemporaryDirectory() as folder:
         # Into an empty folder: exactly the vectors of today's texts, none of past versions.
         fresh = settings.model_copy(update={"cache_dir": Path(folder)})
-        index = build_index(fresh, load_contest(settings.content_dir), SystemClock())
+        _, index = _indexed_or_exit(fresh, SystemClock())
         if not index.hybrid:
             raise click.ClickException("no embedding model is configured or it cannot load")
         shutil.rmtree(target, ignore_errors=True)

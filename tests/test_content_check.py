@@ -146,6 +146,19 @@ def test_a_button_under_a_section_that_does_not_exist_is_reported(content: Path)
     ), problems
 
 
+def test_content_vectors_on_broken_content_names_the_problem_without_a_traceback(
+    content: Path,
+) -> None:
+    """An organizer runs it after editing: they read what to fix, as `content check` says it."""
+    (content / "contest.toml").write_text(
+        (content / "contest.toml").read_text("utf-8") + BROKEN_DEADLINE, "utf-8"
+    )
+    result = run_cli("content", "vectors", env={"BOT_CONTENT_DIR": str(content)})
+    assert result.returncode == 1
+    assert "content problems" in result.stderr and "remind_before" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def _problems_with_a_phrase_added(content: Path, list_opening: str, added: str) -> list[Problem]:
     """The content check's problems once `added` is put first in an intents.toml list."""
     intents = content / "intents.toml"
