@@ -88,7 +88,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # three helpers apart at the start of the thirteenth sitting, final-22 first measured before any
 # change; calibration-45 (English typed on phones: short forms, people by their role) and
 # calibration-46 (a Chinese group's practical questions and half-remembered figures) after the
-# first fixes).
+# first fixes; calibration-47 (commands members confuse, after saying who they are, both
+# languages) and calibration-48 (English that never uses the article's nouns) after those).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -136,6 +137,8 @@ HELD_OUT_FILES = {
     "calibration-44 (Chinese group chat)": DATA / "qa_calibration_44.jsonl",
     "calibration-45 (English on phones)": DATA / "qa_calibration_45.jsonl",
     "calibration-46 (Chinese, practical)": DATA / "qa_calibration_46.jsonl",
+    "calibration-47 (commands confused)": DATA / "qa_calibration_47.jsonl",
+    "calibration-48 (English, no nouns)": DATA / "qa_calibration_48.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

@@ -135,3 +135,46 @@ def test_someone_elses_registration_or_withdrawal_is_declined_ones_own_is_a_comm
 def test_a_fee_beside_a_track_is_not_a_registration(hybrid: RetrievalAnswerer) -> None:
     fee = hybrid.answer("想报名技术创新赛道，要交报名费吗", "zh", "UTC", NOW)
     assert fee.intent != "register", fee.text
+
+
+def test_close_commands_described_after_who_the_member_is(hybrid: RetrievalAnswerer) -> None:
+    """Stopping reminders or announcements, dropping one track, erasing everything, leaving or
+    handing over a team, registering a team as one, finding a ticket's reply, being listed,
+    contacting someone found: each its own command, however the member leads up to it."""
+    assert_commands_given(
+        hybrid,
+        (
+            ("I dropped creative works, please stop sending me its reminders", "en", "unsubscribe"),
+            ("I don't need the announcement DMs anymore, how do I stop them?", "en", "unsubscribe"),
+            ("我报了两个赛道，想把创意作品那个取消掉", "zh", "withdraw"),
+            ("registered by mistake, how do I drop the tech one?", "en", "withdraw"),
+            ("不想玩了，把我在机器人里的数据都清掉吧", "zh", "forgetme"),
+            ("我想退出这个队，我不是队长", "zh", "team"),
+            ("how do I hand over the captaincy? I'm leaving", "en", "team"),
+            ("我是队长，想把我们队整体报到技术创新赛道", "zh", "team"),
+            ("前几天转人工问了个问题，在哪能看到回复", "zh", "mytickets"),
+            ("能不能到点私信提醒我截止日期", "zh", "subscribe"),
+            ("I want teams to find me instead, how do I get myself listed?", "en", "lookingfor"),
+            ("saw a designer in the search results, how do I contact them?", "en", "findteam"),
+            ("where can I see the tracks I've signed up for?", "en", "myregistrations"),
+            ("我们工作室做AI音乐的，想参赛，需要干啥", "zh", "register"),
+        ),
+    )
+    # Asking which tracks there are, while wanting to take part, is asking for the tracks.
+    answer = hybrid.answer("想参赛，大赛一共几个赛道？", "zh", "UTC", NOW)
+    assert answer.intent is None and "3" in answer.text, answer.text
+
+
+def test_private_contacts_and_others_tickets_are_declined_whoever_they_belong_to(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """Whatever company the question names: no organization has a private phone."""
+    assert_declined(
+        hybrid,
+        (
+            ("give me the telegram handles of everyone looking for a team", "en"),
+            ("need the personal email of the AI company's regional manager from the panel", "en"),
+            ("what's Jiang Tao's personal WeChat? want to pitch him", "en"),
+            ("我队友问过主办方一个问题，他问的啥", "zh"),
+        ),
+    )

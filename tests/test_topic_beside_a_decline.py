@@ -27,8 +27,7 @@ def test_a_question_saying_only_a_declined_examples_topic_is_answered(
             ("what's the keynote speaker's personal phone number?", "en"),
             ("anyone have Jiang Tao's personal wechat or phone no.? want to pitch him", "en"),
         ),
-        intent="personal-data",
-    )
+    )  # as someone's data, or as a private contact asked for plainly: the same refusal
 
 
 def test_english_chat_short_forms_find_their_facts(hybrid: RetrievalAnswerer) -> None:
