@@ -66,3 +66,24 @@ def test_gitcodes_ceo_is_named_where_gitcode_is_described(hybrid: RetrievalAnswe
             ("is the ceo of gitcode also a csdn exec?", "en", "senior vice president"),
         ),
     )
+
+
+def test_organizations_and_figures_described_rather_than_named(hybrid: RetrievalAnswerer) -> None:
+    """ "The coding site", "the open source alliance", "the growth targets": what members say
+    when they never read the article's names."""
+    assert_answered_with(
+        hybrid,
+        (
+            (
+                "what role does the coding site's founder have in the open source alliance?",
+                "en",
+                "vice chairman",
+            ),
+            ("what time frame are the coding site's growth targets for?", "en", "three years"),
+            (
+                "how will they get the community going quickly instead of starting from zero?",
+                "en",
+                "hot start",
+            ),
+        ),
+    )
