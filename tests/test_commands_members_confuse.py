@@ -162,7 +162,7 @@ def test_close_commands_described_after_who_the_member_is(hybrid: RetrievalAnswe
     )
     # Asking which tracks there are, while wanting to take part, is asking for the tracks.
     answer = hybrid.answer("想参赛，大赛一共几个赛道？", "zh", "UTC", NOW)
-    assert answer.intent is None and "3" in answer.text, answer.text
+    assert answer.intent is None and "AIGC创意作品" in answer.text, answer.text
 
 
 def test_private_contacts_and_others_tickets_are_declined_whoever_they_belong_to(
@@ -177,4 +177,5 @@ def test_private_contacts_and_others_tickets_are_declined_whoever_they_belong_to
             ("what's Jiang Tao's personal WeChat? want to pitch him", "en"),
             ("我队友问过主办方一个问题，他问的啥", "zh"),
         ),
+        intent=("personal-data", "private-contact"),
     )

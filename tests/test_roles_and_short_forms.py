@@ -19,13 +19,14 @@ def test_a_speaker_described_by_company_and_role_is_a_person(hybrid: RetrievalAn
         intent="personal-data",
     )
     # …but what they said, or who they are, is answered; and "the official" is no one.
-    for question in (
-        "what did the tencent guy on the panel talk about?",
-        "who is the gitcode ceo?",
-        "what's the email of the official website",
-    ):
-        answer = hybrid.answer(question, "en", "UTC", NOW)
-        assert answer.intent != "personal-data", (question, answer.text)
+    assert_answered_with(
+        hybrid,
+        (
+            ("what did the tencent guy on the panel talk about?", "en", "roundtable"),
+            ("who is the gitcode ceo?", "en", "Yu Bangxu"),
+            ("what's the email of the official website", "en", "does not publish"),
+        ),
+    )
 
 
 def test_chat_short_forms_and_loose_descriptions_get_their_command(

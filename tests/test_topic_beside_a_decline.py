@@ -27,7 +27,9 @@ def test_a_question_saying_only_a_declined_examples_topic_is_answered(
             ("what's the keynote speaker's personal phone number?", "en"),
             ("anyone have Jiang Tao's personal wechat or phone no.? want to pitch him", "en"),
         ),
-    )  # as someone's data, or as a private contact asked for plainly: the same refusal
+        # As someone's data, or as a private contact asked for plainly: the same refusal.
+        intent=("personal-data", "private-contact"),
+    )
 
 
 def test_english_chat_short_forms_find_their_facts(hybrid: RetrievalAnswerer) -> None:

@@ -15,7 +15,7 @@ router = Router()
 @router.command("tracks", N_("The contest tracks"))
 async def tracks(ctx: Context) -> Replies:
     text = tracks_text(ctx.services.contest, ctx.t, next_step=True)
-    return [Reply(text, buttons=(Button(ctx.t.gettext("Register"), "run:register"),))]
+    return [Reply(text, buttons=(Button(ctx.t.gettext("Register interest"), "run:register"),))]
 
 
 @router.command("deadlines", N_("Contest dates and deadlines in your timezone"))

@@ -11,6 +11,7 @@ from bot.core.router import Argument, Replies, Router
 from bot.deadlines import current_deadlines
 from bot.features.feedback import ModelFeedback, with_feedback
 from bot.i18n import N_, Translator
+from bot.knowledge.address import is_only_an_address
 from bot.knowledge.answer import Answer, slow_down_text
 from bot.messages import Button, Citation, Reply
 from bot.storage.answers import AnswerRepository
@@ -38,6 +39,8 @@ async def ask(ctx: Context) -> Replies:
 async def question(ctx: Context) -> Replies:
     if not ctx.incoming.text.strip():
         return []
+    if is_only_an_address(ctx.incoming.text):  # "@机器人" typed by hand, the question to come
+        return [Reply(ctx.t.gettext("Write your question here, e.g. 有哪些赛道？"))]
     return await _answer(ctx, ctx.incoming.text)
 
 

@@ -12,18 +12,36 @@ import re
 
 from bot.knowledge.script import simplified
 
-# The bot by what members call it, wherever in the message it stands ("…还有谁啊 @机器人 列下").
-_BOT_MENTION = re.compile(r"@\s?(?:机器人|小助手|助手|bot|robot)(?![A-Za-z0-9_])", re.IGNORECASE)
-# A handle opening the message, as platforms spell them (letters, digits, underscores). One in the
-# middle is left: "what's @alice's phone number" asks about her.
-_LEADING_HANDLE = re.compile(r"^(?:\s*@[A-Za-z0-9_]+(?=[\s,，:：]|$)[\s,，:：]*)+")
+# The bot by what members call it, wherever in the message it stands ("…还有谁啊 @机器人 列下"),
+# with the full-width ＠ of Chinese keyboards; not inside an address ("contact@bot.org") nor as
+# someone's ("@bot's phone").
+_BOT_MENTION = re.compile(
+    r"(?<![A-Za-z0-9_.])[@＠]\s?(?:机器人|小助手|助手|bot|robot)(?![A-Za-z0-9_'’.])",
+    re.IGNORECASE,
+)
+# Handles opening the message, as platforms spell them (letters, digits, underscores), each
+# followed by a space or a comma. One in the middle is left ("what's @alice's phone number" asks
+# about her), and so is one the question is about ("@alice 的微信是多少").
+_LEADING_HANDLES = re.compile(
+    r"^[\s,，:：]*(?:[@＠][A-Za-z0-9_]+(?=[\s,，:：]|$)(?![\s,，:：]*(?:的|'s|’s))[\s,，:：]*)+"
+)
+# Spaces left where a mention was taken out; line breaks stay, they separate questions.
+_SPACES = re.compile(r"[^\S\n]{2,}")
 
 
 def without_address(text: str) -> str:
-    """The message without the mentions that only address it; the message itself if that is all."""
-    stripped = _LEADING_HANDLE.sub("", _BOT_MENTION.sub(" ", text)).strip(" ,，:：")
-    stripped = re.sub(r"\s{2,}", " ", stripped)
-    return stripped or text
+    """The message without the mentions that only address it; the message itself if that is all.
+    Reading it twice gives what reading it once does."""
+    stripped = _LEADING_HANDLES.sub("", _BOT_MENTION.sub(" ", text))
+    stripped = _SPACES.sub(" ", stripped).strip(" ,，:：")
+    return stripped if stripped.strip() else text
+
+
+def is_only_an_address(text: str) -> bool:
+    """ "@bot", "@机器人": someone who called the bot and has not asked yet."""
+    return bool(text.strip()) and not _LEADING_HANDLES.sub("", _BOT_MENTION.sub(" ", text)).strip(
+        " ,，:：\n\t"
+    )
 
 
 def as_read(question: str) -> str:
