@@ -88,3 +88,10 @@ def test_organizations_and_figures_described_rather_than_named(hybrid: Retrieval
             ),
         ),
     )
+
+
+def test_what_the_community_gives_creators_says_showcase(hybrid: RetrievalAnswerer) -> None:
+    """展示 is "showcase" as members write it in English, not "show"."""
+    assert_answered_with(
+        hybrid, (("what does the community offer content creators like me?", "en", "showcase"),)
+    )
