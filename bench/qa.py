@@ -89,7 +89,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # change; calibration-45 (English typed on phones: short forms, people by their role) and
 # calibration-46 (a Chinese group's practical questions and half-remembered figures) after the
 # first fixes; calibration-47 (commands members confuse, after saying who they are, both
-# languages) and calibration-48 (English that never uses the article's nouns) after those).
+# languages) and calibration-48 (English that never uses the article's nouns) after those;
+# final-23 (a month of traffic from all kinds of members) written after the first fixes of that
+# sitting, measured then and at its end, never read question by question).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -161,6 +163,7 @@ HELD_OUT_FILES = {
     "final-20": DATA / "qa_heldout_20.jsonl",
     "final-21": DATA / "qa_heldout_21.jsonl",
     "final-22": DATA / "qa_heldout_22.jsonl",
+    "final-23": DATA / "qa_heldout_23.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
