@@ -269,7 +269,13 @@ async def test_a_member_chats_in_chromium_on_a_desktop_and_a_phone(
         assert "AIGC技术创新" in await section.inner_text(f"#{anchor}")
         await section.close()
 
-        await answer.locator(".buttons button").first.click()  # "helpful"
+        # The tracks come with the button to register for one, then the rating buttons.
+        assert await answer.locator(".buttons button").all_inner_texts() == [
+            "登记赛道意向",
+            "有帮助",
+            "没帮助",
+        ]
+        await answer.locator(".buttons button", has_text="有帮助").click()
         await page.locator(".from-bot").nth(2).locator(".text").filter(has_text="谢").wait_for()
 
         await page.fill("#input", "<img src=x onerror=alert(1)>")
