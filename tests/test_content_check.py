@@ -134,16 +134,19 @@ def test_an_intent_whose_button_runs_no_command_of_the_bot_is_reported(content: 
 
 
 def test_a_button_under_a_section_that_does_not_exist_is_reported(content: Path) -> None:
-    """A misspelt heading would silently leave the list of tracks without its button."""
+    """A misspelt heading would silently leave the list of tracks without its button (and an
+    empty `section` an intent without its section)."""
     intents = content / "intents.toml"
     text = intents.read_text("utf-8")
     marker = 'button_under = ["Tracks", "Contest tracks"]'
     assert marker in text
-    intents.write_text(text.replace(marker, 'button_under = ["Trakcs"]'), "utf-8")
+    broken = text.replace(marker, 'button_under = ["Trakcs"]')
+    intents.write_text(broken.replace('section = "Teams and teammates"', 'section = ""'), "utf-8")
     problems, _ = check_content(content)
     assert any(
         p.file.name == "intents.toml" and "no section headed 'Trakcs'" in p.reason for p in problems
     ), problems
+    assert any("no section headed ''" in p.reason for p in problems), problems
 
 
 def test_content_vectors_on_broken_content_names_the_problem_without_a_traceback(

@@ -687,7 +687,8 @@ async def test_the_report_groups_unanswered_questions_into_topics(
 ) -> None:
     base, core = site
     parking, other = (
-        ["比赛现场有停车位吗？", "比赛现场有停车位吗？", "决赛场地能停车吗"],
+        # Read as the bot reads a question: in simplified characters, without a typed mention.
+        ["比赛现场有停车位吗？", "@机器人 比賽現場有停車位嗎？", "决赛场地能停车吗"],
         "会场里能借到充电宝吗？",
     )
     for user, question in enumerate([*parking, other]):

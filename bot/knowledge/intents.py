@@ -130,7 +130,7 @@ def section_problems(content_dir: Path, intents: list[Intent], headings: set[str
     return [
         Problem(content_dir / INTENTS_FILE, None, intent.key, f"no section headed {heading!r}")
         for intent in intents
-        for heading in [*([intent.section] if intent.section else []), *intent.button_under]
+        for heading in [*([] if intent.section is None else [intent.section]), *intent.button_under]
         if heading not in headings
     ]
 

@@ -39,8 +39,9 @@ def group_into_topics(
     it off the event loop."""
     ordered = sorted(questions, key=lambda pair: -pair[1])
     words = [_topic_words(question, index) for question, _ in ordered]
+    # Read as the index reads a question: "@机器人 决赛在哪" and "決賽在哪" are "决赛在哪".
     vectors = (
-        index.embedder.queries([question for question, _ in ordered])
+        np.stack(index.embed_many([question for question, _ in ordered]))
         if index.hybrid and index.embedder is not None and ordered
         else None
     )
