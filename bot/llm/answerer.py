@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.content.models import Contest, Deadline
 from bot.i18n import Translator
+from bot.knowledge.address import as_read
 from bot.knowledge.answer import (
     Answer,
     dont_know_text,
@@ -181,7 +182,8 @@ def _answerable(hits: list[Hit]) -> bool:
 
 
 def _cache_key(language: str, zone_name: str, question: str) -> str:
-    raw = f"{language}|{zone_name}|{normalize_question(question)}"
+    # As the index reads it: "@机器人 X" and "X" are one question.
+    raw = f"{language}|{zone_name}|{normalize_question(as_read(question))}"
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
