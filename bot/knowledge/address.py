@@ -32,16 +32,17 @@ _SPACES = re.compile(r"[^\S\n]{2,}")
 def without_address(text: str) -> str:
     """The message without the mentions that only address it; the message itself if that is all.
     Reading it twice gives what reading it once does."""
-    stripped = _LEADING_HANDLES.sub("", _BOT_MENTION.sub(" ", text))
-    stripped = _SPACES.sub(" ", stripped).strip(" ,，:：")
+    stripped = _SPACES.sub(" ", _unaddressed(text)).strip(" ,，:：")
     return stripped if stripped.strip() else text
 
 
 def is_only_an_address(text: str) -> bool:
     """ "@bot", "@机器人": someone who called the bot and has not asked yet."""
-    return bool(text.strip()) and not _LEADING_HANDLES.sub("", _BOT_MENTION.sub(" ", text)).strip(
-        " ,，:：\n\t"
-    )
+    return bool(text.strip()) and not _unaddressed(text).strip(" ,，:：\n\t")
+
+
+def _unaddressed(text: str) -> str:
+    return _LEADING_HANDLES.sub("", _BOT_MENTION.sub(" ", text))
 
 
 def as_read(question: str) -> str:
