@@ -91,7 +91,11 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # first fixes; calibration-47 (commands members confuse, after saying who they are, both
 # languages) and calibration-48 (English that never uses the article's nouns) after those;
 # final-23 (a month of traffic from all kinds of members) written after the first fixes of that
-# sitting, measured then and at its end, never read question by question).
+# sitting, measured then and at its end, never read question by question); final-24 (the week
+# results are announced), calibration-49 (declines beside answerable twins), calibration-50
+# (non-native English on Discord, things described) and calibration-51 (commands members confuse,
+# described by their goal) by four helpers apart at the start of the fourteenth sitting, final-24
+# first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -141,6 +145,9 @@ HELD_OUT_FILES = {
     "calibration-46 (Chinese, practical)": DATA / "qa_calibration_46.jsonl",
     "calibration-47 (commands confused)": DATA / "qa_calibration_47.jsonl",
     "calibration-48 (English, no nouns)": DATA / "qa_calibration_48.jsonl",
+    "calibration-49 (declines, twins)": DATA / "qa_calibration_49.jsonl",
+    "calibration-50 (English, described)": DATA / "qa_calibration_50.jsonl",
+    "calibration-51 (commands by their goal)": DATA / "qa_calibration_51.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -164,6 +171,7 @@ HELD_OUT_FILES = {
     "final-21": DATA / "qa_heldout_21.jsonl",
     "final-22": DATA / "qa_heldout_22.jsonl",
     "final-23": DATA / "qa_heldout_23.jsonl",
+    "final-24": DATA / "qa_heldout_24.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
