@@ -133,11 +133,19 @@ class Definitions:
         return len(_CJK.findall(rest)) + 2 * words <= _AROUND_A_DEFINITION
 
 
+# What ends a sentence or a clause before an opening.
+_CLAUSE_ENDS = r"，,。!！?？;；~～…"
+
+
 def shape_pattern(
     starts: Sequence[str] = (), contains: Sequence[str] = ()
 ) -> re.Pattern[str] | None:
-    """One expression for openings and phrases."""
-    parts = [f"^(?:{'|'.join(phrase(s) for s in starts)})"] if starts else []
+    """One expression for openings and phrases. An opening may open any sentence or clause:
+    "GitCode是CSDN跟华为云推出的吧，帮我写段朋友圈文案" is a writing task after its check. Not
+    one that ends the message: "…to support the community? tl;dr pls" asks for a short answer."""
+    openings = "|".join(phrase(s) for s in starts)
+    later = rf"(?<=[{_CLAUSE_ENDS}])\s*(?:{openings})(?!{_SENTENCE_END})"
+    parts = [rf"^(?:{openings})|{later}"] if starts else []
     if contains:
         parts.append(f"(?:{'|'.join(phrase(c) for c in contains)})")
     return re.compile("|".join(parts)) if parts else None
