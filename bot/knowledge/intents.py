@@ -48,11 +48,13 @@ class Intent(BaseModel):
     # this intent's button under it: the list of tracks, after "what tracks are there?", gets
     # [Register interest].
     button_under: list[str] = []
-    # A question that starts with one of these is this intent, whatever it names: "帮我写一份
-    # AIGC应用创新赛道的计划书" is a writing task, though most of its words are a track's.
+    # A question that starts with one of these (or has a clause that does) is this intent,
+    # whatever it names: "帮我写一份AIGC应用创新赛道的计划书" is a writing task, though most of
+    # its words are a track's.
     starts: list[str] = []
     # A question that holds one of these is this intent, whatever it names: "蒋涛的私人邮箱"
-    # asks for someone's data, though it names a speaker the knowledge describes.
+    # asks for someone's data, though it names a speaker the knowledge describes. In any of these
+    # phrase lists, "…" stands for a few words of the same sentence ("队名…改").
     contains: list[str] = []
     # Unless it holds one of these: "Hu Zhaohui's email" asks for someone's data, "the
     # organizer's email" for the contest's contact.

@@ -42,9 +42,17 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")  # "what's" is one word
 
 
+# "队名…改": the two parts in this order, with at most this many characters between them and no
+# end of a sentence.
+_GAP = r"[^。.!！?？\n]{0,40}?"
+
+
 def phrase(text: str) -> str:
     """A phrase as a pattern: English words whole ("his wechat" is not in "this wechat"), 他/她
-    not after 其 or 吉 (其他 means "other", 吉他 is a guitar)."""
+    not after 其 or 吉 (其他 means "other", 吉他 is a guitar). "…" stands for a few words of
+    the same sentence: "change…team name" is in "how do I change our team name"."""
+    if "…" in text:
+        return _GAP.join(phrase(part.strip()) for part in text.split("…"))
     text = text.casefold()
     pattern = re.escape(text)
     # Whole English words, but beside Chinese too: "csdn" in "CSDN会员多少钱" (where \b finds
