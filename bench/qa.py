@@ -95,7 +95,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # results are announced), calibration-49 (declines beside answerable twins), calibration-50
 # (non-native English on Discord, things described) and calibration-51 (commands members confuse,
 # described by their goal) by four helpers apart at the start of the fourteenth sitting, final-24
-# first measured before any change).
+# first measured before any change; calibration-52 (tasks and private questions woven into the
+# article's content) after the first fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -148,6 +149,7 @@ HELD_OUT_FILES = {
     "calibration-49 (declines, twins)": DATA / "qa_calibration_49.jsonl",
     "calibration-50 (English, described)": DATA / "qa_calibration_50.jsonl",
     "calibration-51 (commands by their goal)": DATA / "qa_calibration_51.jsonl",
+    "calibration-52 (tasks woven in)": DATA / "qa_calibration_52.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

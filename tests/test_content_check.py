@@ -202,3 +202,9 @@ def test_a_word_list_that_cannot_be_read_is_a_problem_not_a_crash(content: Path)
     problems, _ = check_content(content)
     named = {problem.file.name for problem in problems}
     assert {"places.toml", "topic_free_words.toml"} <= named, problems
+
+
+def test_a_phrase_naming_a_word_list_the_intent_lacks_is_refused(content: Path) -> None:
+    """ "{maek}…{text}" would wait for the literal braces and never match."""
+    problems = _problems_with_a_phrase_added(content, "contains = [\n", "{maek}…{text}")
+    assert any("no `words` list 'maek'" in p.reason for p in problems), problems

@@ -19,6 +19,7 @@ from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLE
 from bot.knowledge.places import OTHER_CITY, load_other_cities
 from bot.knowledge.shapes import (
+    WORD_LIST,
     AboutSomeone,
     Definitions,
     Shape,
@@ -54,8 +55,12 @@ class Intent(BaseModel):
     starts: list[str] = []
     # A question that holds one of these is this intent, whatever it names: "蒋涛的私人邮箱"
     # asks for someone's data, though it names a speaker the knowledge describes. In any of these
-    # phrase lists, "…" stands for a few words of the same sentence ("队名…改").
+    # phrase lists, "…" stands for a few words of the same sentence ("队名…改"), and a part
+    # "{name}" for any of `words[name]`.
     contains: list[str] = []
+    # Lists the phrases name ("{make}…{text}"): one line for what would be hundreds of phrases,
+    # each verb of making beside each kind of text.
+    words: dict[str, list[str]] = {}
     # Unless it holds one of these: "Hu Zhaohui's email" asks for someone's data, "the
     # organizer's email" for the contest's contact.
     unless: list[str] = []
@@ -95,6 +100,11 @@ class Intent(BaseModel):
             raise ValueError(
                 "a `shape_only` intent needs `starts`, `contains`, `about_someone` or `what_is`"
             )
+        for field in ("starts", "contains", "unless", "only_with"):
+            for phrase in getattr(self, field):
+                for name in WORD_LIST.findall(phrase):
+                    if name not in self.words:
+                        raise ValueError(f"{field} phrase {phrase!r}: no `words` list {name!r}")
         if bool(self.what_is) != bool(self.terms):
             raise ValueError("`what_is` phrases and their `terms` go together")
         for phrase in self.what_is:
@@ -193,6 +203,10 @@ def _spelled_out(intent: Intent, short_forms: dict[str, list[str]], cities: list
             for one in cities if text == OTHER_CITY else [text]:
                 phrases.extend(p for p in _shortened(one, short_forms) if p not in phrases)
         update[field] = phrases
+    update["words"] = {
+        name: [form for word in listed for form in _shortened(word, short_forms)]
+        for name, listed in intent.words.items()
+    }
     return intent.model_copy(update=update)
 
 
@@ -252,9 +266,9 @@ class IntentMatcher:
             (
                 intent,
                 Shape(
-                    words=shape_pattern(intent.starts, intent.contains),
-                    unless=shape_pattern(contains=intent.unless),
-                    only_with=shape_pattern(contains=intent.only_with),
+                    words=shape_pattern(intent.starts, intent.contains, intent.words),
+                    unless=shape_pattern(contains=intent.unless, words=intent.words),
+                    only_with=shape_pattern(contains=intent.only_with, words=intent.words),
                     about=AboutSomeone.of(intent.about_someone, person, member),
                     named=AboutSomeone.of(named_only(intent.about_someone), "", named)
                     if named

@@ -6,7 +6,7 @@ must or must not be beside them. `Shape.matches` says whether a question has the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.people import HONORIFICS, TITLES
@@ -47,12 +47,21 @@ _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")  # "what's" is one word
 _GAP = r"[^。.!！?？\n]{0,40}?"
 
 
-def phrase(text: str) -> str:
+# "{make}": a list of words, named.
+WORD_LIST = re.compile(r"\{([a-z_]+)\}")
+
+
+def phrase(text: str, words: Mapping[str, Sequence[str]] | None = None) -> str:
     """A phrase as a pattern: English words whole ("his wechat" is not in "this wechat"), 他/她
     not after 其 or 吉 (其他 means "other", 吉他 is a guitar). "…" stands for a few words of
-    the same sentence: "change…team name" is in "how do I change our team name"."""
+    the same sentence: "change…team name" is in "how do I change our team name". A part that is
+    only "{name}", a list of `words`, stands for any of them: "{make}…{text}" is in
+    "整理成一条朋友圈" as in "起草一篇新闻通稿"."""
     if "…" in text:
-        return _GAP.join(phrase(part.strip()) for part in text.split("…"))
+        return _GAP.join(phrase(part.strip(), words) for part in text.split("…"))
+    if words and (named := WORD_LIST.fullmatch(text.strip())) and named[1] in words:
+        listed = sorted({w.casefold() for w in words[named[1]]}, key=len, reverse=True)
+        return f"(?:{'|'.join(phrase(w) for w in listed)})"
     text = text.casefold()
     pattern = re.escape(text)
     # Whole English words, but beside Chinese too: "csdn" in "CSDN会员多少钱" (where \b finds
@@ -146,16 +155,18 @@ _CLAUSE_ENDS = r"，,。!！?？;；~～…"
 
 
 def shape_pattern(
-    starts: Sequence[str] = (), contains: Sequence[str] = ()
+    starts: Sequence[str] = (),
+    contains: Sequence[str] = (),
+    words: Mapping[str, Sequence[str]] | None = None,
 ) -> re.Pattern[str] | None:
     """One expression for openings and phrases. An opening may open any sentence or clause:
     "GitCode是CSDN跟华为云推出的吧，帮我写段朋友圈文案" is a writing task after its check. Not
     one that ends the message: "…to support the community? tl;dr pls" asks for a short answer."""
-    openings = "|".join(phrase(s) for s in starts)
+    openings = "|".join(phrase(s, words) for s in starts)
     later = rf"(?<=[{_CLAUSE_ENDS}])\s*(?:{openings})(?!{_SENTENCE_END})"
     parts = [rf"^(?:{openings})|{later}"] if starts else []
     if contains:
-        parts.append(f"(?:{'|'.join(phrase(c) for c in contains)})")
+        parts.append(f"(?:{'|'.join(phrase(c, words) for c in contains)})")
     return re.compile("|".join(parts)) if parts else None
 
 
