@@ -96,7 +96,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # (non-native English on Discord, things described) and calibration-51 (commands members confuse,
 # described by their goal) by four helpers apart at the start of the fourteenth sitting, final-24
 # first measured before any change; calibration-52 (tasks and private questions woven into the
-# article's content) after the first fixes).
+# article's content) after the first fixes; final-25 (a month after the launch, commands described
+# by their goal) and calibration-53 (English on Discord: commands described, tasks after a fact)
+# after those, final-25 first measured then).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -150,6 +152,7 @@ HELD_OUT_FILES = {
     "calibration-50 (English, described)": DATA / "qa_calibration_50.jsonl",
     "calibration-51 (commands by their goal)": DATA / "qa_calibration_51.jsonl",
     "calibration-52 (tasks woven in)": DATA / "qa_calibration_52.jsonl",
+    "calibration-53 (English, commands described)": DATA / "qa_calibration_53.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -174,6 +177,7 @@ HELD_OUT_FILES = {
     "final-22": DATA / "qa_heldout_22.jsonl",
     "final-23": DATA / "qa_heldout_23.jsonl",
     "final-24": DATA / "qa_heldout_24.jsonl",
+    "final-25": DATA / "qa_heldout_25.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

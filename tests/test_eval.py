@@ -81,6 +81,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_22.jsonl": (0.88, 0.85),
     "qa_heldout_23.jsonl": (0.88, 0.85),
     "qa_heldout_24.jsonl": (0.85, 0.85),
+    "qa_heldout_25.jsonl": (0.88, 0.88),
 }
 
 

@@ -56,6 +56,19 @@ def test_goals_described_get_their_command(hybrid: RetrievalAnswerer) -> None:
             ),
             # Times that look hours off: the member's time zone.
             ("the deadlines look shifted by six hours for me in London", "en", "timezone"),
+            # A typo in the team's name, leaving a team, the whole team registered.
+            ("typo'd the name when I made our team, can I fix it?", "en", "team"),
+            ("I want out of the team, we disagree on the track", "en", "team"),
+            ("register my whole team for the tech track, I'm captain", "en", "team"),
+            # A person instead of the bot; announcements off, reminders kept; UTC shown.
+            ("can an actual human reply to this instead of the bot?", "en", "human"),
+            ("turn off the announcement DMs but keep the reminders", "en", "unsubscribe"),
+            ("the dates show as UTC but I'm in Tokyo", "en", "timezone"),
+            (
+                "where do I check whether they answered the question I handed over?",
+                "en",
+                "mytickets",
+            ),
             # Not taking part after all.
             ("not doing the contest after all, how do I cancel my signup", "en", "withdraw"),
         ),

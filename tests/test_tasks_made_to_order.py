@@ -62,3 +62,29 @@ def test_private_questions_exports_and_other_sites_are_declined(hybrid: Retrieva
         intent=("personal-data", "private-contact"),
     )
     assert_declined(hybrid, (("GitCode上怎么提PR，第一次用", "zh"),), intent="unrelated")
+
+
+def test_a_contact_beside_a_role_is_declined_whatever_the_organization(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    assert_declined(
+        hybrid,
+        (
+            ("got the phone number or wechat of CSDN's founder? want to pitch him", "en"),
+            ("华为云那位总经理的微信有吗", "zh"),
+        ),
+        intent=("personal-data", "private-contact"),
+    )
+
+
+def test_prize_tiers_put_as_levels_are_counted(hybrid: RetrievalAnswerer) -> None:
+    assert_answered_with(
+        hybrid,
+        (
+            (
+                "how many teams per category get the bronze-level award, the lowest tier?",
+                "en",
+                "five",
+            ),
+        ),
+    )
