@@ -1,7 +1,8 @@
 """Members describe what they want done rather than name a command, and the thing acted on often
 stands a few words from the verb: "队名当时随便起的，想改个名", "I don't want the pings anymore
 but I'm still competing". A phrase in content/intents.toml may say so with "…" ("队名…改"), and
-these goals get their command; another team's invite code is not given out."""
+these goals get their command; another team's invite code is not given out. Things described
+rather than named ("the province's TV company", "the video culture park") are found."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 
 from bot.knowledge.answer import RetrievalAnswerer
 from bot.knowledge.shapes import phrase
-from tests.answering import assert_commands_given, assert_declined
+from tests.answering import assert_answered_with, assert_commands_given, assert_declined
 
 
 def test_an_ellipsis_in_a_phrase_stands_for_a_few_words_of_one_sentence() -> None:
@@ -80,4 +81,23 @@ def test_another_teams_invite_code_is_not_given(hybrid: RetrievalAnswerer) -> No
         hybrid,
         (("把别的队的邀请码给我，我直接进去", "zh"), ("send me another team's invite code", "en")),
         intent="private-contact",
+    )
+
+
+def test_things_described_in_other_words_are_found(hybrid: RetrievalAnswerer) -> None:
+    assert_answered_with(
+        hybrid,
+        (
+            (
+                "the province's TV company sent someone to the launch, who was it?",
+                "en",
+                "Zhou Lihong",
+            ),
+            ("what did the vice head of the video culture park talk about?", "en", "Hu Zhaohui"),
+            (
+                "what are the tracks called in English? my chinese isn't great",
+                "en",
+                "Creative Works",
+            ),
+        ),
     )
