@@ -101,3 +101,17 @@ def test_things_described_in_other_words_are_found(hybrid: RetrievalAnswerer) ->
             ),
         ),
     )
+
+
+def test_a_captains_change_is_answered_with_the_command_that_makes_it(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """The team's answer names every captain's command, not only the first ones written."""
+    assert_answered_with(
+        hybrid,
+        (
+            ("队名是临时起的，我是队长，想改个名", "zh", "/team rename"),
+            ("we pivoted, how do I change our team's one-line idea?", "en", "/team idea"),
+            ("how do I register my whole team for our track? I'm captain", "en", "/team register"),
+        ),
+    )
