@@ -207,4 +207,16 @@ def test_a_word_list_that_cannot_be_read_is_a_problem_not_a_crash(content: Path)
 def test_a_phrase_naming_a_word_list_the_intent_lacks_is_refused(content: Path) -> None:
     """ "{maek}…{text}" would wait for the literal braces and never match."""
     problems = _problems_with_a_phrase_added(content, "contains = [\n", "{maek}…{text}")
-    assert any("no `words` list 'maek'" in p.reason for p in problems), problems
+    assert any("'{maek}' is not a whole part" in p.reason for p in problems), problems
+
+
+def test_an_empty_word_list_is_refused(content: Path) -> None:
+    """An empty list would make its phrase match every message."""
+    intents = content / "intents.toml"
+    text = intents.read_text("utf-8")
+    assert "\nwords.text = [\n" in text
+    intents.write_text(
+        text.replace("\nwords.text = [\n", "\nwords.unused = []\nwords.text = [\n"), "utf-8"
+    )
+    problems, _ = check_content(content)
+    assert any("'unused' is empty" in p.reason for p in problems), problems

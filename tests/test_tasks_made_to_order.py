@@ -11,7 +11,7 @@ import re
 
 from bot.knowledge.answer import RetrievalAnswerer
 from bot.knowledge.shapes import phrase
-from tests.answering import assert_answered_with, assert_declined
+from tests.answering import NOW, assert_answered_with, assert_declined
 
 
 def test_a_word_list_in_a_phrase_stands_for_any_of_its_words() -> None:
@@ -88,3 +88,26 @@ def test_prize_tiers_put_as_levels_are_counted(hybrid: RetrievalAnswerer) -> Non
             ),
         ),
     )
+
+
+def test_questions_about_an_entry_or_a_group_are_not_tasks_or_private(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """An AI-made script or poster is what an entry may be, a WeChat group is not a person's
+    contact, and "do we need to write…" asks about the rules: none is declined as a task or as
+    private."""
+    for question, language in (
+        ("我写的剧本可以用AI配音吗", "zh"),
+        ("AI生成的海报和脚本算原创吗", "zh"),
+        ("Do we need to write a project proposal to register?", "en"),
+        ("评委会在微信群里公布结果吗", "zh"),
+        ("For the creative track, design a poster or a video, which is better?", "en"),
+    ):
+        answer = hybrid.answer(question, language, "UTC", NOW)
+        assert answer.intent not in ("writing-task", "private-contact"), (question, answer.intent)
+
+
+def test_a_gap_runs_past_a_point_inside_a_number_but_not_past_a_sentence() -> None:
+    words = {"make": ["write me"], "text": ["poem"]}
+    assert re.compile(phrase("{make}…{text}", words)).search("write me a v2.0 of that poem")
+    assert not re.compile(phrase("{make}…{text}", words)).search("write me. a poem is fine")

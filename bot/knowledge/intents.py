@@ -19,7 +19,7 @@ from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLE
 from bot.knowledge.places import OTHER_CITY, load_other_cities
 from bot.knowledge.shapes import (
-    WORD_LIST,
+    LIST_PLACEHOLDER,
     AboutSomeone,
     Definitions,
     Shape,
@@ -58,8 +58,8 @@ class Intent(BaseModel):
     # phrase lists, "…" stands for a few words of the same sentence ("队名…改"), and a part
     # "{name}" for any of `words[name]`.
     contains: list[str] = []
-    # Lists the phrases name ("{make}…{text}"): one line for what would be hundreds of phrases,
-    # each verb of making beside each kind of text.
+    # Word lists that phrases name as a whole part, "{make}…{text}": one line for what would be
+    # hundreds of phrases, each verb of making beside each kind of text.
     words: dict[str, list[str]] = {}
     # Unless it holds one of these: "Hu Zhaohui's email" asks for someone's data, "the
     # organizer's email" for the contest's contact.
@@ -100,11 +100,22 @@ class Intent(BaseModel):
             raise ValueError(
                 "a `shape_only` intent needs `starts`, `contains`, `about_someone` or `what_is`"
             )
+        for name, listed in self.words.items():
+            if not LIST_PLACEHOLDER.fullmatch(f"{{{name}}}") or not all(w.strip() for w in listed):
+                raise ValueError(f"`words` list {name!r}: a lowercase name, words none blank")
+            if not listed:
+                raise ValueError(f"`words` list {name!r} is empty: it would match every message")
         for field in ("starts", "contains", "unless", "only_with"):
-            for phrase in getattr(self, field):
-                for name in WORD_LIST.findall(phrase):
-                    if name not in self.words:
-                        raise ValueError(f"{field} phrase {phrase!r}: no `words` list {name!r}")
+            for text in getattr(self, field):
+                for part in text.split("…"):
+                    named = LIST_PLACEHOLDER.fullmatch(part.strip())
+                    if (named is None and "{" not in part) or part.strip() == OTHER_CITY:
+                        continue
+                    if named is None or named[1] not in self.words:
+                        raise ValueError(
+                            f"{field} phrase {text!r}: {part.strip()!r} is not a whole part "
+                            "naming one of `words`"
+                        )
         if bool(self.what_is) != bool(self.terms):
             raise ValueError("`what_is` phrases and their `terms` go together")
         for phrase in self.what_is:

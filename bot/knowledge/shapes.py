@@ -42,13 +42,13 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")  # "what's" is one word
 
 
-# "队名…改": the two parts in this order, with at most this many characters between them and no
-# end of a sentence.
-_GAP = r"[^。.!！?？\n]{0,40}?"
-
-
-# "{make}": a list of words, named.
-WORD_LIST = re.compile(r"\{([a-z_]+)\}")
+# "队名…改": the two parts in this order, with at most this many characters between them, commas
+# included, and no end of a sentence (a full stop only before a space or the end: "4.29" and "v2.0"
+# do not end one).
+_GAP_CHARACTERS = 40
+_GAP = rf"(?:[^。.!！?？]|\.(?!\s|$)){{0,{_GAP_CHARACTERS}}}?"
+# "{make}": a part of a phrase that stands for the intent's list of words of that name.
+LIST_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def phrase(text: str, words: Mapping[str, Sequence[str]] | None = None) -> str:
@@ -58,10 +58,12 @@ def phrase(text: str, words: Mapping[str, Sequence[str]] | None = None) -> str:
     only "{name}", a list of `words`, stands for any of them: "{make}…{text}" is in
     "整理成一条朋友圈" as in "起草一篇新闻通稿"."""
     if "…" in text:
-        return _GAP.join(phrase(part.strip(), words) for part in text.split("…"))
-    if words and (named := WORD_LIST.fullmatch(text.strip())) and named[1] in words:
+        return _GAP.join(phrase(part.strip(), words) for part in text.split("…") if part.strip())
+    if (named := LIST_PLACEHOLDER.fullmatch(text.strip())) and words and named[1] in words:
         listed = sorted({w.casefold() for w in words[named[1]]}, key=len, reverse=True)
         return f"(?:{'|'.join(phrase(w) for w in listed)})"
+    if not text:
+        return ""
     text = text.casefold()
     pattern = re.escape(text)
     # Whole English words, but beside Chinese too: "csdn" in "CSDN会员多少钱" (where \b finds
@@ -70,7 +72,7 @@ def phrase(text: str, words: Mapping[str, Sequence[str]] | None = None) -> str:
         pattern = r"(?<![a-z0-9_])" + pattern
     if text[-1:].isascii() and text[-1:].isalpha():
         pattern += r"(?![a-z0-9_])"
-    if text[:1] in "他她":
+    if text.startswith(("他", "她")):
         pattern = "(?<![其吉])" + pattern
     return pattern
 
@@ -150,8 +152,11 @@ class Definitions:
         return len(_CJK.findall(rest)) + 2 * words <= _AROUND_A_DEFINITION
 
 
-# What ends a sentence or a clause before an opening.
-_CLAUSE_ENDS = r"，,。!！?？;；~～…"
+# What ends a sentence or a clause before an opening (not an ASCII comma: "For the creative
+# track, design a poster or a video, which is better?" asks).
+_CLAUSE_ENDS = re.escape("，。.!！?？;；~～…")
+# Nothing but fillers and punctuation to the end of the message.
+_ONLY_A_SIGN_OFF = rf"(?:\s*(?:{'|'.join(_FILLERS)}))*\s*[^\w\s]*$"
 
 
 def shape_pattern(
@@ -161,10 +166,10 @@ def shape_pattern(
 ) -> re.Pattern[str] | None:
     """One expression for openings and phrases. An opening may open any sentence or clause:
     "GitCode是CSDN跟华为云推出的吧，帮我写段朋友圈文案" is a writing task after its check. Not
-    one that ends the message: "…to support the community? tl;dr pls" asks for a short answer."""
+    one that only signs off: "... to support the community? tl;dr pls" asks for a short answer."""
     openings = "|".join(phrase(s, words) for s in starts)
-    later = rf"(?<=[{_CLAUSE_ENDS}])\s*(?:{openings})(?!{_SENTENCE_END})"
-    parts = [rf"^(?:{openings})|{later}"] if starts else []
+    after_a_clause = rf"(?<=[{_CLAUSE_ENDS}])\s*(?:{openings})(?!{_ONLY_A_SIGN_OFF})"
+    parts = [rf"^(?:{openings})|{after_a_clause}"] if starts else []
     if contains:
         parts.append(f"(?:{'|'.join(phrase(c, words) for c in contains)})")
     return re.compile("|".join(parts)) if parts else None
