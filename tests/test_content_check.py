@@ -220,3 +220,12 @@ def test_an_empty_word_list_is_refused(content: Path) -> None:
     )
     problems, _ = check_content(content)
     assert any("'unused' is empty" in p.reason for p in problems), problems
+
+
+def test_a_word_list_named_like_a_short_form_is_not_shortened() -> None:
+    """ "{with}" names a list: shortened to "{w}" it would name none and match nothing."""
+    from bot.knowledge.intents import _shortened
+
+    forms = _shortened("{with}…come with you", {"with": ["w"], "you": ["u"]})
+    assert all(form.startswith("{with}…") for form in forms)
+    assert "{with}…come w u" in forms

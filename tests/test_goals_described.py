@@ -115,3 +115,14 @@ def test_a_captains_change_is_answered_with_the_command_that_makes_it(
             ("how do I register my whole team for our track? I'm captain", "en", "/team register"),
         ),
     )
+
+
+def test_a_gap_does_not_run_from_one_line_into_the_next(tmp_path) -> None:
+    from bot.config import BUNDLED_CONTENT_DIR
+    from bot.knowledge.intents import IntentMatcher, load_intents
+
+    intents, _ = load_intents(BUNDLED_CONTENT_DIR)
+    matcher = IntentMatcher(intents, frozenset(), None, tmp_path)
+    renamed = matcher.worded_by_shape("我们队名都想好了，我是队长，想改一下")
+    assert renamed is not None and renamed.key == "team"
+    assert matcher.worded_by_shape("我们队名都想好了\n改天再聊作品") is None

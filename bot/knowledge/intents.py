@@ -31,6 +31,7 @@ from bot.knowledge.tokenize import tokenize
 
 INTENTS_FILE = "intents.toml"
 _SPACES = re.compile(r"\s+")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 class Intent(BaseModel):
@@ -202,7 +203,7 @@ def load_intents(content_dir: Path) -> tuple[list[Intent], list[Problem]]:
 
 
 _PHRASE_LISTS = ("starts", "contains", "unless", "about_someone", "only_with")
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"\{[a-z_]+\}|[a-z]+")
 
 
 def _spelled_out(intent: Intent, short_forms: dict[str, list[str]], cities: list[str]) -> Intent:
@@ -227,7 +228,10 @@ def _shortened(text: str, short_forms: dict[str, list[str]]) -> list[str]:
     text = text.casefold()
     pieces = _WORD.split(text)
     words = _WORD.findall(text)
-    choices = [[word, *short_forms.get(word, [])] for word in words]
+    # A list's name ("{with}") is not a word to shorten.
+    choices = [
+        [word] if word.startswith("{") else [word, *short_forms.get(word, [])] for word in words
+    ]
     return [
         "".join(itertools.chain.from_iterable(zip(pieces, chosen, strict=False))) + pieces[-1]
         for chosen in itertools.product(*choices)
@@ -294,8 +298,10 @@ class IntentMatcher:
         """The intent whose `starts` the question begins with, or one of whose `contains` it
         holds, with one of its `only_with` if it has them, and none of its `unless` (case and
         spaces aside; English phrases as whole words)."""
+        # A line break ends a sentence: a "…" gap does not run from one line into the next.
+        text = _SPACES.sub(" ", _LINE_BREAK.sub("。", question.strip().casefold()))
         # Phones type ’ for ' ("Hu Zhaohui’s phone number").
-        text = _SPACES.sub(" ", question.strip().casefold()).replace("’", "'")
+        text = text.replace("’", "'")
         for intent, shape in self._shapes:
             if shape.matches(text):
                 return intent
