@@ -98,7 +98,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # first measured before any change; calibration-52 (tasks and private questions woven into the
 # article's content) after the first fixes; final-25 (a month after the launch, commands described
 # by their goal) and calibration-53 (English on Discord: commands described, tasks after a fact)
-# after those, final-25 first measured then).
+# after those, final-25 first measured then; calibration-54 (Chinese: commands described by
+# their goal, and acting for someone else) last).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -153,6 +154,7 @@ HELD_OUT_FILES = {
     "calibration-51 (commands by their goal)": DATA / "qa_calibration_51.jsonl",
     "calibration-52 (tasks woven in)": DATA / "qa_calibration_52.jsonl",
     "calibration-53 (English, commands described)": DATA / "qa_calibration_53.jsonl",
+    "calibration-54 (Chinese, commands described)": DATA / "qa_calibration_54.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
