@@ -5,7 +5,7 @@ looking up their entry is declined."""
 from __future__ import annotations
 
 from bot.knowledge.answer import RetrievalAnswerer
-from tests.answering import assert_commands_given, assert_declined
+from tests.answering import NOW, assert_commands_given, assert_declined
 
 
 def test_goals_described_in_chinese_get_their_command(hybrid: RetrievalAnswerer) -> None:
@@ -35,3 +35,11 @@ def test_acting_for_someone_else_is_declined(hybrid: RetrievalAnswerer) -> None:
         ),
         intent=("personal-data", "private-contact"),
     )
+
+
+def test_helping_someone_do_it_themselves_is_not_acting_for_them(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """ "帮他把…" alone is help, not a request to act for him: it is not refused as private."""
+    answer = hybrid.answer("队友不太会用bot，我怎么帮他把赛道意向登记上", "zh", "UTC", NOW)
+    assert answer.known, answer.text
