@@ -99,7 +99,10 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # article's content) after the first fixes; final-25 (a month after the launch, commands described
 # by their goal) and calibration-53 (English on Discord: commands described, tasks after a fact)
 # after those, final-25 first measured then; calibration-54 (Chinese: commands described by
-# their goal, and acting for someone else) last).
+# their goal, and acting for someone else) last); final-26 (an ordinary weekday of the contest
+# season), calibration-55 (declines beside answerable twins) and calibration-56 (English from
+# members who heard of the community second-hand) by three helpers apart at the start of the
+# fifteenth sitting, final-26 first measured before any change).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -155,6 +158,8 @@ HELD_OUT_FILES = {
     "calibration-52 (tasks woven in)": DATA / "qa_calibration_52.jsonl",
     "calibration-53 (English, commands described)": DATA / "qa_calibration_53.jsonl",
     "calibration-54 (Chinese, commands described)": DATA / "qa_calibration_54.jsonl",
+    "calibration-55 (declines, twins)": DATA / "qa_calibration_55.jsonl",
+    "calibration-56 (English, second-hand)": DATA / "qa_calibration_56.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -180,6 +185,7 @@ HELD_OUT_FILES = {
     "final-23": DATA / "qa_heldout_23.jsonl",
     "final-24": DATA / "qa_heldout_24.jsonl",
     "final-25": DATA / "qa_heldout_25.jsonl",
+    "final-26": DATA / "qa_heldout_26.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
