@@ -102,7 +102,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # their goal, and acting for someone else) last); final-26 (an ordinary weekday of the contest
 # season), calibration-55 (declines beside answerable twins) and calibration-56 (English from
 # members who heard of the community second-hand) by three helpers apart at the start of the
-# fifteenth sitting, final-26 first measured before any change).
+# fifteenth sitting, final-26 first measured before any change; calibration-57 (a Chinese group
+# chat's tasks in everyday verbs, with twins) and calibration-58 (English: private details of
+# people described by role, with twins) after the first fixes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -160,6 +162,8 @@ HELD_OUT_FILES = {
     "calibration-54 (Chinese, commands described)": DATA / "qa_calibration_54.jsonl",
     "calibration-55 (declines, twins)": DATA / "qa_calibration_55.jsonl",
     "calibration-56 (English, second-hand)": DATA / "qa_calibration_56.jsonl",
+    "calibration-57 (Chinese tasks, twins)": DATA / "qa_calibration_57.jsonl",
+    "calibration-58 (English, private details)": DATA / "qa_calibration_58.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",

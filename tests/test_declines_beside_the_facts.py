@@ -88,3 +88,48 @@ def test_titles_and_names_a_member_checks_are_in_the_answer(hybrid: RetrievalAns
             ("did Xiong Chen give a speech at the launch?", "en", "speech"),
         ),
     )
+
+
+def test_chinese_tasks_in_everyday_verbs_are_declined(hybrid: RetrievalAnswerer) -> None:
+    assert_declined(
+        hybrid,
+        (
+            ("给我们队出一版海报文字，主题是AIGC创意作品赛道", "zh"),
+            ("决赛在10月，帮我列个复习计划", "zh"),
+            ("把三个赛道的名字做成表格", "zh"),
+            ("来段顺口溜夸夸马栏山", "zh"),
+            ("帮我搞个群公告，说大赛5月启动", "zh"),
+        ),
+        intent="writing-task",
+    )
+    assert_answered_with(hybrid, (("我自己做PPT，主办单位是哪几家", "zh", "CSDN"),))
+
+
+def test_socials_and_handles_of_someone_described_by_role_are_declined(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    assert_declined(
+        hybrid,
+        (
+            ("Is the Huawei Cloud guy from the panel on LinkedIn?", "en"),
+            ("what's the telegram handle of the CSDN CEO", "en"),
+            ("我队友小王在哪个城市", "zh"),
+        ),
+        intent=("personal-data", "private-contact"),
+    )
+
+
+def test_a_sports_result_is_declined_though_it_asks_who_won(hybrid: RetrievalAnswerer) -> None:
+    assert_declined(hybrid, (("who won the NBA finals", "en"),), intent="unrelated")
+
+
+def test_the_contests_overview_says_which_rules_are_not_published(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    assert_said_unpublished(
+        hybrid,
+        (
+            ("max team size for the 全球音视频开发者与创作者大赛? can i do it solo", "en"),
+            ("全球音视频开发者与创作者大赛的评审标准是啥", "zh"),
+        ),
+    )
