@@ -104,7 +104,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # members who heard of the community second-hand) by three helpers apart at the start of the
 # fifteenth sitting, final-26 first measured before any change; calibration-57 (a Chinese group
 # chat's tasks in everyday verbs, with twins) and calibration-58 (English: private details of
-# people described by role, with twins) after the first fixes).
+# people described by role, with twins) after the first fixes; calibration-59 (English answerable
+# questions in members' own words) and calibration-60 (commands described by the member's
+# situation, both languages) after those).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -164,6 +166,8 @@ HELD_OUT_FILES = {
     "calibration-56 (English, second-hand)": DATA / "qa_calibration_56.jsonl",
     "calibration-57 (Chinese tasks, twins)": DATA / "qa_calibration_57.jsonl",
     "calibration-58 (English, private details)": DATA / "qa_calibration_58.jsonl",
+    "calibration-59 (English, own words)": DATA / "qa_calibration_59.jsonl",
+    "calibration-60 (commands by situation)": DATA / "qa_calibration_60.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
