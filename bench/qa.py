@@ -106,7 +106,8 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # chat's tasks in everyday verbs, with twins) and calibration-58 (English: private details of
 # people described by role, with twins) after the first fixes; calibration-59 (English answerable
 # questions in members' own words) and calibration-60 (commands described by the member's
-# situation, both languages) after those).
+# situation, both languages) after those; final-27 (the weekend before the final) last, first
+# measured after this sitting's changes).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -194,6 +195,7 @@ HELD_OUT_FILES = {
     "final-24": DATA / "qa_heldout_24.jsonl",
     "final-25": DATA / "qa_heldout_25.jsonl",
     "final-26": DATA / "qa_heldout_26.jsonl",
+    "final-27": DATA / "qa_heldout_27.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

@@ -83,6 +83,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_24.jsonl": (0.85, 0.85),
     "qa_heldout_25.jsonl": (0.88, 0.88),
     "qa_heldout_26.jsonl": (0.9, 0.85),
+    "qa_heldout_27.jsonl": (0.88, 0.88),
 }
 
 

@@ -89,7 +89,11 @@ INVENTED_FIGURE = re.compile(
 def fact_score(answer: Answer, question: EvalQuestion) -> float:
     if question.about_bot:
         expected = question.command
-        return float(answer.command is not None and expected in (None, answer.command))
+        if answer.command is not None and expected in (None, answer.command):
+            return 1.0
+        # "What tracks are there? just looking" answered with the list /tracks itself sends
+        # (rendered live from contest.toml, with its Register button): the command's own reply.
+        return float(expected is not None and expected == shown_live(answer))
     if question.off_topic:
         if not answer.known:
             return 1.0
@@ -103,6 +107,13 @@ def fact_score(answer: Answer, question: EvalQuestion) -> float:
     if not question.facts:
         return 1.0
     return _facts_found(answer.text, question)
+
+
+def shown_live(answer: Answer) -> str | None:
+    """The contest topic ("tracks", "deadlines", "resources") whose live list the answer is."""
+    if not answer.known or answer.intent is not None or not answer.hits:
+        return None
+    return answer.hits[0].passage.live
 
 
 def _facts_found(text: str, question: EvalQuestion) -> float:
