@@ -23,6 +23,8 @@ def test_a_goal_described_by_its_situation_gets_its_command(hybrid: RetrievalAns
             ("我报了两个赛道，只想退一个，怎么弄", "zh", "withdraw"),
             ("reminders come at weird hours, how do I tell the bot where I am?", "en", "timezone"),
             ("第一次用这个机器人，它都能干嘛", "zh", "help"),
+            ("主办方的公告老是私信推给我，能不接收吗", "zh", "unsubscribe"),
+            ("公告私信推给我吧，我想收", "zh", "subscribe"),
         ),
     )  # fmt: skip
 
