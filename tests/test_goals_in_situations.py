@@ -25,6 +25,11 @@ def test_a_goal_described_by_its_situation_gets_its_command(hybrid: RetrievalAns
             ("第一次用这个机器人，它都能干嘛", "zh", "help"),
             ("主办方的公告老是私信推给我，能不接收吗", "zh", "unsubscribe"),
             ("公告私信推给我吧，我想收", "zh", "subscribe"),
+            ("社区给参赛的人提供哪些基础设施？机器人里哪能看到", "zh", "resources"),
+            ("cloud desktops on offer? how do I see them through the bot?", "en", "resources"),
+            ("my teammate-finder thing has the wrong track, how do i redo it", "en", "lookingfor"),
+            ("can I get my whole profile wiped from this bot for good?", "en", "forgetme"),
+            ("签证的事想让主办方的人亲自回我，怎么弄", "zh", "human"),
         ),
     )  # fmt: skip
 
