@@ -24,7 +24,7 @@ from bot.knowledge.dense import EndpointEmbedder, LocalE5Embedder, load_embedder
 from bot.knowledge.evaluation import NOT_PUBLISHED
 from bot.knowledge.intents import IntentMatcher, load_intents
 from bot.knowledge.passages import Passage, load_passages
-from bot.knowledge.people import people_named
+from bot.knowledge.people import load_people_words, people_named
 from bot.knowledge.script import simplified
 from bot.runtime import build_index
 from tests.answering import NOW, assert_answered_with, assert_said_unpublished
@@ -372,7 +372,15 @@ def test_someone_the_knowledge_names_is_known_in_a_question_about_them(tmp_path:
         "Zhang San (张三), head of the studio, spoke at the launch.",
         1,
     )
-    matcher = IntentMatcher(intents, frozenset(), None, tmp_path, people=people_named([guest]))
+    people_words, _ = load_people_words(BUNDLED_CONTENT_DIR)
+    matcher = IntentMatcher(
+        intents,
+        frozenset(),
+        None,
+        tmp_path,
+        people=people_named([guest]),
+        people_words=people_words,
+    )
     for question in ("How old is Zhang San?", "张三今年多大了", "is he married?"):
         assert getattr(matcher.worded_by_shape(question), "key", None) == "personal-data", question
     for question in ("How old is the community?", "How old is the studio?", "张三是谁"):

@@ -17,7 +17,7 @@ from bot.knowledge.intents import (
     shape_problems,
 )
 from bot.knowledge.passages import Passage, load_passages
-from bot.knowledge.people import people_named
+from bot.knowledge.people import load_people_words, people_named
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.topic_free import load_topic_free_words
 
@@ -44,6 +44,8 @@ def check_content(
     problems.extend(knowledge_problems)
     problems.extend(load_synonyms(content_dir)[1])
     problems.extend(load_topic_free_words(content_dir)[1])
+    people_words, people_problems = load_people_words(content_dir)
+    problems.extend(people_problems)
     intents, intent_problems = load_intents(content_dir)
     problems.extend(intent_problems)
     if commands is not None:
@@ -52,7 +54,8 @@ def check_content(
     if computed:  # else contest.toml's own problems come first: its sections are unknown
         headings = {p.heading for p in [*passages, *computed]}
         problems.extend(section_problems(content_dir, intents, headings))
-        problems.extend(shape_problems(content_dir, intents, people_named(passages)))
+        people = people_named(passages)
+        problems.extend(shape_problems(content_dir, intents, people, people_words))
         problems.extend(asked_problems)
     documents = {p.doc for p in passages}
     summary_parts.append(

@@ -28,7 +28,7 @@ from bot.knowledge.faq import faq_knowledge
 from bot.knowledge.index import KnowledgeIndex
 from bot.knowledge.intents import load_intents, section_problems, shape_problems
 from bot.knowledge.passages import load_passages
-from bot.knowledge.people import people_named
+from bot.knowledge.people import load_people_words, people_named
 from bot.knowledge.places import load_other_cities
 from bot.knowledge.synonyms import load_synonyms
 from bot.knowledge.tokenize import teach_words
@@ -66,13 +66,23 @@ def build_index(
     topic_free, word_problems = load_topic_free_words(settings.content_dir)
     intents, intent_problems = load_intents(settings.content_dir)
     other_cities, _ = load_other_cities(settings.content_dir)  # its problems: load_intents'
+    people_words, people_problems = load_people_words(settings.content_dir)
     passages, problems = load_passages(settings.content_dir)
     live = contest_passages(contest, settings.zone, settings.timezone, clock.now())
     asked, asked_problems = load_asked_questions(settings.content_dir, [*passages, *live])
     headings = {p.heading for p in [*passages, *live]}
     intent_problems += section_problems(settings.content_dir, intents, headings)
-    intent_problems += shape_problems(settings.content_dir, intents, people_named(passages))
-    problems = [*problems, *synonym_problems, *word_problems, *intent_problems, *asked_problems]
+    intent_problems += shape_problems(
+        settings.content_dir, intents, people_named(passages), people_words
+    )
+    problems = [
+        *problems,
+        *synonym_problems,
+        *word_problems,
+        *people_problems,
+        *intent_problems,
+        *asked_problems,
+    ]
     if problems:
         raise ContentError(problems)
     faq_passages, faq_asked = faq_knowledge(faq)
@@ -90,6 +100,7 @@ def build_index(
         [*asked, *faq_asked],
         settings.content_dir / SHIPPED_VECTORS,
         other_cities,
+        people_words,
     )
 
 

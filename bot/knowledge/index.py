@@ -26,7 +26,7 @@ from bot.knowledge.checked import (
 from bot.knowledge.dense import Embedder, passage_vectors
 from bot.knowledge.intents import Intent, IntentMatcher
 from bot.knowledge.passages import Passage
-from bot.knowledge.people import people_named
+from bot.knowledge.people import NO_PEOPLE_WORDS, PeopleWords, people_named
 from bot.knowledge.synonyms import Synonyms
 from bot.knowledge.tokenize import tokenize
 
@@ -83,6 +83,7 @@ class KnowledgeIndex:
         asked: Sequence[AskedQuestion] = (),
         shipped_vectors: Path | None = None,
         other_cities: Sequence[str] = (),
+        people_words: PeopleWords = NO_PEOPLE_WORDS,
     ) -> None:
         self.passages = list(passages)
         self._other_cities = city_pattern(other_cities)
@@ -152,6 +153,7 @@ class KnowledgeIndex:
             cache_dir,
             shipped_vectors,
             people_named(self.passages),
+            people_words,
         )
         headed = {p.heading: p.section for p in self.passages}
         self._intent_by_section = {

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from bot.content.loader import Problem, read_toml
 from bot.content.models import Bilingual
 from bot.knowledge.dense import Embedder, passage_vectors
-from bot.knowledge.people import OTHER_MEMBER, PRONOUNS, ROLE
+from bot.knowledge.people import NO_PEOPLE_WORDS, PRONOUNS, PeopleWords
 from bot.knowledge.places import OTHER_CITY, load_other_cities
 from bot.knowledge.shapes import (
     LIST_PLACEHOLDER,
@@ -171,11 +171,17 @@ def command_problems(
 
 
 def shape_problems(
-    content_dir: Path, intents: list[Intent], people: Sequence[str] = ()
+    content_dir: Path,
+    intents: list[Intent],
+    people: Sequence[str] = (),
+    people_words: PeopleWords = NO_PEOPLE_WORDS,
 ) -> list[Problem]:
     """Each example of a `shape_only` intent must be caught by that intent's words (`people`:
-    the names the knowledge gives, for its `about_someone` phrases)."""
-    matcher = IntentMatcher(intents, frozenset(), None, content_dir, people=people)
+    the names the knowledge gives, and `people_words` how members speak of people, for its
+    `about_someone` phrases)."""
+    matcher = IntentMatcher(
+        intents, frozenset(), None, content_dir, people=people, people_words=people_words
+    )
     problems = []
     for intent in intents:
         if not intent.shape_only:
@@ -249,7 +255,10 @@ class IntentMatcher:
         cache_dir: Path,
         shipped_vectors: Path | None = None,
         people: Sequence[str] = (),
+        people_words: PeopleWords = NO_PEOPLE_WORDS,
     ) -> None:
+        """`people`: the names the knowledge gives; `people_words`: how members speak of
+        people (content/people.toml), without which only names and pronouns are people."""
         self.intents = intents
         by_example = [intent for intent in intents if not intent.shape_only]
         self._owners = [intent for intent in by_example for _ in intent.examples]
@@ -264,13 +273,20 @@ class IntentMatcher:
             if embedder is not None and examples
             else None
         )
-        person = person_pattern([*people, *PRONOUNS])
+        person = person_pattern([*people, *PRONOUNS], people_words)
         # Not "he": "which track did he win?" asks about last year's winner.
-        member = f"(?:{person_pattern(people)}|{OTHER_MEMBER})" if people else OTHER_MEMBER
+        other_member = people_words.other_member()
+        member = (
+            f"(?:{person_pattern(people, people_words)}|{other_member})" if people else other_member
+        )
         # Someone the knowledge names, by name, perhaps with where they work ("does Wu Hong from
         # the Mango 5G lab have kids?"): a private question whatever company it names, so
         # `unless` ("Wondershare's", the company's contact) does not apply.
-        named = person_pattern(people, with_affiliation=True, role=ROLE) if people else ""
+        named = (
+            person_pattern(people, people_words, with_affiliation=True, role=people_words.role())
+            if people
+            else ""
+        )
         # What must be refused is looked for first: "想找人组队，把他的微信发我" names a command's
         # words ("找人组队") but asks for someone's data.
         by_shape = sorted(

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.knowledge.people import HONORIFICS, TITLES
+from bot.knowledge.people import PeopleWords
 from bot.knowledge.sentences import asking
 
 # "from the Mango 5G lab", "at Wondershare": up to five words of where someone works.
@@ -78,15 +78,18 @@ def phrase(text: str, words: Mapping[str, Sequence[str]] | None = None) -> str:
 
 
 def person_pattern(
-    names: Sequence[str], with_affiliation: bool = False, role: str | None = None
+    names: Sequence[str],
+    words: PeopleWords,
+    with_affiliation: bool = False,
+    role: str | None = None,
 ) -> str:
     """Any of these names, the longest first ("Hu Zhaohui" before "he"), with how members
     address someone around it ("Mr. Li Qiang", "熊琛总经济师"), and if asked, where they work
     after the name ("Wu Hong from the Mango 5G lab"); or, given its pattern, someone described
     by their role ("the tencent guy")."""
     ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
-    honorific = "|".join(re.escape(h) for h in HONORIFICS)
-    title = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    honorific = "|".join(re.escape(h) for h in words.honorifics) or "(?!)"
+    title = "|".join(re.escape(t) for t in sorted(words.titles, key=len, reverse=True)) or "(?!)"
     affiliation = _AFFILIATION if with_affiliation else ""
     alternatives = [phrase(name) for name in ordered] + ([role] if role else [])
     return (
