@@ -50,11 +50,13 @@ class PeopleWords:
 
     def role(self) -> str | None:
         """Someone described by their role, perhaps with where they work before it ("the
-        tencent guy from the panel", "the malanshan deputy director")."""
+        tencent guy from the panel", "the malanshan deputy director", "the Mango (5G lab)
+        product tech center GM")."""
         if not self.roles:
             return None
         roles = "|".join(re.escape(r) for r in sorted(self.roles, key=len, reverse=True))
-        return rf"(?<![a-z0-9_])the\s+(?:[a-z0-9&.-]+\s+){{0,2}}?(?:{roles})(?![a-z0-9_])"
+        # Up to six words between: "the Wondershare digital human Hunan ops center GM".
+        return rf"(?<![a-z0-9_])the\s+(?:[a-z0-9&.()-]+\s+){{0,6}}?(?:{roles})(?![a-z0-9_])"
 
     def other_member(self) -> str:
         """Another member, as the one asking names them: "我同学张伟", "my teammate Li Ming" (the
