@@ -107,7 +107,11 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # people described by role, with twins) after the first fixes; calibration-59 (English answerable
 # questions in members' own words) and calibration-60 (commands described by the member's
 # situation, both languages) after those; final-27 (the weekend before the final) last, first
-# measured after this sitting's changes).
+# measured after this sitting's changes); final-28 (the month after the launch, in mixed
+# channels), calibration-61 (a Chinese group chat, declines beside answerable twins) and
+# calibration-62 (English on Discord from members who never read the article, most of it to
+# decline) by three helpers apart at the start of the sixteenth sitting, final-28 first measured
+# before any change.
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -169,6 +173,8 @@ HELD_OUT_FILES = {
     "calibration-58 (English, private details)": DATA / "qa_calibration_58.jsonl",
     "calibration-59 (English, own words)": DATA / "qa_calibration_59.jsonl",
     "calibration-60 (commands by situation)": DATA / "qa_calibration_60.jsonl",
+    "calibration-61 (Chinese declines, twins)": DATA / "qa_calibration_61.jsonl",
+    "calibration-62 (English declines, Discord)": DATA / "qa_calibration_62.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -196,6 +202,7 @@ HELD_OUT_FILES = {
     "final-25": DATA / "qa_heldout_25.jsonl",
     "final-26": DATA / "qa_heldout_26.jsonl",
     "final-27": DATA / "qa_heldout_27.jsonl",
+    "final-28": DATA / "qa_heldout_28.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000
