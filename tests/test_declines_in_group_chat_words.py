@@ -10,7 +10,12 @@ is declined as what it is; the same words asking what the article says are answe
 from __future__ import annotations
 
 from bot.knowledge.answer import RetrievalAnswerer
-from tests.answering import assert_answered_with, assert_declined, assert_said_unpublished
+from tests.answering import (
+    assert_answered_with,
+    assert_commands_given,
+    assert_declined,
+    assert_said_unpublished,
+)
 
 
 def test_a_task_with_its_reason_after_it_is_a_task(hybrid: RetrievalAnswerer) -> None:
@@ -79,5 +84,35 @@ def test_support_the_article_gives_no_figure_for_says_so(hybrid: RetrievalAnswer
         (
             ("省工信厅说要通过项目建设支持社区，怎么申请？", "zh"),
             ("how do we apply for the provincial department's project support?", "en"),
+        ),
+    )
+
+
+def test_asking_whether_one_may_write_in_english_is_about_the_rules(
+    hybrid: RetrievalAnswerer,
+) -> None:
+    """Close in meaning to "write my project proposal", but a question, as writing-task's own
+    `unless` ("can i write") says: the submission language is not published. Nor is it /lang."""
+    assert_said_unpublished(
+        hybrid,
+        (
+            ("Can I write the proposal in English?", "en"),
+            ("作品可以用英文写吗", "zh"),
+            ("我们项目是AI花鼓戏，作品简介要写多少字？", "zh"),
+        ),
+    )
+    assert_declined(
+        hybrid,
+        (("我们项目是用AI生成花鼓戏视频，给写段200字的作品简介呗", "zh"),),
+        intent="writing-task",
+    )
+    assert_commands_given(
+        hybrid,
+        (
+            (
+                "my team fell apart, I need to pull out of the tech innovation track",
+                "en",
+                "withdraw",
+            ),
         ),
     )

@@ -247,6 +247,9 @@ class RetrievalAnswerer:
             match is not None
             and match.similarity > asked + INTENT_MARGIN
             and not (match.intent.decline and match.within_example)
+            # A decline's `unless` marks the questions it must not refuse; a command's only
+            # where its phrases stop ("my team fell apart, I need to pull out" is /withdraw).
+            and not (match.intent.decline and matcher.ruled_out(match.intent, question))
         ):
             return match.intent
         # "Translate this: …", "帮我写一段介绍：…": the instruction, not its material, says what

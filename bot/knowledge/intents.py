@@ -244,6 +244,14 @@ def _shortened(text: str, short_forms: dict[str, list[str]]) -> list[str]:
     ]
 
 
+def _as_matched(question: str) -> str:
+    """The question as phrases are matched on: casefolded, its spaces collapsed."""
+    # A line break ends a sentence: a "…" gap does not run from one line into the next.
+    text = _SPACES.sub(" ", _LINE_BREAK.sub("。", question.strip().casefold()))
+    # Phones type ’ for ' ("Hu Zhaohui’s phone number").
+    return text.replace("’", "'")
+
+
 class IntentMatcher:
     """Finds the intent whose examples a question is closest to."""
 
@@ -309,19 +317,24 @@ class IntentMatcher:
             )
             for intent in by_shape
         ]
+        self._shape_of = {intent.key: shape for intent, shape in self._shapes}
 
     def worded_by_shape(self, question: str) -> Intent | None:
         """The intent whose `starts` the question begins with, or one of whose `contains` it
         holds, with one of its `only_with` if it has them, and none of its `unless` (case and
         spaces aside; English phrases as whole words)."""
-        # A line break ends a sentence: a "…" gap does not run from one line into the next.
-        text = _SPACES.sub(" ", _LINE_BREAK.sub("。", question.strip().casefold()))
-        # Phones type ’ for ' ("Hu Zhaohui’s phone number").
-        text = text.replace("’", "'")
+        text = _as_matched(question)
         for intent, shape in self._shapes:
             if shape.matches(text):
                 return intent
         return None
+
+    def ruled_out(self, intent: Intent, question: str) -> bool:
+        """Whether the question holds one of the intent's `unless` words, which say it is not
+        that intent ("Can I write the proposal in English?" asks about the contest, however
+        close it comes to "write my project proposal")."""
+        shape = self._shape_of.get(intent.key)
+        return shape is not None and shape.ruled_out(_as_matched(question))
 
     def closest_decline(self, vector: np.ndarray | None) -> float:
         """The cosine of a question with the closest example of what the bot declines."""

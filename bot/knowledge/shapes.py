@@ -233,6 +233,12 @@ class Shape:
     # asks whether one may take part), and with none of `unless`.
     definition: Definitions | None = None
 
+    def ruled_out(self, text: str) -> bool:
+        """`text` holds one of `unless` (and names no one the knowledge names)."""
+        if self.named is not None and self.named.search(text):
+            return False
+        return self.unless is not None and self.unless.search(text) is not None
+
     def matches(self, text: str) -> bool:
         """`text`: the question casefolded, its spaces collapsed."""
         if self.named is not None and self.named.search(text):
