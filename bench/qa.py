@@ -111,7 +111,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # channels), calibration-61 (a Chinese group chat, declines beside answerable twins) and
 # calibration-62 (English on Discord from members who never read the article, most of it to
 # decline) by three helpers apart at the start of the sixteenth sitting, final-28 first measured
-# before any change.
+# before any change; calibration-63 (what the article leaves out, with answerable twins, both
+# languages) and calibration-64 (commands members confuse, described by what they want to
+# happen, and declines that sound like commands) after the first fixes.
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -175,6 +177,8 @@ HELD_OUT_FILES = {
     "calibration-60 (commands by situation)": DATA / "qa_calibration_60.jsonl",
     "calibration-61 (Chinese declines, twins)": DATA / "qa_calibration_61.jsonl",
     "calibration-62 (English declines, Discord)": DATA / "qa_calibration_62.jsonl",
+    "calibration-63 (not published, twins)": DATA / "qa_calibration_63.jsonl",
+    "calibration-64 (commands confused)": DATA / "qa_calibration_64.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
