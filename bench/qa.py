@@ -113,7 +113,10 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # decline) by three helpers apart at the start of the sixteenth sitting, final-28 first measured
 # before any change; calibration-63 (what the article leaves out, with answerable twins, both
 # languages) and calibration-64 (commands members confuse, described by what they want to
-# happen, and declines that sound like commands) after the first fixes.
+# happen, and declines that sound like commands) after the first fixes; calibration-65 (English:
+# private details of people and members beside answerable twins, and the finder's commands) and
+# calibration-66 (a Chinese group chat: tasks in everyday verbs, and the registration commands
+# members confuse) after those.
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -179,6 +182,8 @@ HELD_OUT_FILES = {
     "calibration-62 (English declines, Discord)": DATA / "qa_calibration_62.jsonl",
     "calibration-63 (not published, twins)": DATA / "qa_calibration_63.jsonl",
     "calibration-64 (commands confused)": DATA / "qa_calibration_64.jsonl",
+    "calibration-65 (English, people and the finder)": DATA / "qa_calibration_65.jsonl",
+    "calibration-66 (Chinese, tasks and registering)": DATA / "qa_calibration_66.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
