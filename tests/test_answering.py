@@ -463,9 +463,12 @@ def test_a_value_offered_to_check_that_the_knowledge_lacks_does_not_count_agains
         ),
     )
     # A new question after "or" is not an alternative, and neither is a long remainder; a name
-    # put to be confirmed is what is asked about.
+    # put to be confirmed is what is asked about. (The language of entries is not published.)
+    assert_said_unpublished(
+        hybrid,
+        (("Do contest submissions have to be in Chinese, or can we submit in English?", "en"),),
+    )
     for question in (
-        "Do contest submissions have to be in Chinese, or can we submit in English?",
         "Can you give me Lü Shaohe's office address or room number at Malanshan?",
         "did Hu Zhaohui go to Tsinghua?",
     ):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.knowledge.answer import RetrievalAnswerer
 from tests.answering import (
+    NOW,
     assert_answered_with,
     assert_commands_given,
     assert_declined,
@@ -98,9 +99,11 @@ def test_asking_whether_one_may_write_in_english_is_about_the_rules(
         (
             ("Can I write the proposal in English?", "en"),
             ("作品可以用英文写吗", "zh"),
-            ("我们项目是AI花鼓戏，作品简介要写多少字？", "zh"),
         ),
     )
+    # Asking how long a description must be is not asking for one.
+    asked = hybrid.answer("我们项目是AI花鼓戏，作品简介要写多少字？", "zh", "UTC", NOW)
+    assert asked.intent != "writing-task", asked.text
     assert_declined(
         hybrid,
         (("我们项目是用AI生成花鼓戏视频，给写段200字的作品简介呗", "zh"),),
