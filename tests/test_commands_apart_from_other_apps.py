@@ -23,6 +23,7 @@ def test_another_apps_settings_are_not_the_bots(hybrid: RetrievalAnswerer) -> No
         hybrid,
         (
             ("我用iPhone，怎么把机器人改成英文", "zh", "lang"),
+            ("iPhone上比赛提醒的时间不对，怎么改", "zh", "timezone"),
             ("how do I add the contest dates to Outlook?", "en", "calendar"),
         ),
     )
