@@ -22,6 +22,10 @@ def test_what_the_member_does_with_a_registration_picks_the_command(
             ("我是队长，想整个队一起报到应用创新赛道，怎么弄", "zh", "team"),
             ("刚进群，一个人想参赛，怎么找队友组队？", "zh", "findteam"),
             ("which command marks me as available for any track?", "en", "lookingfor"),
+            ("how do I get on the list of people looking for teammates?", "en", "lookingfor"),
+            ("can I advertise my skills so teams reach out to me?", "en", "lookingfor"),
+            ("我不想再出现在找队友列表里了", "zh", "lookingfor"),
+            ("how do I see the list of people looking for teammates?", "en", "findteam"),
             (
                 "how do I block and report someone who keeps sending me intro requests?",
                 "en",
