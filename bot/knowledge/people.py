@@ -54,7 +54,7 @@ class PeopleWords:
         product tech center GM")."""
         if not self.roles:
             return None
-        roles = "|".join(re.escape(r) for r in sorted(self.roles, key=len, reverse=True))
+        roles = any_of(self.roles)
         # Up to six words between: "the Wondershare digital human Hunan ops center GM".
         return rf"(?<![a-z0-9_])the\s+(?:[a-z0-9&.()-]+\s+){{0,6}}?(?:{roles})(?![a-z0-9_])"
 
@@ -65,9 +65,9 @@ class PeopleWords:
         "that" ("群里那个@阿杰", "that @jay in the group"; the bot's own mention opens a message,
         without "that"), or as someone of the group ("群里阿杰"), or by a handle inside the
         message ("which track did @kevin_w register for?"), or as 小王 or 老张."""
-        relations_zh = _any_of(self.relations_zh) or "(?!)"
-        relations_en = _any_of(self.relations_en) or "(?!)"
-        surnames_zh = _any_of(self.surnames_zh) or "(?!)"
+        relations_zh = any_of(self.relations_zh)
+        relations_en = any_of(self.relations_en)
+        surnames_zh = any_of(self.surnames_zh)
         alternatives = (
             rf"(?:我的?|我们的?)(?:{relations_zh})(?:[\u4e00-\u9fff]{{2,3}})?",
             r"(?:那个|一个|有个)(?:网名)?叫[\u4e00-\u9fff\w]{1,8}?的",
@@ -108,10 +108,12 @@ def load_people_words(content_dir: Path) -> tuple[PeopleWords, list[Problem]]:
     )
 
 
-def _any_of(words: tuple[str, ...]) -> str:
-    """The words as alternatives of a pattern; "" for none (the caller puts "(?!)", which
-    matches nothing, in its place)."""
-    return "|".join(re.escape(w) for w in words)
+def any_of(words: tuple[str, ...]) -> str:
+    """The words as alternatives of a pattern, the longest first ("副主任" before "主任"); for
+    none, a pattern that matches nothing."""
+    if not words:
+        return "(?!)"
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def people_named(passages: Iterable[Passage]) -> list[str]:

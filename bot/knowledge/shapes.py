@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.knowledge.people import PeopleWords
+from bot.knowledge.people import PeopleWords, any_of
 from bot.knowledge.sentences import asking
 
 # "from the Mango 5G lab", "at Wondershare": up to five words of where someone works.
@@ -88,8 +88,8 @@ def person_pattern(
     after the name ("Wu Hong from the Mango 5G lab"); or, given its pattern, someone described
     by their role ("the tencent guy")."""
     ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
-    honorific = "|".join(re.escape(h) for h in words.honorifics) or "(?!)"
-    title = "|".join(re.escape(t) for t in sorted(words.titles, key=len, reverse=True)) or "(?!)"
+    honorific = any_of(words.honorifics)
+    title = any_of(words.titles)
     affiliation = _AFFILIATION if with_affiliation else ""
     alternatives = [phrase(name) for name in ordered] + ([role] if role else [])
     return (
