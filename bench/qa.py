@@ -117,7 +117,11 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # private details of people and members beside answerable twins, and the finder's commands) and
 # calibration-66 (a Chinese group chat: tasks in everyday verbs, and the registration commands
 # members confuse) after those; final-29 (a quiet Sunday months before the final) written after
-# the first fixes and first measured after that sitting's changes.
+# the first fixes and first measured after that sitting's changes; final-30 (the evening a
+# partner company forwards the contest to its staff, mixed channels), calibration-67 (a Chinese
+# group chat relayed to the bot, declines beside answerable twins) and calibration-68 (English
+# on Discord from developers abroad: money, logistics, people, tasks) by three helpers apart at
+# the start of the seventeenth sitting, final-30 first measured before any change.
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -185,6 +189,8 @@ HELD_OUT_FILES = {
     "calibration-64 (commands confused)": DATA / "qa_calibration_64.jsonl",
     "calibration-65 (English, people and the finder)": DATA / "qa_calibration_65.jsonl",
     "calibration-66 (Chinese, tasks and registering)": DATA / "qa_calibration_66.jsonl",
+    "calibration-67 (Chinese group chat, twins)": DATA / "qa_calibration_67.jsonl",
+    "calibration-68 (English from abroad)": DATA / "qa_calibration_68.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -214,6 +220,7 @@ HELD_OUT_FILES = {
     "final-27": DATA / "qa_heldout_27.jsonl",
     "final-28": DATA / "qa_heldout_28.jsonl",
     "final-29": DATA / "qa_heldout_29.jsonl",
+    "final-30": DATA / "qa_heldout_30.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

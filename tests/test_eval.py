@@ -86,6 +86,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_27.jsonl": (0.88, 0.88),
     "qa_heldout_28.jsonl": (0.9, 0.85),
     "qa_heldout_29.jsonl": (0.85, 0.9),
+    "qa_heldout_30.jsonl": (0.9, 0.85),
 }
 
 
