@@ -14,7 +14,12 @@ from bot.content.models import Contest, Deadline
 from bot.contest_text import render_live
 from bot.i18n import Language, Translator, detect_language
 from bot.knowledge.address import as_read
-from bot.knowledge.context import instruction_head, question_sentence, separate_questions
+from bot.knowledge.context import (
+    instruction_head,
+    question_sentence,
+    questions_asked,
+    separate_questions,
+)
 from bot.knowledge.index import Hit, KnowledgeIndex
 from bot.knowledge.intents import Intent, IntentMatch
 from bot.knowledge.passages import citation_label
@@ -138,6 +143,11 @@ class RetrievalAnswerer:
                     or (plainly_about(alone.hits[0]) and _related(alone.hits, hits))
                 ):
                     return alone
+            followed_up = self._one_section_asked_about(
+                question, language, zone_name, now, deadlines
+            )
+            if followed_up is not None:
+                return followed_up
             refused = Answer(dont_know_text(t), language, known=False, hits=hits)
             return self._with_other_questions(question, refused, zone_name, now, deadlines)
         return Answer(
@@ -149,6 +159,35 @@ class RetrievalAnswerer:
             command=intent.command,
             button=t.pick(intent.button.as_dict()) if intent.button else None,
         )
+
+    def _one_section_asked_about(
+        self,
+        question: str,
+        language: Language,
+        zone_name: str,
+        now: datetime,
+        deadlines: list[Deadline] | None,
+    ) -> Answer | None:
+        """ "when's the final round? which month, and is it piggybacking on some bigger event?":
+        a first question plainly about a section, then more about the same one. The later
+        questions' own words (and "it") make the whole doubtful; each alone finds that section
+        first, and none is declined, so the first question's answer answers them all."""
+        parts = questions_asked(question)
+        if not parts:
+            return None
+        first = self.answer(parts[0], language, zone_name, now, language, deadlines)
+        if not (first.known and first.intent is None and first.hits):
+            return None
+        if not plainly_about(first.hits[0]):
+            return None
+        section = first.hits[0].passage.section
+        for part in parts[1:]:
+            later = self.answer(part, language, zone_name, now, language, deadlines)
+            if later.intent is not None or not later.hits:
+                return None
+            if later.hits[0].passage.section != section:
+                return None
+        return first
 
     def _with_other_questions(
         self,
@@ -274,7 +313,7 @@ def _related(alone: list[Hit], whole: list[Hit]) -> bool:
     province has an industry plan that runs till 2027" does not ask for the tracks, which the
     question alone finds. (Not only the first: with a story about the asker before "how many
     categories r there?", the prize table may come first and the tracks' section third.)"""
-    return _among(alone[0], whole) or (bool(whole) and _among(whole[0], alone))
+    return any(_among(hit, whole) for hit in alone)
 
 
 def _among(hit: Hit, hits: list[Hit]) -> bool:

@@ -21,6 +21,17 @@ _QUESTION_WORD = re.compile(
 _ABOUT_THE_ASKER = re.compile(
     r"\b(?:i|i'm|im|i've|i'd|i'll|my|me|we|we're|our|us|he|she)\b", re.IGNORECASE
 )
+# …or a clause whose "I" is left out: "saw this contest in a newsletter this morning".
+_ASKER_LEFT_OUT = re.compile(
+    r"^(?:(?:hey|hi|hello|so|ok|okay|just)\b\W*)*"
+    r"(?:saw|heard|found|read|came across|stumbled|noticed|learned|learnt|got)\b",
+    re.IGNORECASE,
+)
+# "it" in the question then means what that clause found: "…saw this contest…, which city is
+# it based in?".
+_OUR_OWN = re.compile(
+    r"\b(?:this|the) (?:contest|competition|community|hackathon)\b", re.IGNORECASE
+)
 # …unless it names another member: "my friend signed up, which track did he pick?" asks for
 # that member's data, which the clause must stay beside.
 _OTHER_MEMBER = re.compile(
@@ -115,6 +126,14 @@ def separate_questions(message: str) -> list[str]:
     return questions
 
 
+def questions_asked(message: str) -> list[str]:
+    """The two or three questions a message asks one after another, guesses at a value left
+    out, whether or not the later ones point back at the first ("when's the final round? which
+    month, and is it piggybacking on some bigger event?"); none when it asks one thing."""
+    questions = [q for q in asking(message) if not _guess(q)]
+    return questions if 2 <= len(questions) <= MOST_QUESTIONS else []
+
+
 def _guess(sentence: str) -> bool:
     if _QUESTION_WORD.search(sentence.rstrip("?？ ")):
         return False
@@ -136,8 +155,26 @@ def _asking_clause(sentence: str) -> str | None:
         return None
     asking_clauses = [c for c in clauses if _QUESTION_WORD.search(c)]
     context = [c for c in clauses if not _QUESTION_WORD.search(c)]
-    if len(asking_clauses) != 1 or _POINTS_BACK.search(asking_clauses[0]):
+    if len(asking_clauses) != 1:
         return None
-    if not all(_ABOUT_THE_ASKER.search(c) and not _OTHER_MEMBER.search(c) for c in context):
+    # A clause without its "I" only before the question: "…, heard it's in Changsha" after it
+    # offers a value to check.
+    before = clauses[: clauses.index(asking_clauses[0])]
+    if not all(
+        (_ABOUT_THE_ASKER.search(c) or (c in before and _ASKER_LEFT_OUT.search(c)))
+        and not _OTHER_MEMBER.search(c)
+        for c in context
+    ):
+        return None
+    if _POINTS_BACK.search(asking_clauses[0]) and not _points_at_our_own(
+        asking_clauses[0], context
+    ):
         return None
     return _REPORTED.sub("", asking_clauses[0]).strip()
+
+
+def _points_at_our_own(question: str, context: list[str]) -> bool:
+    """The question points back only with "it", at the contest or community the context
+    names."""
+    pointing = {word.casefold() for word in _POINTS_BACK.findall(question)}
+    return pointing <= {"it", "its"} and any(_OUR_OWN.search(clause) for clause in context)
