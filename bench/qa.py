@@ -121,7 +121,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # partner company forwards the contest to its staff, mixed channels), calibration-67 (a Chinese
 # group chat relayed to the bot, declines beside answerable twins) and calibration-68 (English
 # on Discord from developers abroad: money, logistics, people, tasks) by three helpers apart at
-# the start of the seventeenth sitting, final-30 first measured before any change.
+# the start of the seventeenth sitting, final-30 first measured before any change;
+# calibration-69 (parents, teachers and students, both languages: declines that sound like
+# commands) and calibration-70 (long Chinese messages, a story first) after the first fixes.
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -191,6 +193,8 @@ HELD_OUT_FILES = {
     "calibration-66 (Chinese, tasks and registering)": DATA / "qa_calibration_66.jsonl",
     "calibration-67 (Chinese group chat, twins)": DATA / "qa_calibration_67.jsonl",
     "calibration-68 (English from abroad)": DATA / "qa_calibration_68.jsonl",
+    "calibration-69 (parents and teachers)": DATA / "qa_calibration_69.jsonl",
+    "calibration-70 (Chinese, a story first)": DATA / "qa_calibration_70.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
