@@ -30,7 +30,8 @@ _ASKER_LEFT_OUT = re.compile(
 # "it" in the question then means what that clause found: "…saw this contest…, which city is
 # it based in?".
 _OUR_OWN = re.compile(
-    r"\b(?:this|the) (?:contest|competition|community|hackathon)\b", re.IGNORECASE
+    r"\b(the\s+\w+\s+of\s+)?(?:this|the) (?:contest|competition|community|hackathon)\b",
+    re.IGNORECASE,
 )
 # …unless it names another member: "my friend signed up, which track did he pick?" asks for
 # that member's data, which the clause must stay beside.
@@ -166,15 +167,26 @@ def _asking_clause(sentence: str) -> str | None:
         for c in context
     ):
         return None
-    if _POINTS_BACK.search(asking_clauses[0]) and not _points_at_our_own(
-        asking_clauses[0], context
-    ):
+    question = _REPORTED.sub("", asking_clauses[0]).strip()
+    if not _POINTS_BACK.search(question):
+        return question
+    pointed_at = _what_it_points_at(question, context)
+    if pointed_at is None:
         return None
-    return _REPORTED.sub("", asking_clauses[0]).strip()
+    return f"{question} {pointed_at}".strip()
 
 
-def _points_at_our_own(question: str, context: list[str]) -> bool:
-    """The question points back only with "it", at the contest or community the context
-    names."""
+def _what_it_points_at(question: str, context: list[str]) -> str | None:
+    """What the question's "it" or "that" stands for, when the context names our own contest or
+    community ("my daughter keeps talking about the finals of this contest - when and where is
+    that happening?": "the finals of this contest"), put after the question so that it keeps
+    what it asks about."""
     pointing = {word.casefold() for word in _POINTS_BACK.findall(question)}
-    return pointing <= {"it", "its"} and any(_OUR_OWN.search(clause) for clause in context)
+    if not pointing <= {"it", "its", "that"}:
+        return None
+    named = [found for clause in context if (found := _OUR_OWN.search(clause))]
+    if not named:
+        return None
+    # "the finals of this contest" says what "that" is; "this contest" alone adds nothing the
+    # question does not already ask about.
+    return named[0][0] if named[0][1] else ""

@@ -77,6 +77,10 @@ def phrase(text: str, words: Mapping[str, Sequence[str]] | None = None) -> str:
     return pattern
 
 
+_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_NOT_A_WORD_WITH_ZONG = r"(?:(?<=总)(?![结共计体数额量和部之是算归])|(?<!总))"
+
+
 def person_pattern(
     names: Sequence[str],
     words: PeopleWords,
@@ -92,6 +96,11 @@ def person_pattern(
     title = any_of(words.titles)
     affiliation = _AFFILIATION if with_affiliation else ""
     alternatives = [phrase(name) for name in ordered] + ([role] if role else [])
+    # "蒋总", "胡主任": a named person's surname with a title, as a group chat calls them. The
+    # title is needed (胡 alone is no one), and 总 not in a word ("每周总结", "总是").
+    surnames = sorted({name[0] for name in ordered if _CHINESE_NAME.fullmatch(name)})
+    if surnames and words.titles:
+        alternatives.append(f"(?:{'|'.join(surnames)})(?:{title}){_NOT_A_WORD_WITH_ZONG}")
     return (
         rf"(?:(?<![a-z])(?:{honorific})\s*)?"
         f"(?:{'|'.join(alternatives)})(?:{title})?{affiliation}"
