@@ -281,7 +281,9 @@ class IntentMatcher:
             if embedder is not None and examples
             else None
         )
-        person = person_pattern([*people, *PRONOUNS], people_words)
+        # Anyone called by surname and title ("张老师") as well: not only those the knowledge
+        # names, whose private details the phrases ask for all the same.
+        person = person_pattern([*people, *PRONOUNS], people_words, anyone_titled=True)
         # Not "he": "which track did he win?" asks about last year's winner.
         other_member = people_words.other_member()
         member = (

@@ -86,21 +86,25 @@ def person_pattern(
     words: PeopleWords,
     with_affiliation: bool = False,
     role: str | None = None,
+    anyone_titled: bool = False,
 ) -> str:
     """Any of these names, the longest first ("Hu Zhaohui" before "he"), with how members
     address someone around it ("Mr. Li Qiang", "熊琛总经济师"), and if asked, where they work
     after the name ("Wu Hong from the Mango 5G lab"); or, given its pattern, someone described
-    by their role ("the tencent guy")."""
+    by their role ("the tencent guy"); or a surname with a title ("蒋总")."""
     ordered = sorted({name.casefold() for name in names}, key=len, reverse=True)
     honorific = any_of(words.honorifics)
     title = any_of(words.titles)
     affiliation = _AFFILIATION if with_affiliation else ""
     alternatives = [phrase(name) for name in ordered] + ([role] if role else [])
-    # "蒋总", "胡主任": a named person's surname with a title, as a group chat calls them. The
-    # title is needed (胡 alone is no one), and 总 not in a word ("每周总结", "总是").
-    surnames = sorted({name[0] for name in ordered if _CHINESE_NAME.fullmatch(name)})
+    # "蒋总", "胡主任": a named person's surname with a title, as a group chat calls them, or
+    # with `anyone_titled` anyone's ("组委会的张老师"). The title is needed (胡 alone is no one),
+    # and 总 not in a word ("每周总结", "总是").
+    surnames = {name[0] for name in ordered if _CHINESE_NAME.fullmatch(name)}
+    if anyone_titled:
+        surnames.update(words.surnames_zh)
     if surnames and words.titles:
-        alternatives.append(f"(?:{'|'.join(surnames)})(?:{title}){_NOT_A_WORD_WITH_ZONG}")
+        alternatives.append(f"(?:{any_of(tuple(surnames))})(?:{title}){_NOT_A_WORD_WITH_ZONG}")
     return (
         rf"(?:(?<![a-z])(?:{honorific})\s*)?"
         f"(?:{'|'.join(alternatives)})(?:{title})?{affiliation}"
