@@ -123,7 +123,10 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # on Discord from developers abroad: money, logistics, people, tasks) by three helpers apart at
 # the start of the seventeenth sitting, final-30 first measured before any change;
 # calibration-69 (parents, teachers and students, both languages: declines that sound like
-# commands) and calibration-70 (long Chinese messages, a story first) after the first fixes.
+# commands) and calibration-70 (long Chinese messages, a story first) after the first fixes;
+# final-31 (the week the official sign-up is expected) and calibration-71 (English from members
+# planning: travel, time off, contacts by job) after those, final-31 first measured before the
+# changes that followed.
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -195,6 +198,7 @@ HELD_OUT_FILES = {
     "calibration-68 (English from abroad)": DATA / "qa_calibration_68.jsonl",
     "calibration-69 (parents and teachers)": DATA / "qa_calibration_69.jsonl",
     "calibration-70 (Chinese, a story first)": DATA / "qa_calibration_70.jsonl",
+    "calibration-71 (English, planning)": DATA / "qa_calibration_71.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
@@ -225,6 +229,7 @@ HELD_OUT_FILES = {
     "final-28": DATA / "qa_heldout_28.jsonl",
     "final-29": DATA / "qa_heldout_29.jsonl",
     "final-30": DATA / "qa_heldout_30.jsonl",
+    "final-31": DATA / "qa_heldout_31.jsonl",
 }
 NOW = datetime(2024, 5, 20, tzinfo=UTC)
 SYNTHETIC_PASSAGES = 10_000

@@ -87,6 +87,7 @@ HELD_OUT_FLOORS = {
     "qa_heldout_28.jsonl": (0.9, 0.85),
     "qa_heldout_29.jsonl": (0.85, 0.9),
     "qa_heldout_30.jsonl": (0.9, 0.85),
+    "qa_heldout_31.jsonl": (0.85, 0.9),
 }
 
 

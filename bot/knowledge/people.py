@@ -55,8 +55,9 @@ class PeopleWords:
         if not self.roles:
             return None
         roles = any_of(self.roles)
-        # Up to six words between: "the Wondershare digital human Hunan ops center GM".
-        after_the = r"the\s+(?:[a-z0-9&.()-]+\s+){0,6}?"
+        # Up to six words between: "the Wondershare digital human Hunan ops center GM", "the
+        # Tencent Cloud EO / video product GM".
+        after_the = r"the\s+(?:[a-z0-9&./()-]+\s+){0,6}?"
         # Or where they work, possessive, before it: "CSDN's founder", "Hunan TV's tech guy".
         after_whose = r"[a-z0-9&.-]+(?:\s+[a-z0-9&.-]+){0,2}?'s\s+(?:[a-z0-9&.()-]+\s+){0,3}?"
         return rf"(?<![a-z0-9_])(?:{after_the}|{after_whose})(?:{roles})(?![a-z0-9_])"
