@@ -126,7 +126,9 @@ EVAL_FILE = DATA / "qa_eval.jsonl"
 # commands) and calibration-70 (long Chinese messages, a story first) after the first fixes;
 # final-31 (the week the official sign-up is expected) and calibration-71 (English from members
 # planning: travel, time off, contacts by job) after those, final-31 first measured before the
-# changes that followed.
+# changes that followed; calibration-72 (English answerable questions from members who never
+# read the article) and calibration-73 (Chinese ones from members who half remember it) last:
+# they showed what the knowledge had left out of the article (the park's view of the future).
 HELD_OUT_FILES = {
     "calibration": DATA / "qa_calibration.jsonl",
     "calibration-2": DATA / "qa_calibration_2.jsonl",
@@ -199,6 +201,8 @@ HELD_OUT_FILES = {
     "calibration-69 (parents and teachers)": DATA / "qa_calibration_69.jsonl",
     "calibration-70 (Chinese, a story first)": DATA / "qa_calibration_70.jsonl",
     "calibration-71 (English, planning)": DATA / "qa_calibration_71.jsonl",
+    "calibration-72 (English, answerable)": DATA / "qa_calibration_72.jsonl",
+    "calibration-73 (Chinese, answerable)": DATA / "qa_calibration_73.jsonl",
     "final": DATA / "qa_heldout.jsonl",
     "final-2": DATA / "qa_heldout_2.jsonl",
     "final-3": DATA / "qa_heldout_3.jsonl",
