@@ -311,8 +311,10 @@ def _related(alone: list[Hit], whole: list[Hit]) -> bool:
     """Whether the question alone found what the whole message points at: its best section is
     among the message's, or the message's best among its own. "what's it called?" after "the
     province has an industry plan that runs till 2027" does not ask for the tracks, which the
-    question alone finds. (Not only the first: with a story about the asker before "how many
-    categories r there?", the prize table may come first and the tracks' section third.)"""
+    question alone finds. Any of the sections each finds will do, not only the first: with a
+    story about the asker before "how many categories r there?", the prize table may come first
+    and the tracks' section third; "saw this contest in a newsletter, which city is it based in?"
+    finds the contest's overview whole and the community alone, both beside its dates."""
     return any(_among(hit, whole) for hit in alone)
 
 

@@ -180,7 +180,8 @@ def _what_it_points_at(question: str, context: list[str]) -> str | None:
     """What the question's "it" or "that" stands for, when the context names our own contest or
     community ("my daughter keeps talking about the finals of this contest - when and where is
     that happening?": "the finals of this contest"), put after the question so that it keeps
-    what it asks about."""
+    what it asks about; "" where the context names only the contest, which the question asks
+    about anyway; None where it points at something else."""
     pointing = {word.casefold() for word in _POINTS_BACK.findall(question)}
     if not pointing <= {"it", "its", "that"}:
         return None

@@ -78,6 +78,7 @@ def phrase(text: str, words: Mapping[str, Sequence[str]] | None = None) -> str:
 
 
 _CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+# After a title that ends in 总 ("蒋总"), not the rest of a word that 总 begins: 总结, 总共, 总是…
 _NOT_A_WORD_WITH_ZONG = r"(?:(?<=总)(?![结共计体数额量和部之是算归])|(?<!总))"
 
 
