@@ -51,7 +51,7 @@ class PeopleWords:
     def role(self) -> str | None:
         """Someone described by their role, perhaps with where they work before it ("the
         tencent guy from the panel", "the malanshan deputy director", "the Mango (5G lab)
-        product tech center GM")."""
+        product tech center GM", "那个腾讯云的总经理")."""
         if not self.roles:
             return None
         roles = any_of(self.roles)
@@ -60,7 +60,10 @@ class PeopleWords:
         after_the = r"the\s+(?:[a-z0-9&./()-]+\s+){0,6}?"
         # Or where they work, possessive, before it: "CSDN's founder", "Hunan TV's tech guy".
         after_whose = r"[a-z0-9&.-]+(?:\s+[a-z0-9&.-]+){0,2}?'s\s+(?:[a-z0-9&.()-]+\s+){0,3}?"
-        return rf"(?<![a-z0-9_])(?:{after_the}|{after_whose})(?:{roles})(?![a-z0-9_])"
+        english = rf"(?<![a-z0-9_])(?:{after_the}|{after_whose})(?:{roles})(?![a-z0-9_])"
+        # "那个腾讯云的总经理", "那位马栏山的主任": a title after 那个/那位 and where they work.
+        chinese = rf"(?:那个|那位|这位|这个)[\w\u4e00-\u9fff]{{1,10}}?(?:{any_of(self.titles)})"
+        return f"{english}|{chinese}" if self.titles else english
 
     def other_member(self) -> str:
         """Another member, as the one asking names them: "我同学张伟", "my teammate Li Ming" (the
