@@ -118,7 +118,7 @@ def separate_questions(message: str) -> list[str]:
     numbered = [part.strip(" ,，;；") for part in _NUMBERED.split(message)[1:]]
     questions = [part for part in numbered if part]
     if len(questions) < 2:
-        questions = [q for q in asking(message) if not _guess(q)]
+        questions = questions_asked(message)
     if not 2 <= len(questions) <= MOST_QUESTIONS:
         return []
     later = questions[1:]
